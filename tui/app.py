@@ -1,0 +1,50 @@
+"""The paperdeck Textual app: screens, bindings and wiring over a loaded library."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Footer, Header, Static
+
+from tui.home import Home
+from tui.library import Library
+from tui.safe_text import visible
+
+
+class PaperdeckApp(App[None]):
+    """A terminal reader for daily paper digests."""
+
+    TITLE = "paperdeck"
+    CSS = """
+    #summary { padding: 1 2; }
+    #samples-note { padding: 0 2; color: $text-muted; }
+    """
+    BINDINGS = [Binding("q", "quit", "Quit")]
+
+    def __init__(self, library: Library, *, home: Home, showing_samples: bool = False) -> None:
+        super().__init__()
+        self.library = library
+        self.home = home
+        self.showing_samples = showing_samples
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical():
+            yield Static(self._summary(), id="summary", markup=False)
+            if self.showing_samples:
+                yield Static(
+                    "Your library is empty, so these are the bundled sample digests.\n"
+                    f"Add your own with:  paperdeck add PATH   (they go to {visible(str(self.home.library))})",
+                    id="samples-note",
+                    markup=False,
+                )
+        yield Footer()
+
+    def _summary(self) -> str:
+        library = self.library
+        days = len(library.by_date)
+        lines = [f"{len(library)} papers from {len(library.results)} digest files, {days} digest dates"]
+        for day, ids in list(library.by_date.items())[:10]:
+            lines.append(f"  {day.isoformat()}  {len(ids)} papers")
+        return "\n".join(lines)

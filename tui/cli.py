@@ -1,0 +1,146 @@
+"""The `paperdeck` command: open the reader, or add, check and list digests from the shell.
+
+Exit status: 0 clean, 1 when an error diagnostic was printed, 2 for usage errors and
+paths that cannot be read. No traceback ever reaches the user: an unexpected failure is
+written to a crash log in the data home and named in a one-line message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from tui import __version__
+from tui.home import resolve_home
+
+COMMANDS = ("open", "add", "check", "list")
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--home",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="data home (default: $PAPERDECK_HOME, else the platform's user data folder)",
+    )
+    year = argparse.ArgumentParser(add_help=False)
+    year.add_argument(
+        "--year",
+        type=int,
+        metavar="YYYY",
+        help="year of Daily Papers pages whose dates carry none (default: inferred)",
+    )
+
+    parser = argparse.ArgumentParser(
+        prog="paperdeck",
+        description="A terminal reader for daily machine-learning paper digests, with spaced review.",
+        epilog="With no command, opens the reader: paperdeck [PATH ...].",
+    )
+    parser.add_argument("--version", action="version", version=f"paperdeck {__version__}")
+    parser.add_argument("--home", metavar="DIR", help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    open_ = commands.add_parser(
+        "open",
+        parents=[common, year],
+        help="open the reader (the default command)",
+        description="Open the reader on the library, plus any digest files or folders given.",
+    )
+    open_.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="extra digest files or folders")
+
+    add = commands.add_parser(
+        "add",
+        parents=[common, year],
+        help="copy digest files into the library",
+        description="Copy digest files (a folder: every .txt in it; '-': standard input) into the "
+        "library, skipping files already there, and report what they hold.",
+    )
+    add.add_argument("paths", nargs="+", metavar="PATH", help="digest file, folder, or - for stdin")
+
+    check = commands.add_parser(
+        "check",
+        parents=[year],
+        help="parse digests without importing them",
+        description="Parse digest files and report per file: format, dates, papers, diagnostics.",
+    )
+    check.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="digest file or folder")
+    check.add_argument("--json", action="store_true", help="print one JSON object per paper per line")
+
+    list_ = commands.add_parser(
+        "list",
+        parents=[common],
+        help="list the library's papers, for scripts",
+        description="List the papers of the library as tab-separated lines: date, id, title, tags.",
+    )
+    list_.add_argument("--date", metavar="D", help="only papers of this digest date (2025-06-11, 2025-06, 'Jun 11 2025')")
+    list_.add_argument("--tag", metavar="T", help="only papers with this tag")
+    list_.add_argument("--json", action="store_true", help="print one JSON object per paper per line")
+    return parser
+
+
+def with_default_command(argv: list[str]) -> list[str]:
+    """`paperdeck [PATH ...]` means `paperdeck open [PATH ...]`."""
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg in ("-h", "--help", "--version") or arg in COMMANDS:
+            return argv
+        if arg == "--home":
+            index += 2
+            continue
+        if arg.startswith("--home="):
+            index += 1
+            continue
+        break
+    return [*argv[:index], "open", *argv[index:]]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(with_default_command(args_list))
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `paperdeck list | head`: the reader left; that is not an error.
+        sys.stderr.close()
+        return EXIT_OK
+    except Exception:  # noqa: BLE001 - the last line of defence: a message, never a traceback
+        return _report_crash(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from tui import commands
+
+    home = resolve_home(getattr(args, "home", None))
+    if args.command == "add":
+        return commands.add(home, args.paths, year=args.year)
+    if args.command == "check":
+        return commands.check(args.paths, as_json=args.json, year=args.year)
+    if args.command == "list":
+        return commands.list_papers(home, date_filter=args.date, tag=args.tag, as_json=args.json)
+    return commands.open_reader(home, args.paths, year=args.year)
+
+
+def _report_crash(args: argparse.Namespace) -> int:
+    text = traceback.format_exc()
+    try:
+        home = resolve_home(getattr(args, "home", None))
+        home.root.mkdir(parents=True, exist_ok=True)
+        log = home.root / "crash.log"
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(f"--- {datetime.now().isoformat(timespec='seconds')} paperdeck {__version__}\n{text}\n")
+        where = f"details are in {log}"
+    except OSError:
+        where = "and the crash log could not be written"
+    last = text.strip().splitlines()[-1] if text.strip() else "unknown error"
+    print(f"paperdeck: internal error ({last}); {where}. Please report it.", file=sys.stderr)
+    return EXIT_USAGE

@@ -1,0 +1,297 @@
+"""What each `paperdeck` command does, apart from parsing its arguments (that is `cli.py`)."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import orjson
+from dateutil import parser as date_parser
+
+from tui.home import Home
+from tui.library import Library, digest_files, library_files, load_library, read_digest, unreadable
+from tui.model import DigestEntry, DigestFormat, Paper
+from tui.parse import ParseResult, parse_bytes
+from tui.safe_text import one_line, visible
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+FORMAT_NAMES = {
+    DigestFormat.COMMENTARY: "commentary digest",
+    DigestFormat.HF_DAILY: "Daily Papers page",
+    DigestFormat.UNKNOWN: "unknown format",
+}
+
+
+def _out(text: str = "") -> None:
+    print(text)
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+# --- open ---------------------------------------------------------------------------------
+
+
+def open_reader(home: Home, paths: list[Path], *, year: int | None) -> int:
+    missing = [path for path in paths if not path.exists()]
+    for path in missing:
+        _err(f"paperdeck: {path}: no such file or folder")
+    if missing:
+        return EXIT_USAGE
+    from tui.app import PaperdeckApp
+
+    files, showing_samples = library_files(home, paths)
+    library = load_library(files, year=year)
+    PaperdeckApp(library, home=home, showing_samples=showing_samples).run()
+    return EXIT_OK
+
+
+# --- check --------------------------------------------------------------------------------
+
+
+def check(paths: list[Path], *, as_json: bool, year: int | None) -> int:
+    status = EXIT_OK
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = digest_files(path)
+            if not found:
+                _err(f"paperdeck: {path}: no .txt digest files in this folder")
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            _err(f"paperdeck: {path}: no such file or folder")
+            status = EXIT_USAGE
+    totals = {"papers": 0, "errors": 0, "warnings": 0}
+    write = sys.stdout.buffer.write
+    for path in files:
+        try:
+            result = read_digest(path, year=year)
+        except OSError as exc:
+            _err(str(unreadable(path, exc).diagnostics[0]))
+            status = EXIT_USAGE
+            continue
+        totals["papers"] += len(result.entries)
+        totals["errors"] += len(result.errors)
+        totals["warnings"] += len(result.warnings)
+        if as_json:
+            write(b"".join(orjson.dumps(entry_json(entry)) + b"\n" for entry in result.entries))
+            for diagnostic in result.diagnostics:
+                _err(visible(str(diagnostic)))
+        else:
+            _out(describe(result))
+            for diagnostic in result.diagnostics:
+                _out(f"  {visible(str(diagnostic))}")
+        if result.errors and status == EXIT_OK:
+            status = EXIT_ERRORS
+    summary = (
+        f"{len(files)} file(s), {totals['papers']} paper(s), "
+        f"{totals['errors']} error(s), {totals['warnings']} warning(s)"
+    )
+    if as_json:
+        sys.stdout.flush()
+        _err(summary)
+    else:
+        _out(summary)
+    return status
+
+
+def describe(result: ParseResult) -> str:
+    """One line about a parsed file: `FILE: Daily Papers page, 2026-03-06, 49 papers`."""
+    dates = result.digest_dates
+    if not dates:
+        when = "no date"
+    elif len(dates) == 1:
+        when = dates[0].isoformat()
+    else:
+        when = f"{len(dates)} dates, {dates[0].isoformat()} to {dates[-1].isoformat()}"
+    return f"{visible(result.path)}: {FORMAT_NAMES[result.format]}, {when}, {len(result.entries)} paper(s)"
+
+
+def entry_json(entry: DigestEntry) -> dict[str, object]:
+    """The fields `check --json` prints for each entry, in a fixed order."""
+    return {
+        "id": entry.paper_id,
+        **_shared_fields(entry),
+        "digest_date": entry.digest_date.isoformat() if entry.digest_date else None,
+        "published": entry.published.isoformat() if entry.published else None,
+        "upvotes": entry.upvotes,
+        "links": list(entry.links),
+        "source": str(entry.source),
+    }
+
+
+def _shared_fields(item: DigestEntry | Paper) -> dict[str, object]:
+    """The fields a digest entry and a merged paper both have, as JSON values."""
+    return {
+        "title": item.title,
+        "authors": list(item.authors),
+        "authors_count": item.authors_count,
+        "org": item.org,
+        "abstract": item.abstract,
+        "commentary_ko": item.commentary_ko,
+        "commentary_en": item.commentary_en,
+        "tags": list(item.tags),
+    }
+
+
+# --- add ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A digest to import: its bytes and the name it arrived under."""
+
+    name: str
+    data: bytes
+    origin: str  # what the user typed, for messages
+    modified: date | None = None
+
+
+def add(home: Home, raw_paths: list[str], *, year: int | None) -> int:
+    status = EXIT_OK
+    incoming: list[Incoming] = []
+    for raw in raw_paths:
+        try:
+            incoming.extend(_collect(raw))
+        except OSError as exc:
+            _err(f"paperdeck: {raw}: cannot read: {exc.strerror or exc}")
+            status = EXIT_USAGE
+    if not incoming:
+        return status or EXIT_USAGE
+    home.ensure()
+    existing_files = digest_files(home.library)
+    known = {hashlib.sha256(path.read_bytes()).hexdigest(): path for path in existing_files}
+    library = load_library(existing_files)
+    totals = {"files": 0, "new": 0, "merged": 0}
+    for item in incoming:
+        digest = hashlib.sha256(item.data).hexdigest()
+        if digest in known:
+            _out(f"{visible(item.origin)}: already in the library as {known[digest].name}, skipped")
+            continue
+        result = parse_bytes(item.data, item.origin, year=year, modified=item.modified)
+        for diagnostic in result.diagnostics:
+            _out(f"  {visible(str(diagnostic))}")
+        if result.errors:
+            status = max(status, EXIT_ERRORS)
+        if not result.entries:
+            _out(f"{visible(item.origin)}: no papers found, not imported")
+            status = max(status, EXIT_ERRORS)
+            continue
+        target = _free_name(home.library, _library_name(item, result))
+        _write_new(target, item.data)
+        known[digest] = target
+        new, merged = library.add_result(result)
+        totals["files"] += 1
+        totals["new"] += new
+        totals["merged"] += merged
+        _out(
+            f"{visible(item.origin)}: {FORMAT_NAMES[result.format]}, {len(result.entries)} paper(s): "
+            f"{new} new, {merged} merged with papers already known -> {target.name}"
+        )
+    _out(f"added {totals['files']} file(s): {totals['new']} new paper(s), {totals['merged']} merged")
+    return status
+
+
+def _collect(raw: str) -> list[Incoming]:
+    if raw == "-":
+        return [Incoming("stdin.txt", sys.stdin.buffer.read(), "<stdin>")]
+    path = Path(raw)
+    files = digest_files(path) if path.is_dir() else [path]
+    return [_incoming_file(file, str(file) if path.is_dir() else raw) for file in files]
+
+
+def _incoming_file(path: Path, origin: str) -> Incoming:
+    return Incoming(path.name, path.read_bytes(), origin, date.fromtimestamp(path.stat().st_mtime))
+
+
+def _library_name(item: Incoming, result: ParseResult) -> str:
+    """The file name in the library: as given, or for stdin one that says what it holds."""
+    if item.origin != "<stdin>":
+        return item.name
+    dates = result.digest_dates
+    stem = dates[0].isoformat() if dates else date.today().isoformat()
+    return f"{stem}.{result.format.value}.txt"
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    """`name` in `folder`, or `stem-2.txt`, `stem-3.txt`... if taken by a different file."""
+    target = folder / name
+    stem, suffix = target.stem, target.suffix or ".txt"
+    counter = 2
+    while target.exists():
+        target = folder / f"{stem}-{counter}{suffix}"
+        counter += 1
+    return target
+
+
+def _write_new(target: Path, data: bytes) -> None:
+    """Writes a new library file completely or not at all."""
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_bytes(data)
+    partial.replace(target)
+
+
+# --- list ---------------------------------------------------------------------------------
+
+
+def list_papers(home: Home, *, date_filter: str | None, tag: str | None, as_json: bool) -> int:
+    files, showing_samples = library_files(home)
+    if showing_samples:
+        _err("paperdeck: the library is empty; listing the bundled sample digests (add yours with 'paperdeck add')")
+    library = load_library(files)
+    try:
+        papers = filter_papers(library, date_filter=date_filter, tag=tag)
+    except ValueError as exc:
+        _err(f"paperdeck: {exc}")
+        return EXIT_USAGE
+    if as_json:
+        sys.stdout.buffer.write(b"".join(orjson.dumps(paper_json(p)) + b"\n" for p in papers))
+    else:
+        for paper in papers:
+            day = paper.digest_dates[-1].isoformat() if paper.digest_dates else "-"
+            tags = " ".join(f"#{t}" for t in paper.tags)
+            _out(f"{day}\t{paper.id}\t{one_line(paper.title)}\t{one_line(tags)}")
+    return EXIT_OK
+
+
+def filter_papers(library: Library, *, date_filter: str | None, tag: str | None) -> list[Paper]:
+    papers: Iterable[Paper] = library.sorted_papers()
+    if date_filter:
+        prefix = _date_prefix(date_filter)
+        papers = [p for p in papers if any(d.isoformat().startswith(prefix) for d in p.digest_dates)]
+    if tag:
+        wanted = tag.lstrip("#").lower()
+        papers = [p for p in papers if wanted in p.tags]
+    return list(papers)
+
+
+def _date_prefix(text: str) -> str:
+    """`2025-06-11`, `2025-06`, `2025` or anything dateutil reads as a day -> an ISO prefix."""
+    text = text.strip()
+    if len(text) in (4, 7) and text.replace("-", "").isdigit():
+        return text
+    try:
+        return date_parser.parse(text).date().isoformat()
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(f"--date: cannot read {text!r} as a date") from exc
+
+
+def paper_json(paper: Paper) -> dict[str, object]:
+    """`list --json`: a merged paper, with every digest date and source it came from."""
+    return {
+        "id": paper.id,
+        **_shared_fields(paper),
+        "digest_dates": [d.isoformat() for d in paper.digest_dates],
+        "published": paper.published.isoformat() if paper.published else None,
+        "upvotes": paper.upvotes,
+        "links": list(paper.links),
+        "sources": [str(s) for s in paper.sources],
+    }

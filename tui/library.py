@@ -1,0 +1,187 @@
+"""The library: every digest file parsed, papers merged by id, indexed by digest date and tag."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from tui.home import Home, sample_data_dir
+from tui.model import Diagnostic, DigestEntry, DigestFormat, Paper, Severity
+from tui.parse import ParseResult, parse_bytes
+
+# What a digest file is called; anything else in a folder is not read.
+DIGEST_SUFFIXES = (".txt",)
+
+
+def digest_files(folder: Path) -> list[Path]:
+    """The digest files directly inside `folder`, in name order."""
+    return sorted(
+        path for path in folder.iterdir() if path.suffix.lower() in DIGEST_SUFFIXES and path.is_file()
+    )
+
+
+def read_digest(path: Path, *, year: int | None = None) -> ParseResult:
+    """Parses one digest file. Raises OSError when the file cannot be read."""
+    data = path.read_bytes()
+    modified = date.fromtimestamp(path.stat().st_mtime)
+    return parse_bytes(data, str(path), year=year, modified=modified)
+
+
+@dataclass
+class Library:
+    """All papers paperdeck knows of, with the indexes the reader filters by."""
+
+    papers: dict[str, Paper] = field(default_factory=dict)
+    results: list[ParseResult] = field(default_factory=list)
+    by_date: dict[date, list[str]] = field(default_factory=dict)
+    by_tag: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_results(cls, results: Iterable[ParseResult]) -> Library:
+        library = cls()
+        for result in results:
+            library.add_result(result)
+        library.reindex()
+        return library
+
+    def add_result(self, result: ParseResult) -> tuple[int, int]:
+        """Merges a parsed file in; returns (papers new, papers merged into ones already known).
+
+        Call `reindex()` once after adding a batch.
+        """
+        self.results.append(result)
+        new = merged = 0
+        for entry in result.entries:
+            existing = self.papers.get(entry.paper_id)
+            if existing is None:
+                self.papers[entry.paper_id] = paper_from_entry(entry)
+                new += 1
+            else:
+                merge_entry(existing, entry)
+                merged += 1
+        return new, merged
+
+    def reindex(self) -> None:
+        """Rebuilds the date and tag indexes; each lists paper ids newest digest first."""
+        by_date: defaultdict[date, list[str]] = defaultdict(list)
+        by_tag: defaultdict[str, list[str]] = defaultdict(list)
+        for paper in self.sorted_papers():
+            for day in paper.digest_dates:
+                by_date[day].append(paper.id)
+            for tag in paper.tags:
+                by_tag[tag].append(paper.id)
+        self.by_date = dict(sorted(by_date.items(), reverse=True))
+        self.by_tag = dict(sorted(by_tag.items(), key=lambda item: (-len(item[1]), item[0])))
+
+    def sorted_papers(self) -> list[Paper]:
+        """Papers newest digest date first; within a day, in the order the digest lists them."""
+        return sorted(self.papers.values(), key=_newest_first)
+
+    def __len__(self) -> int:
+        return len(self.papers)
+
+    def __iter__(self) -> Iterator[Paper]:
+        return iter(self.papers.values())
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [d for result in self.results for d in result.diagnostics]
+
+
+def _newest_first(paper: Paper) -> tuple[int, str, int]:
+    first = paper.sources[0]
+    newest = paper.digest_dates[-1].toordinal() if paper.digest_dates else 0
+    return (-newest, first.path, first.line)
+
+
+def paper_from_entry(entry: DigestEntry) -> Paper:
+    return Paper(
+        id=entry.paper_id,
+        title=entry.title,
+        authors=entry.authors,
+        authors_count=entry.authors_count,
+        org=entry.org,
+        abstract=entry.abstract,
+        commentary_ko=entry.commentary_ko,
+        commentary_en=entry.commentary_en,
+        tags=entry.tags,
+        digest_dates=(entry.digest_date,) if entry.digest_date else (),
+        published=entry.published,
+        upvotes=entry.upvotes,
+        links=entry.links,
+        sources=(entry.source,),
+    )
+
+
+def merge_entry(paper: Paper, entry: DigestEntry) -> None:
+    """Folds another sighting of the same paper into it: nothing either one knew is lost."""
+    if len(entry.authors) > len(paper.authors):
+        paper.authors = entry.authors
+    counts = [n for n in (paper.authors_count, entry.authors_count) if n is not None]
+    paper.authors_count = max(counts) if counts else None
+    paper.org = paper.org or entry.org
+    if len(entry.abstract) > len(paper.abstract):
+        paper.abstract = entry.abstract
+    paper.commentary_ko = _merge_text(paper.commentary_ko, entry.commentary_ko)
+    paper.commentary_en = _merge_text(paper.commentary_en, entry.commentary_en)
+    paper.tags = _union(paper.tags, entry.tags)
+    if entry.digest_date and entry.digest_date not in paper.digest_dates:
+        paper.digest_dates = tuple(sorted((*paper.digest_dates, entry.digest_date)))
+    paper.published = paper.published or entry.published
+    upvotes = [n for n in (paper.upvotes, entry.upvotes) if n is not None]
+    paper.upvotes = max(upvotes) if upvotes else None
+    paper.links = _union(paper.links, entry.links)
+    paper.sources = (*paper.sources, entry.source)
+
+
+def _merge_text(kept: str, other: str) -> str:
+    """Two commentaries on one paper (two digests wrote about it) are both kept."""
+    if not other or other == kept:
+        return kept
+    if not kept:
+        return other
+    return f"{kept}\n\n{other}"
+
+
+def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*first, *second)))
+
+
+def load_library(files: Iterable[Path], *, year: int | None = None) -> Library:
+    """Parses and merges the given digest files; a file that cannot be read becomes an error."""
+    results = []
+    for path in files:
+        try:
+            results.append(read_digest(path, year=year))
+        except OSError as exc:
+            results.append(unreadable(path, exc))
+    return Library.from_results(results)
+
+
+def unreadable(path: Path, exc: OSError) -> ParseResult:
+    reason = exc.strerror or str(exc)
+    diagnostic = Diagnostic(str(path), 0, Severity.ERROR, f"cannot read: {reason}")
+    return ParseResult(str(path), DigestFormat.UNKNOWN, (), (diagnostic,))
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, folders as the digest files directly inside them."""
+    files: list[Path] = []
+    for path in paths:
+        files.extend(digest_files(path) if path.is_dir() else [path])
+    return files
+
+
+def library_files(home: Home, paths: Iterable[Path] = ()) -> tuple[list[Path], bool]:
+    """The files the app shows: the home's library plus `paths`, else the bundled samples.
+
+    The second value says whether the samples stand in for an empty library.
+    """
+    files = digest_files(home.library) if home.library.is_dir() else []
+    files += expand_paths(paths)
+    if files:
+        return files, False
+    return digest_files(sample_data_dir()), True

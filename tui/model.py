@@ -1,0 +1,119 @@
+"""The values paperdeck deals in: digest entries, papers, diagnostics. Plain data, no I/O."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+
+
+class DigestFormat(str, Enum):
+    """The kinds of digest file paperdeck can read."""
+
+    COMMENTARY = "commentary"  # Format A: a researcher's notes, Korean + English commentary
+    HF_DAILY = "hf-daily"  # Format B: a saved Hugging Face "Daily Papers" page
+    UNKNOWN = "unknown"
+
+
+class Severity(str, Enum):
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """Something a parser could not make sense of, pointing at a line a person can look at."""
+
+    path: str
+    line: int  # 1-based; 0 means "the file as a whole"
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity.value}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where an entry was read: a file and the 1-based line of its title."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class DigestEntry:
+    """One paper as one digest shows it. Parsers produce these; the library merges them."""
+
+    title: str
+    digest_date: date | None
+    source: Source
+    authors: tuple[str, ...] = ()
+    authors_count: int | None = None
+    org: str | None = None
+    abstract: str = ""
+    commentary_ko: str = ""
+    commentary_en: str = ""
+    tags: tuple[str, ...] = ()
+    published: date | None = None
+    upvotes: int | None = None
+    links: tuple[str, ...] = ()
+
+    @property
+    def paper_id(self) -> str:
+        return paper_id(self.title)
+
+
+@dataclass(slots=True)
+class Paper:
+    """One paper of the library: every digest entry with the same normalised title, merged."""
+
+    id: str
+    title: str
+    authors: tuple[str, ...] = ()
+    authors_count: int | None = None
+    org: str | None = None
+    abstract: str = ""
+    commentary_ko: str = ""
+    commentary_en: str = ""
+    tags: tuple[str, ...] = ()
+    digest_dates: tuple[date, ...] = ()
+    published: date | None = None
+    upvotes: int | None = None
+    links: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = field(default=())
+
+    @property
+    def first_seen(self) -> date | None:
+        """The earliest digest date, the one the paper list sorts and groups by."""
+        return self.digest_dates[0] if self.digest_dates else None
+
+    @property
+    def has_commentary(self) -> bool:
+        return bool(self.commentary_ko or self.commentary_en)
+
+
+# Runs of anything that is not a letter or digit (punctuation, symbols, whitespace, `_`).
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def normalise_title(title: str) -> str:
+    """The form of a title that decides identity: NFKC, case-folded, punctuation runs as one space."""
+    folded = unicodedata.normalize("NFKC", title).casefold()
+    return _NOT_WORD.sub(" ", folded).strip()
+
+
+def paper_id(title: str) -> str:
+    """The stable id of the paper with this title; the state store keys on it, so it never changes.
+
+    16 hex digits of BLAKE2b over the UTF-8 of the normalised title.
+    """
+    key = normalise_title(title).encode("utf-8")
+    return hashlib.blake2b(key, digest_size=8).hexdigest()
