@@ -1,0 +1,43 @@
+"""Paper ids: derived from the normalised title, and frozen forever (the store keys on them)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.model import normalise_title, paper_id
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # Golden values: if one of these changes, every user's stars and reviews are orphaned.
+        ("Vision Transformers Don't Need Trained Registers", "0846680f50ad5204"),
+        ("Magistral", "8e0a5702f8d4ea6f"),
+        ("MiniCPM4: Ultra-Efficient LLMs on End Devices", "377f122624842c0c"),
+        ("자연어 기반 벤치마크", "18b0b5b9b1dfd443"),
+    ],
+)
+def test_ids_never_change(title, expected):
+    assert paper_id(title) == expected
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "MiniCPM4: Ultra-Efficient LLMs on End Devices",
+        "minicpm4 ultra efficient llms on end devices",
+        "MiniCPM4 - Ultra Efficient LLMs on End Devices.",
+        "ＭｉｎｉＣＰＭ４ — ultra-efficient   LLMs on end devices!",  # full-width, NFKC folds it
+        "  MiniCPM4:\tUltra_Efficient LLMs on End Devices ",
+    ],
+)
+def test_same_title_written_differently_is_the_same_paper(variant):
+    assert paper_id(variant) == paper_id("MiniCPM4: Ultra-Efficient LLMs on End Devices")
+
+
+def test_different_titles_are_different_papers():
+    assert paper_id("MiniCPM4: Ultra-Efficient LLMs") != paper_id("MiniCPM3: Ultra-Efficient LLMs")
+
+
+def test_normalised_title_folds_case_width_and_punctuation():
+    assert normalise_title("Straße: ＡＢＣ -- x_y") == "strasse abc x y"
