@@ -65,20 +65,24 @@ class Library:
         return new, merged
 
     def reindex(self) -> None:
-        """Rebuilds the date and tag indexes; each lists paper ids newest digest first."""
-        by_date: defaultdict[date, list[str]] = defaultdict(list)
+        """Rebuilds the indexes: dates newest first, each day's papers in digest order;
+        tags by paper count, each tag's papers newest first."""
+        by_date: defaultdict[date, dict[str, None]] = defaultdict(dict)
+        for result in sorted(self.results, key=lambda r: r.path):
+            for entry in result.entries:
+                if entry.digest_date is not None:
+                    by_date[entry.digest_date][entry.paper_id] = None
+        self.by_date = {day: list(by_date[day]) for day in sorted(by_date, reverse=True)}
         by_tag: defaultdict[str, list[str]] = defaultdict(list)
         for paper in self.sorted_papers():
-            for day in paper.digest_dates:
-                by_date[day].append(paper.id)
             for tag in paper.tags:
                 by_tag[tag].append(paper.id)
-        self.by_date = dict(sorted(by_date.items(), reverse=True))
         self.by_tag = dict(sorted(by_tag.items(), key=lambda item: (-len(item[1]), item[0])))
 
     def sorted_papers(self) -> list[Paper]:
-        """Papers newest digest date first; within a day, in the order the digest lists them."""
-        return sorted(self.papers.values(), key=_newest_first)
+        """Every paper once, newest digest first, as the days of `by_date` list them."""
+        ordered = dict.fromkeys(paper_id for ids in self.by_date.values() for paper_id in ids)
+        return [self.papers[paper_id] for paper_id in ordered]
 
     def __len__(self) -> int:
         return len(self.papers)
@@ -89,12 +93,6 @@ class Library:
     @property
     def diagnostics(self) -> list[Diagnostic]:
         return [d for result in self.results for d in result.diagnostics]
-
-
-def _newest_first(paper: Paper) -> tuple[int, str, int]:
-    first = paper.sources[0]
-    newest = paper.digest_dates[-1].toordinal() if paper.digest_dates else 0
-    return (-newest, first.path, first.line)
 
 
 def paper_from_entry(entry: DigestEntry) -> Paper:

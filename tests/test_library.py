@@ -1,0 +1,121 @@
+"""The library: papers merged across files and formats, date and tag indexes, sample fallback."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from conftest import COMMENTARY, HF_MAR_06, HF_OCT_31, SAMPLES
+
+from tui.home import Home
+from tui.library import Library, library_files, load_library
+from tui.model import paper_id
+
+# The commentary digest writes about a paper that the March 6th page lists too, with the title
+# spelled a little differently, and about one the page does not have.
+SEEN_TWICE = """\
+2026년 3월 7일
+FocusUI -- efficient UI grounding via position-preserving visual token selection
+(Ann Lee, Bo Li)
+A shorter abstract.
+UI 그라운딩 논문.
+A paper on UI grounding.
+#gui #agents
+Only In The Notes
+(Cy Young)
+An abstract.
+메모에만 있는 논문.
+A paper only in the notes.
+#gui
+"""
+
+
+def test_sample_library_counts_and_indexes():
+    library = load_library([COMMENTARY, HF_MAR_06, HF_OCT_31])
+    # Two papers of the October page are on the March page too.
+    assert len(library) == 8 + 49 + 121 - 2
+    assert list(library.by_date) == [date(2026, 3, 6), date(2025, 10, 31), date(2025, 6, 11)]
+    assert [len(ids) for ids in library.by_date.values()] == [49, 121, 8]
+    # Tags sorted by count, then name.
+    assert list(library.by_tag)[:2] == ["reasoning", "rl"]
+    assert len(library.by_tag["reasoning"]) == 3
+    assert library.by_tag["vit"] == [paper_id("Vision Transformers Don't Need Trained Registers")]
+
+
+def test_paper_on_two_sample_pages_is_merged():
+    library = load_library([HF_MAR_06, HF_OCT_31])
+    paper = library.papers[paper_id("MiniMax-M1: Scaling Test-Time Compute Efficiently with Lightning Attention")]
+    assert paper.digest_dates == (date(2025, 10, 31), date(2026, 3, 6))
+    assert [str(s) for s in paper.sources] == [f"{HF_MAR_06}:157", f"{HF_OCT_31}:621"]
+    assert paper.id in library.by_date[date(2025, 10, 31)] and paper.id in library.by_date[date(2026, 3, 6)]
+    # Listed once, under its newest digest date.
+    assert [p.id for p in library.sorted_papers()].count(paper.id) == 1
+
+
+def test_sorted_papers_newest_digest_first_in_digest_order():
+    library = load_library([COMMENTARY, HF_MAR_06])
+    papers = library.sorted_papers()
+    assert papers[0].title.startswith("TL-Training")
+    assert papers[49].title == "Vision Transformers Don't Need Trained Registers"
+
+
+def test_same_paper_in_both_formats_is_one_paper(tmp_path: Path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text(SEEN_TWICE, encoding="utf-8")
+    library = load_library([HF_MAR_06, notes])
+    assert len(library) == 49 + 1
+    paper = library.papers[paper_id("FocusUI: Efficient UI Grounding via Position-Preserving Visual Token Selection")]
+    assert paper.title.startswith("FocusUI: Efficient UI Grounding")  # the first sighting's spelling
+    assert paper.digest_dates == (date(2026, 3, 6), date(2026, 3, 7))
+    assert [s.path for s in paper.sources] == [str(HF_MAR_06), str(notes)]
+    assert paper.org == "Show Lab" and paper.authors == ("Ann Lee", "Bo Li")
+    assert paper.authors_count == 2
+    assert paper.upvotes == 2 and paper.published == date(2026, 1, 7)
+    assert paper.abstract.startswith("Vision-Language Models")  # the longer abstract wins
+    assert (paper.commentary_ko, paper.commentary_en) == ("UI 그라운딩 논문.", "A paper on UI grounding.")
+    assert paper.tags == ("gui", "agents")
+    assert library.by_date[date(2026, 3, 7)] == [paper.id, paper_id("Only In The Notes")]
+    assert library.by_tag["gui"][0] == paper.id
+
+
+def test_two_commentaries_on_one_paper_are_both_kept(tmp_path: Path):
+    first = tmp_path / "a.txt"
+    second = tmp_path / "b.txt"
+    first.write_text(SEEN_TWICE, encoding="utf-8")
+    second.write_text(SEEN_TWICE.replace("2026년 3월 7일", "2026년 3월 9일").replace("A paper on UI", "Again UI"), encoding="utf-8")
+    library = load_library([first, second])
+    paper = library.papers[paper_id("FocusUI efficient UI grounding via position preserving visual token selection")]
+    assert paper.commentary_en == "A paper on UI grounding.\n\nAgain UI grounding."
+    assert paper.commentary_ko == "UI 그라운딩 논문."  # identical text is not repeated
+    assert len(paper.sources) == 2
+
+
+def test_unreadable_file_becomes_an_error_not_an_exception(tmp_path: Path):
+    library = load_library([tmp_path / "missing.txt", COMMENTARY])
+    assert len(library) == 8
+    [error] = library.diagnostics
+    assert str(error) == f"{tmp_path / 'missing.txt'}: error: cannot read: No such file or directory"
+
+
+def test_empty_home_shows_the_bundled_samples(home: Home):
+    files, showing_samples = library_files(home)
+    assert showing_samples
+    assert sorted(f.name for f in files) == sorted(p.name for p in SAMPLES.iterdir())
+
+
+def test_home_library_and_extra_paths_replace_the_samples(home: Home, tmp_path: Path):
+    home.ensure()
+    mine = home.library / "2025-06-11.txt"
+    mine.write_bytes(COMMENTARY.read_bytes())
+    (home.library / "readme.md").write_text("not a digest")
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "page.txt").write_bytes(HF_MAR_06.read_bytes())
+    files, showing_samples = library_files(home, [extra])
+    assert not showing_samples
+    assert files == [mine, extra / "page.txt"]
+
+
+def test_library_from_no_results_is_empty():
+    library = Library.from_results([])
+    assert (len(library), library.by_date, library.by_tag) == (0, {}, {})
