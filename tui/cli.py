@@ -113,6 +113,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `paperdeck list | head`: the reader left; that is not an error.
         sys.stderr.close()
         return EXIT_OK
+    except OSError as exc:
+        # The data home or a file could not be used: the user can act on a plain message.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"paperdeck: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
     except Exception:  # noqa: BLE001 - the last line of defence: a message, never a traceback
         return _report_crash(args)
 

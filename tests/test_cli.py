@@ -1,0 +1,246 @@
+"""The `paperdeck` command, run as a user runs it: the installed entry point in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+from conftest import COMMENTARY, HF_MAR_06, HF_OCT_31, SAMPLES
+
+CHECK_JSON_KEYS = [
+    "id", "title", "authors", "authors_count", "org", "abstract", "commentary_ko", "commentary_en",
+    "tags", "digest_date", "published", "upvotes", "links", "source",
+]  # fmt: skip
+PAPERDECK = Path(sys.executable).with_name("paperdeck")
+
+
+def run(*args: str | Path, home: Path, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PAPERDECK_HOME": str(home)}
+    return subprocess.run(
+        [str(PAPERDECK), *map(str, args)], input=stdin, capture_output=True, env=env, cwd=cwd, timeout=60
+    )
+
+
+def out(result: subprocess.CompletedProcess) -> str:
+    return result.stdout.decode()
+
+
+def err(result: subprocess.CompletedProcess) -> str:
+    return result.stderr.decode()
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+def assert_no_traceback(result: subprocess.CompletedProcess) -> None:
+    assert b"Traceback" not in result.stdout + result.stderr
+
+
+# --- help and version ---------------------------------------------------------------------
+
+
+def test_version(home):
+    result = run("--version", home=home)
+    assert (result.returncode, out(result)) == (0, "paperdeck 0.1.0\n")
+
+
+def test_python_dash_m_is_the_same_command(home):
+    result = subprocess.run([sys.executable, "-m", "tui", "--version"], capture_output=True)
+    assert (result.returncode, result.stdout) == (0, b"paperdeck 0.1.0\n")
+
+
+@pytest.mark.parametrize("command", ["open", "add", "check", "list"])
+def test_every_command_has_help(home, command):
+    result = run(command, "--help", home=home)
+    assert result.returncode == 0
+    assert out(result).startswith(f"usage: paperdeck {command}")
+
+
+def test_usage_error_exits_2_without_traceback(home):
+    result = run("check", "--no-such-flag", "x", home=home)
+    assert result.returncode == 2
+    assert "unrecognized arguments: --no-such-flag" in err(result)
+    assert_no_traceback(result)
+
+
+# --- check --------------------------------------------------------------------------------
+
+
+def test_check_reports_each_file(home):
+    result = run("check", SAMPLES, home=home)
+    assert result.returncode == 0
+    assert out(result).splitlines() == [
+        f"{COMMENTARY}: commentary digest, 2025-06-11, 8 paper(s)",
+        f"{HF_MAR_06}: Daily Papers page, 2026-03-06, 49 paper(s)",
+        f"{HF_OCT_31}: Daily Papers page, 2025-10-31, 121 paper(s)",
+        "3 file(s), 178 paper(s), 0 error(s), 0 warning(s)",
+    ]
+
+
+def test_check_json_prints_one_object_per_paper_with_exactly_the_documented_keys(home):
+    result = run("check", "--json", COMMENTARY, HF_MAR_06, home=home)
+    assert result.returncode == 0
+    papers = [orjson.loads(line) for line in result.stdout.splitlines()]
+    assert len(papers) == 8 + 49
+    assert all(list(p) == CHECK_JSON_KEYS for p in papers)
+    first = papers[0]
+    assert first["title"] == "Vision Transformers Don't Need Trained Registers"
+    assert first["tags"] == ["vit", "transformer"]
+    assert (first["digest_date"], first["published"], first["upvotes"]) == ("2025-06-11", None, None)
+    assert first["source"] == f"{COMMENTARY}:2"
+    frap = papers[9]
+    assert frap["title"].startswith("FRAP:")
+    assert (frap["authors"], frap["authors_count"], frap["published"], frap["upvotes"]) == ([], 7, "2024-08-21", 2)
+    assert err(result).strip() == "2 file(s), 57 paper(s), 0 error(s), 0 warning(s)"
+
+
+def test_check_json_keeps_commentary_lines_joined_with_newlines(home, tmp_path):
+    digest = tmp_path / "two-paragraphs.txt"
+    digest.write_text("2025년 6월 11일\nT\n(A B)\nAbstract.\n첫째.\n둘째.\nFirst.\nSecond.\n#x\n", encoding="utf-8")
+    [paper] = [orjson.loads(line) for line in run("check", "--json", digest, home=home).stdout.splitlines()]
+    assert (paper["commentary_ko"], paper["commentary_en"]) == ("첫째.\n둘째.", "First.\nSecond.")
+
+
+def test_check_errors_exit_1_and_name_file_and_line(home, tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_text("2025년 2월 30일\nT\n(A B)\nAbstract.\n한국어.\nEnglish.\n", encoding="utf-8")
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(bytes(range(256)) * 8)
+    result = run("check", bad, binary, home=home)
+    assert result.returncode == 1
+    assert f"  {bad}:1: error: no such date: 2025년 2월 30일" in out(result).splitlines()
+    assert f"  {binary}: error: binary file, not a text digest; nothing read" in out(result).splitlines()
+    assert_no_traceback(result)
+
+
+def test_check_unreadable_path_exits_2(home, tmp_path):
+    result = run("check", tmp_path / "nope.txt", COMMENTARY, home=home)
+    assert result.returncode == 2
+    assert err(result) == f"paperdeck: {tmp_path / 'nope.txt'}: no such file or folder\n"
+    assert "commentary digest, 2025-06-11, 8 paper(s)" in out(result)  # the rest is still checked
+
+
+def test_check_shows_control_characters_visibly(home, tmp_path):
+    digest = tmp_path / "escape.txt"
+    digest.write_text("2025년 6월 11일\nEvil \x1b[2J Title\n(A B)\nAbstract \x07.\n", encoding="utf-8")
+    result = run("check", digest, home=home)
+    assert b"\x1b" not in result.stdout
+    papers = run("check", "--json", digest, home=home).stdout
+    assert orjson.loads(papers)["title"] == "Evil \x1b[2J Title"  # JSON keeps the text exactly
+
+
+# --- add ----------------------------------------------------------------------------------
+
+
+def test_add_copies_files_and_counts_new_and_merged_papers(home):
+    result = run("add", HF_OCT_31, home=home)
+    assert result.returncode == 0, err(result)
+    assert (home / "library" / HF_OCT_31.name).read_bytes() == HF_OCT_31.read_bytes()
+    assert f"{HF_OCT_31}: Daily Papers page, 121 paper(s): 121 new, 0 merged" in out(result)
+    result = run("add", SAMPLES, home=home)
+    lines = out(result).splitlines()
+    assert f"{HF_OCT_31}: already in the library as {HF_OCT_31.name}, skipped" in lines
+    assert any(line.startswith(f"{HF_MAR_06}: Daily Papers page, 49 paper(s): 47 new, 2 merged") for line in lines)
+    assert lines[-1] == "added 2 file(s): 55 new paper(s), 2 merged"
+    assert sorted(p.name for p in (home / "library").iterdir()) == sorted(p.name for p in SAMPLES.iterdir())
+
+
+def test_add_from_stdin_names_the_file_after_its_date_and_format(home):
+    result = run("add", "-", home=home, stdin=COMMENTARY.read_bytes())
+    assert result.returncode == 0, err(result)
+    assert (home / "library" / "2025-06-11.commentary.txt").read_bytes() == COMMENTARY.read_bytes()
+    assert "<stdin>: commentary digest, 8 paper(s): 8 new, 0 merged" in out(result)
+
+
+def test_add_same_name_different_content_keeps_both(home, tmp_path):
+    other = tmp_path / COMMENTARY.name
+    other.write_bytes(COMMENTARY.read_bytes().replace("2025년 6월 11일".encode(), "2025년 6월 12일".encode()))
+    run("add", COMMENTARY, home=home)
+    result = run("add", other, home=home)
+    assert result.returncode == 0
+    assert "8 paper(s): 0 new, 8 merged" in out(result)
+    assert sorted(p.name for p in (home / "library").iterdir()) == [
+        "2025-06-11.commentary-2.txt",
+        "2025-06-11.commentary.txt",
+    ]
+
+
+def test_add_file_with_errors_imports_what_parses_and_exits_1(home, tmp_path):
+    damaged = tmp_path / "damaged.txt"
+    damaged.write_text(
+        "2025년 6월 11일\nGood Paper\n(A B)\nAbstract.\n한국어.\nEnglish.\n#x\n2025년 2월 30일\n", encoding="utf-8"
+    )
+    result = run("add", damaged, home=home)
+    assert result.returncode == 1
+    assert f"  {damaged}:8: error: no such date: 2025년 2월 30일" in out(result).splitlines()
+    assert (home / "library" / "damaged.txt").exists()
+
+
+def test_add_of_a_non_digest_imports_nothing(home, tmp_path):
+    junk = tmp_path / "junk.txt"
+    junk.write_text("hello\n")
+    result = run("add", junk, home=home)
+    assert result.returncode == 1
+    assert f"{junk}: no papers found, not imported" in out(result)
+    assert list((home / "library").iterdir()) == []
+
+
+def test_add_missing_path_exits_2(home, tmp_path):
+    result = run("add", tmp_path / "nope.txt", home=home)
+    assert result.returncode == 2
+    assert err(result) == f"paperdeck: {tmp_path / 'nope.txt'}: cannot read: No such file or directory\n"
+
+
+def test_add_into_a_home_that_is_a_file_is_a_message_not_a_traceback(tmp_path):
+    not_a_folder = tmp_path / "home"
+    not_a_folder.write_text("")
+    result = run("add", COMMENTARY, home=not_a_folder)
+    assert result.returncode == 2
+    assert err(result).startswith(f"paperdeck: {not_a_folder}")
+    assert_no_traceback(result)
+
+
+# --- list ---------------------------------------------------------------------------------
+
+
+def test_list_on_an_empty_home_lists_the_samples_and_says_so(home):
+    result = run("list", home=home)
+    assert result.returncode == 0
+    assert "listing the bundled sample digests" in err(result)
+    lines = out(result).splitlines()
+    assert len(lines) == 176
+    day, paper_id, title, tags = lines[0].split("\t")
+    assert (day, title, tags) == ("2026-03-06", "TL-Training: A Task-Feature-Based Framework for Training Large Language Models in Tool Use", "")
+
+
+def test_list_filters_by_tag_and_date(home):
+    run("add", SAMPLES, home=home)
+    result = run("list", "--tag", "#RL", home=home)
+    assert [line.split("\t")[2] for line in out(result).splitlines()] == [
+        "Reinforcement Pre-Training",
+        "Boosting LLM Reasoning via Spontaneous Self-Correction",
+        "Magistral",
+    ]
+    assert len(out(run("list", "--date", "2025-10", home=home)).splitlines()) == 121
+    assert len(out(run("list", "--date", "Jun 11 2025", home=home)).splitlines()) == 8
+    assert err(run("list", home=home)) == ""
+
+
+def test_list_json_gives_merged_papers(home):
+    run("add", SAMPLES, home=home)
+    papers = [orjson.loads(line) for line in run("list", "--json", home=home).stdout.splitlines()]
+    minimax = next(p for p in papers if p["title"].startswith("MiniMax-M1"))
+    assert minimax["digest_dates"] == ["2025-10-31", "2026-03-06"]
+    assert len(minimax["sources"]) == 2
+
+
+def test_list_bad_date_exits_2(home):
+    result = run("list", "--date", "someday", home=home)
+    assert result.returncode == 2
+    assert err(result).endswith("paperdeck: --date: cannot read 'someday' as a date\n")
