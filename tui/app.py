@@ -7,9 +7,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Header, Static
 
-from tui.home import Home
+from tui.home import Home, bundled
 from tui.library import Library
 from tui.safe_text import visible
+from tui.themes import load_themes
+
+DEFAULT_THEME = "paperdeck-dark"
 
 
 class PaperdeckApp(App[None]):
@@ -27,6 +30,16 @@ class PaperdeckApp(App[None]):
         self.library = library
         self.home = home
         self.showing_samples = showing_samples
+        loaded = load_themes([bundled("themes"), home.themes])
+        for theme in loaded.themes:
+            self.register_theme(theme)
+        self._theme_problems = loaded.problems
+        if DEFAULT_THEME in self.available_themes:
+            self.theme = DEFAULT_THEME
+
+    def on_mount(self) -> None:
+        for problem in self._theme_problems:
+            self.notify(visible(problem), title="Theme skipped", severity="warning", markup=False)
 
     def compose(self) -> ComposeResult:
         yield Header()

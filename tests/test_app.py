@@ -1,0 +1,29 @@
+"""The app opens on a library: through Textual's Pilot, as a terminal would run it."""
+
+from __future__ import annotations
+
+from conftest import COMMENTARY
+
+from tui.app import PaperdeckApp
+from tui.home import Home
+from tui.library import library_files, load_library
+
+
+async def test_empty_home_opens_on_the_samples_and_says_how_to_add_digests(home: Home):
+    files, showing_samples = library_files(home)
+    app = PaperdeckApp(load_library(files), home=home, showing_samples=showing_samples)
+    async with app.run_test(size=(100, 30)) as pilot:
+        summary = str(app.query_one("#summary").render())
+        assert summary.startswith("176 papers from 3 digest files, 3 digest dates")
+        note = str(app.query_one("#samples-note").render())
+        assert "paperdeck add PATH" in note and str(home.library) in note
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_own_library_has_no_sample_note(home: Home):
+    app = PaperdeckApp(load_library([COMMENTARY]), home=home)
+    async with app.run_test() as pilot:
+        assert str(app.query_one("#summary").render()).startswith("8 papers from 1 digest files")
+        assert not app.query("#samples-note")
+        await pilot.press("q")
