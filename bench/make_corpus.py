@@ -2,7 +2,7 @@
 
     python bench/make_corpus.py --papers 100000 --out bench/corpus [--seed 0]
 
-The corpus holds both digest formats described in FORMATS.md, laid out like the real files:
+The corpus holds both digest formats the README describes, laid out like the real files:
 
 * ``YYYY-MM-DD.commentary.txt``: a commentary digest (Format A), one per day, about 10 papers,
   each with authors, abstract, Korean commentary, its English translation and hashtags.

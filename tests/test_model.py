@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from tui.model import normalise_title, paper_id
+from tui.model import normalise_any_title, normalise_title, paper_id
 
 
 @pytest.mark.parametrize(
@@ -41,3 +43,8 @@ def test_different_titles_are_different_papers():
 
 def test_normalised_title_folds_case_width_and_punctuation():
     assert normalise_title("Straße: ＡＢＣ -- x_y") == "strasse abc x y"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_shortcut_normalises_exactly_as_the_definition(title):
+    assert normalise_title(title) == normalise_any_title(title)

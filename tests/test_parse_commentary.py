@@ -1,4 +1,4 @@
-"""Format A, the commentary digest: the real file and the quirks FORMATS.md lists."""
+"""Format A, the commentary digest: the real file and the quirks the format is known for."""
 
 from __future__ import annotations
 

@@ -118,7 +118,7 @@ def describe(result: ParseResult) -> str:
 def entry_json(entry: DigestEntry) -> dict[str, object]:
     """The fields `check --json` prints for each entry, in a fixed order."""
     return {
-        "id": entry.paper_id,
+        "id": entry.id,
         **_shared_fields(entry),
         "digest_date": entry.digest_date.isoformat() if entry.digest_date else None,
         "published": entry.published.isoformat() if entry.published else None,

@@ -55,9 +55,9 @@ class Library:
         self.results.append(result)
         new = merged = 0
         for entry in result.entries:
-            existing = self.papers.get(entry.paper_id)
+            existing = self.papers.get(entry.id)
             if existing is None:
-                self.papers[entry.paper_id] = paper_from_entry(entry)
+                self.papers[entry.id] = paper_from_entry(entry)
                 new += 1
             else:
                 merge_entry(existing, entry)
@@ -71,7 +71,7 @@ class Library:
         for result in sorted(self.results, key=lambda r: r.path):
             for entry in result.entries:
                 if entry.digest_date is not None:
-                    by_date[entry.digest_date][entry.paper_id] = None
+                    by_date[entry.digest_date][entry.id] = None
         self.by_date = {day: list(by_date[day]) for day in sorted(by_date, reverse=True)}
         by_tag: defaultdict[str, list[str]] = defaultdict(list)
         for paper in self.sorted_papers():
@@ -97,7 +97,7 @@ class Library:
 
 def paper_from_entry(entry: DigestEntry) -> Paper:
     return Paper(
-        id=entry.paper_id,
+        id=entry.id,
         title=entry.title,
         authors=entry.authors,
         authors_count=entry.authors_count,

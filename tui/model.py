@@ -48,10 +48,13 @@ class Source:
         return f"{self.path}:{self.line}"
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass costs 4x as much to create, and parsers make 100,000 of these
+# on a cold start. Nothing mutates an entry after the parser returns it.
+@dataclass(slots=True)
 class DigestEntry:
     """One paper as one digest shows it. Parsers produce these; the library merges them."""
 
+    id: str  # paper_id(title), computed once by the parser
     title: str
     digest_date: date | None
     source: Source
@@ -65,10 +68,6 @@ class DigestEntry:
     published: date | None = None
     upvotes: int | None = None
     links: tuple[str, ...] = ()
-
-    @property
-    def paper_id(self) -> str:
-        return paper_id(self.title)
 
 
 @dataclass(slots=True)
@@ -102,10 +101,22 @@ class Paper:
 
 # Runs of anything that is not a letter or digit (punctuation, symbols, whitespace, `_`).
 _NOT_WORD = re.compile(r"[\W_]+")
+# The same rule for ASCII titles, as a byte table: every byte but [a-z0-9] becomes a space.
+_ASCII_NOT_WORD = bytes(
+    byte if (48 <= byte <= 57 or 97 <= byte <= 122) else 32 for byte in range(256)
+)
 
 
 def normalise_title(title: str) -> str:
     """The form of a title that decides identity: NFKC, case-folded, punctuation runs as one space."""
+    if title.isascii():
+        # NFKC and casefold() leave ASCII as ASCII; this gives the same result 5x faster.
+        return " ".join(title.lower().encode("ascii").translate(_ASCII_NOT_WORD).decode("ascii").split())
+    return normalise_any_title(title)
+
+
+def normalise_any_title(title: str) -> str:
+    """`normalise_title` by its definition, for any text; the reference for the ASCII shortcut."""
     folded = unicodedata.normalize("NFKC", title).casefold()
     return _NOT_WORD.sub(" ", folded).strip()
 

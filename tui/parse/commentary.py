@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from tui.model import DigestEntry, Source
-from tui.parse.text import Report, find_urls, is_korean, is_tag_line, join_prose, parse_tags
+from tui.model import DigestEntry, Source, paper_id
+from tui.parse.text import Report, collapse_spaces, find_urls, is_korean, is_tag_line, join_prose, parse_tags
 
 _KOREAN_DATE = re.compile(
     r"(\d{4})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일"
@@ -56,6 +56,8 @@ def is_author_line(line: str) -> bool:
 def split_authors(line: str) -> tuple[tuple[str, ...], bool]:
     """`(Ann Lee, Wei (David) Chen)` -> (('Ann Lee', 'Wei (David) Chen'), balanced?)."""
     inner = line[1:-1]
+    if "(" not in inner and ")" not in inner:
+        return _clean_names(inner.split(",")), True
     names: list[str] = []
     depth = 0
     start = 0
@@ -72,14 +74,18 @@ def split_authors(line: str) -> tuple[tuple[str, ...], bool]:
             names.append(inner[start:index])
             start = index + 1
     names.append(inner[start:])
+    return _clean_names(names), balanced and depth == 0
+
+
+def _clean_names(names: list[str]) -> tuple[str, ...]:
     cleaned = []
     for name in names:
-        name = " ".join(name.split())
+        name = collapse_spaces(name)
         if name.startswith("and "):
             name = name[4:]
         if name:
             cleaned.append(name)
-    return tuple(cleaned), balanced and depth == 0
+    return tuple(cleaned)
 
 
 class CommentaryParser:
@@ -140,10 +146,11 @@ class CommentaryParser:
         return None
 
     def _starts_paper(self, index: int) -> bool:
-        line = self.lines[index]
-        if is_author_line(line) or is_tag_line(line) or parse_date_line(line) is not None:
+        # The author-line test rejects nearly every line, so it goes first.
+        if self._author_line_after(index) is None:
             return False
-        return self._author_line_after(index) is not None
+        line = self.lines[index]
+        return not (is_author_line(line) or is_tag_line(line) or parse_date_line(line) is not None)
 
     def _starts_paper_for_sure(self, index: int) -> bool:
         """A title, an author line and then a line long enough to be an abstract."""
@@ -159,7 +166,7 @@ class CommentaryParser:
     def _parse_paper(self, title_index: int, *, has_authors: bool) -> int:
         """Reads one paper starting at its title line; returns the index after it."""
         lines = self.lines
-        title = " ".join(lines[title_index].split())
+        title = collapse_spaces(lines[title_index])
         authors: tuple[str, ...] = ()
         index = title_index + 1
         if has_authors:
@@ -204,6 +211,7 @@ class CommentaryParser:
         commentary_en = "\n".join(english)
         self.entries.append(
             DigestEntry(
+                id=paper_id(title),
                 title=title,
                 digest_date=self._date_for(title_index),
                 source=Source(self.report.path, title_index + 1),

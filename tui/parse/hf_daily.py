@@ -21,9 +21,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
-from tui.model import DigestEntry, Source
-from tui.parse.text import Report, find_urls, join_prose
+from tui.model import DigestEntry, Source, paper_id
+from tui.parse.text import Report, collapse_spaces, find_urls, join_prose
 
 HEADER_LINES = frozenset(
     {
@@ -59,11 +60,12 @@ _MONTHS = {
 _DATE = re.compile(r"([A-Za-z]{3,9})\.? (\d{1,2})(?:, ?(\d{4}))?(?: (\d{1,7}))?")
 _AUTHOR_COUNT = re.compile(r"[•·]?\s*(\d+)\s+authors?", re.IGNORECASE)
 _SEPARATORS = frozenset({"·", "•", "⋅"})
+_DATE_MAX_CHARS = len("September 30, 2024 1234567")
+_HEADER_MAX_CHARS = max(map(len, HEADER_LINES))
 _TITLE_MAX_CHARS = 300
 
 
-@dataclass(frozen=True, slots=True)
-class MonthDay:
+class MonthDay(NamedTuple):
     """A date as the page shows it: the year may be missing until the page's year is known."""
 
     month: int
@@ -82,7 +84,7 @@ class MonthDay:
 
 def parse_month_day(line: str, line_number: int) -> MonthDay | None:
     """`Dec 19, 2024 2` -> MonthDay(12, 19, 2024, upvotes=2); None if the line is no date."""
-    if len(line) > 24 or not line[:1].isalpha():
+    if len(line) > _DATE_MAX_CHARS or not line[:1].isalpha():
         return None
     match = _DATE.fullmatch(line)
     if match is None:
@@ -140,7 +142,7 @@ class HfDailyParser:
         page: _Page | None = None
         entry: _Entry | None = None
         for position, (start, block) in enumerate(paragraphs):
-            if block[0].lower() in HEADER_LINES:
+            if is_header_line(block[0]):
                 page = self._read_header(page, start, block)
                 entry = None
                 continue
@@ -153,7 +155,9 @@ class HfDailyParser:
                     self.report.warn(start + 1, "author/date block without a paper above it, skipped")
                 else:
                     self._read_meta(entry, start, block)
-            elif len(block) == 1 and (found := parse_month_day(block[0], start + 1)) is not None:
+            elif len(block) == 1 and len(block[0]) <= _DATE_MAX_CHARS and (
+                found := parse_month_day(block[0], start + 1)
+            ):
                 self._read_lone_date(page, entry, found)
             else:
                 entry = self._read_text(page, entry, start, block, paragraphs, position)
@@ -165,7 +169,7 @@ class HfDailyParser:
             page = _Page(header_line=start + 1)
             self.pages.append(page)
         for offset, line in enumerate(block):
-            if line.lower() in HEADER_LINES:
+            if is_header_line(line):
                 continue
             found = parse_month_day(line, start + offset + 1)
             if found is not None and page.date is None:
@@ -216,7 +220,7 @@ class HfDailyParser:
             self.report.warn(entry.line, f"no abstract for {entry.title[:60]!r}")
         if page.date is None and not page.entries:
             self.report.warn(start + 1, "no page date (like 'Mar 6') before the first paper")
-        new = _Entry(title=" ".join(block[0].split()), line=start + 1)
+        new = _Entry(title=collapse_spaces(block[0]), line=start + 1)
         new.abstract_lines.extend(block[1:])
         if len(new.title) > _TITLE_MAX_CHARS:
             self.report.warn(start + 1, f"a {len(new.title)}-character title; is an abstract missing its title?")
@@ -255,6 +259,7 @@ class HfDailyParser:
                 abstract = join_prose(entry.abstract_lines)
                 out.append(
                     DigestEntry(
+                        id=paper_id(entry.title),
                         title=entry.title,
                         digest_date=digest_date,
                         source=Source(self.report.path, entry.line),
@@ -315,9 +320,17 @@ def _paragraphs(lines: list[str]) -> list[tuple[int, list[str]]]:
     return out
 
 
+def is_header_line(line: str) -> bool:
+    """One of the fixed lines at the top of a Daily Papers page."""
+    return len(line) <= _HEADER_MAX_CHARS and line.lower() in HEADER_LINES
+
+
 def _is_meta(block: list[str]) -> bool:
     """A paragraph of author count or organisation, separator and publication date."""
-    return any(line in _SEPARATORS for line in block) or _AUTHOR_COUNT.fullmatch(block[0]) is not None
+    if not _SEPARATORS.isdisjoint(block):
+        return True
+    first = block[0]
+    return len(first) < 24 and _AUTHOR_COUNT.fullmatch(first) is not None
 
 
 def _organisation(line: str) -> str:
