@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from textwrap import dedent
 
-from conftest import by_title
+from conftest import COMMENTARY, by_title
 
 from tui.model import DigestFormat, Severity
 from tui.parse import parse_text
@@ -24,7 +24,7 @@ def test_real_digest_has_eight_papers_on_one_day(commentary):
     assert len(commentary.entries) == 8
     assert commentary.digest_dates == (date(2025, 6, 11),)
     assert commentary.diagnostics == ()
-    assert [e.source.line for e in commentary.entries] == [2, 8, 14, 20, 28, 34, 40, 46]
+    assert [e.source for e in commentary.entries] == [f"{COMMENTARY}:{n}" for n in (2, 8, 14, 20, 28, 34, 40, 46)]
 
 
 def test_real_digest_first_paper_fields(commentary):

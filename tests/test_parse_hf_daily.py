@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import by_title
+from conftest import HF_MAR_06, by_title
 
 from tui.model import DigestFormat
 from tui.parse import parse_text
@@ -48,7 +48,7 @@ def test_real_page_of_october_31st(hf_oct_31):
 def test_real_page_entry_with_author_count_and_upvotes(hf_mar_06):
     first = hf_mar_06.entries[0]
     assert first.title == "TL-Training: A Task-Feature-Based Framework for Training Large Language Models in Tool Use"
-    assert first.source.line == 13
+    assert first.source == f"{HF_MAR_06}:13"
     assert first.authors_count == 11 and first.authors == () and first.org is None
     assert first.published == date(2024, 12, 19) and first.upvotes is None
     assert first.abstract.startswith("Large language models (LLMs) achieve remarkable advancements")

@@ -15,7 +15,7 @@ from dateutil import parser as date_parser
 
 from tui.home import Home
 from tui.library import Library, digest_files, library_files, load_library, read_digest, unreadable
-from tui.model import DigestEntry, DigestFormat, Paper
+from tui.model import DigestFormat, Paper
 from tui.parse import ParseResult, parse_bytes
 from tui.safe_text import one_line, visible
 
@@ -82,7 +82,7 @@ def check(paths: list[Path], *, as_json: bool, year: int | None) -> int:
         totals["errors"] += len(result.errors)
         totals["warnings"] += len(result.warnings)
         if as_json:
-            write(b"".join(orjson.dumps(entry_json(entry)) + b"\n" for entry in result.entries))
+            write(b"".join(orjson.dumps(entry) + b"\n" for entry in result.entries))
             for diagnostic in result.diagnostics:
                 _err(visible(str(diagnostic)))
         else:
@@ -113,33 +113,6 @@ def describe(result: ParseResult) -> str:
     else:
         when = f"{len(dates)} dates, {dates[0].isoformat()} to {dates[-1].isoformat()}"
     return f"{visible(result.path)}: {FORMAT_NAMES[result.format]}, {when}, {len(result.entries)} paper(s)"
-
-
-def entry_json(entry: DigestEntry) -> dict[str, object]:
-    """The fields `check --json` prints for each entry, in a fixed order."""
-    return {
-        "id": entry.id,
-        **_shared_fields(entry),
-        "digest_date": entry.digest_date.isoformat() if entry.digest_date else None,
-        "published": entry.published.isoformat() if entry.published else None,
-        "upvotes": entry.upvotes,
-        "links": list(entry.links),
-        "source": str(entry.source),
-    }
-
-
-def _shared_fields(item: DigestEntry | Paper) -> dict[str, object]:
-    """The fields a digest entry and a merged paper both have, as JSON values."""
-    return {
-        "title": item.title,
-        "authors": list(item.authors),
-        "authors_count": item.authors_count,
-        "org": item.org,
-        "abstract": item.abstract,
-        "commentary_ko": item.commentary_ko,
-        "commentary_en": item.commentary_en,
-        "tags": list(item.tags),
-    }
 
 
 # --- add ----------------------------------------------------------------------------------
@@ -253,7 +226,7 @@ def list_papers(home: Home, *, date_filter: str | None, tag: str | None, as_json
         _err(f"paperdeck: {exc}")
         return EXIT_USAGE
     if as_json:
-        sys.stdout.buffer.write(b"".join(orjson.dumps(paper_json(p)) + b"\n" for p in papers))
+        sys.stdout.buffer.write(b"".join(orjson.dumps(paper) + b"\n" for paper in papers))
     else:
         for paper in papers:
             day = paper.digest_dates[-1].isoformat() if paper.digest_dates else "-"
@@ -282,16 +255,3 @@ def _date_prefix(text: str) -> str:
         return date_parser.parse(text).date().isoformat()
     except (ValueError, OverflowError) as exc:
         raise ValueError(f"--date: cannot read {text!r} as a date") from exc
-
-
-def paper_json(paper: Paper) -> dict[str, object]:
-    """`list --json`: a merged paper, with every digest date and source it came from."""
-    return {
-        "id": paper.id,
-        **_shared_fields(paper),
-        "digest_dates": [d.isoformat() for d in paper.digest_dates],
-        "published": paper.published.isoformat() if paper.published else None,
-        "upvotes": paper.upvotes,
-        "links": list(paper.links),
-        "sources": [str(s) for s in paper.sources],
-    }

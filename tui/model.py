@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
@@ -37,27 +37,18 @@ class Diagnostic:
         return f"{where}: {self.severity.value}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
-    """Where an entry was read: a file and the 1-based line of its title."""
-
-    path: str
-    line: int
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}"
-
-
 # Not frozen: a frozen dataclass costs 4x as much to create, and parsers make 100,000 of these
 # on a cold start. Nothing mutates an entry after the parser returns it.
 @dataclass(slots=True)
 class DigestEntry:
-    """One paper as one digest shows it. Parsers produce these; the library merges them."""
+    """One paper as one digest shows it. Parsers produce these; the library merges them.
+
+    The fields, in this order, are exactly what `paperdeck check --json` prints per paper:
+    orjson serialises the dataclass as it is (dates as YYYY-MM-DD, tuples as lists).
+    """
 
     id: str  # paper_id(title), computed once by the parser
     title: str
-    digest_date: date | None
-    source: Source
     authors: tuple[str, ...] = ()
     authors_count: int | None = None
     org: str | None = None
@@ -65,14 +56,19 @@ class DigestEntry:
     commentary_ko: str = ""
     commentary_en: str = ""
     tags: tuple[str, ...] = ()
+    digest_date: date | None = None
     published: date | None = None
     upvotes: int | None = None
     links: tuple[str, ...] = ()
+    source: str = ""  # "FILE:LINE" of the title
 
 
 @dataclass(slots=True)
 class Paper:
-    """One paper of the library: every digest entry with the same normalised title, merged."""
+    """One paper of the library: every digest entry with the same normalised title, merged.
+
+    orjson serialises it as `paperdeck list --json` prints it.
+    """
 
     id: str
     title: str
@@ -87,7 +83,7 @@ class Paper:
     published: date | None = None
     upvotes: int | None = None
     links: tuple[str, ...] = ()
-    sources: tuple[Source, ...] = field(default=())
+    sources: tuple[str, ...] = ()  # "FILE:LINE" of each sighting
 
     @property
     def first_seen(self) -> date | None:

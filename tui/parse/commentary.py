@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from tui.model import DigestEntry, Source, paper_id
+from tui.model import DigestEntry, paper_id
 from tui.parse.text import Report, collapse_spaces, find_urls, is_korean, is_tag_line, join_prose, parse_tags
 
 _KOREAN_DATE = re.compile(
@@ -214,7 +214,7 @@ class CommentaryParser:
                 id=paper_id(title),
                 title=title,
                 digest_date=self._date_for(title_index),
-                source=Source(self.report.path, title_index + 1),
+                source=f"{self.report.path}:{title_index + 1}",
                 authors=authors,
                 authors_count=len(authors) if authors else None,
                 abstract=abstract,

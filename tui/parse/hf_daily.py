@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from tui.model import DigestEntry, Source, paper_id
+from tui.model import DigestEntry, paper_id
 from tui.parse.text import Report, collapse_spaces, find_urls, join_prose
 
 HEADER_LINES = frozenset(
@@ -262,7 +262,7 @@ class HfDailyParser:
                         id=paper_id(entry.title),
                         title=entry.title,
                         digest_date=digest_date,
-                        source=Source(self.report.path, entry.line),
+                        source=f"{self.report.path}:{entry.line}",
                         authors_count=entry.authors_count,
                         org=entry.org,
                         abstract=abstract,
