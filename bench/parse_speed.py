@@ -12,6 +12,7 @@ start-up and JSON output included, with stdout sent to /dev/null.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -42,10 +43,11 @@ def read_floor(folder: Path) -> float:
     return time.perf_counter() - start
 
 
-def check_json(folder: Path) -> float:
+def check_json(folder: Path, jobs: int) -> float:
     paperdeck = Path(sys.executable).with_name("paperdeck")
+    command = [str(paperdeck), "check", "--json", f"--jobs={jobs}", str(folder)]
     start = time.perf_counter()
-    subprocess.run([str(paperdeck), "check", "--json", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
     return time.perf_counter() - start
 
 
@@ -55,16 +57,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
     folder = corpus(args.papers)
-    reads, checks = [], []
+    jobs = os.cpu_count() or 1
+    times: dict[str, list[float]] = {"read": [], "default": [], "one": []}
     for _ in range(args.runs):
-        # Interleaved, so that a burst of load elsewhere hits both alike.
-        reads.append(read_floor(folder))
-        checks.append(check_json(folder))
-    read, check = statistics.median(reads), statistics.median(checks)
+        # Interleaved, so that a burst of load elsewhere hits all alike.
+        times["read"].append(read_floor(folder))
+        times["default"].append(check_json(folder, jobs))
+        times["one"].append(check_json(folder, 1))
+    read = statistics.median(times["read"])
     print(f"corpus: {args.papers} papers, {sum(1 for _ in folder.glob('*.txt'))} files, median of {args.runs} runs")
-    print(f"read + splitlines (floor)   {read:7.2f} s   (min {min(reads):.2f}, max {max(reads):.2f})")
-    print(f"paperdeck check --json      {check:7.2f} s   (min {min(checks):.2f}, max {max(checks):.2f})")
-    print(f"ratio                       {check / read:7.1f} x")
+    rows = [
+        ("read + splitlines (floor)", "read"),
+        (f"check --json ({jobs} processes)", "default"),
+        ("check --json --jobs=1", "one"),
+    ]
+    for label, key in rows:
+        runs = times[key]
+        median = statistics.median(runs)
+        print(f"{label:32} {median:6.2f} s  (min {min(runs):.2f}, max {max(runs):.2f})  {median / read:5.1f}x floor")
     return 0
 
 

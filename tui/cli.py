@@ -8,6 +8,7 @@ written to a crash log in the data home and named in a one-line message.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -71,6 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="digest file or folder")
     check.add_argument("--json", action="store_true", help="print one JSON object per paper per line")
+    check.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="parse in N processes when there are many files (default: one per CPU)",
+    )
 
     list_ = commands.add_parser(
         "list",
@@ -129,7 +137,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "add":
         return commands.add(home, args.paths, year=args.year)
     if args.command == "check":
-        return commands.check(args.paths, as_json=args.json, year=args.year)
+        return commands.check(args.paths, as_json=args.json, year=args.year, jobs=args.jobs)
     if args.command == "list":
         return commands.list_papers(home, date_filter=args.date, tag=args.tag, as_json=args.json)
     return commands.open_reader(home, args.paths, year=args.year)

@@ -78,14 +78,8 @@ def split_authors(line: str) -> tuple[tuple[str, ...], bool]:
 
 
 def _clean_names(names: list[str]) -> tuple[str, ...]:
-    cleaned = []
-    for name in names:
-        name = collapse_spaces(name)
-        if name.startswith("and "):
-            name = name[4:]
-        if name:
-            cleaned.append(name)
-    return tuple(cleaned)
+    cleaned = (collapse_spaces(name) for name in names)
+    return tuple(name[4:] if name.startswith("and ") else name for name in cleaned if name)
 
 
 class CommentaryParser:
