@@ -244,3 +244,11 @@ def test_list_bad_date_exits_2(home):
     result = run("list", "--date", "someday", home=home)
     assert result.returncode == 2
     assert err(result).endswith("paperdeck: --date: cannot read 'someday' as a date\n")
+
+
+def test_paths_without_a_command_open_the_reader_and_missing_ones_exit_2(home, tmp_path):
+    result = run(tmp_path / "nope.txt", home=home)
+    assert result.returncode == 2
+    assert err(result) == f"paperdeck: {tmp_path / 'nope.txt'}: no such file or folder\n"
+    result = run("--home", home, tmp_path / "nope.txt", home=home)
+    assert result.returncode == 2
