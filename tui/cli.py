@@ -15,11 +15,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from tui import __version__
+from tui import __version__, commands
 from tui.home import resolve_home
 
 COMMANDS = ("open", "add", "check", "list")
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -120,19 +119,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         # `paperdeck list | head`: the reader left; that is not an error.
         sys.stderr.close()
-        return EXIT_OK
+        return commands.EXIT_OK
     except OSError as exc:
         # The data home or a file could not be used: the user can act on a plain message.
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"paperdeck: {where}{exc.strerror or exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return commands.EXIT_USAGE
     except Exception:  # noqa: BLE001 - the last line of defence: a message, never a traceback
         return _report_crash(args)
 
 
 def _run(args: argparse.Namespace) -> int:
-    from tui import commands
-
     home = resolve_home(getattr(args, "home", None))
     if args.command == "add":
         return commands.add(home, args.paths, year=args.year)
@@ -156,4 +153,4 @@ def _report_crash(args: argparse.Namespace) -> int:
         where = "and the crash log could not be written"
     last = text.strip().splitlines()[-1] if text.strip() else "unknown error"
     print(f"paperdeck: internal error ({last}); {where}. Please report it.", file=sys.stderr)
-    return EXIT_USAGE
+    return commands.EXIT_USAGE

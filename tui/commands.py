@@ -20,6 +20,7 @@ from tui.model import DigestFormat, Paper
 from tui.parse import ParseResult, parse_bytes
 from tui.safe_text import one_line, visible
 
+# Exit status: clean; an error was reported about a digest; usage error or unreadable path.
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 # Files handed to a worker process at once: enough to outweigh the cost of the hand-over.
 _FILES_PER_TASK = 16

@@ -7,10 +7,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 
-class DigestFormat(str, Enum):
+class DigestFormat(StrEnum):
     """The kinds of digest file paperdeck can read."""
 
     COMMENTARY = "commentary"  # Format A: a researcher's notes, Korean + English commentary
@@ -18,7 +18,7 @@ class DigestFormat(str, Enum):
     UNKNOWN = "unknown"
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     WARNING = "warning"
     ERROR = "error"
 
