@@ -183,3 +183,22 @@ def test_metadata_without_a_paper_is_warned_with_its_line():
 def test_month_day_lines(line, expected):
     found = parse_month_day(line, 1)
     assert (found and (found.month, found.day, found.year, found.upvotes)) == expected
+
+
+def test_header_lines_as_other_browsers_copy_them():
+    text = (
+        "New\n\nGet trending papers in your email inbox\n\nSubscribe\n\nDaily Papers\n\n"
+        "by AK and the research community\n\nMar 6\n\n" + entry("A", "  ∙ 2 authors\n∙\nOct 3, 2022")
+    )
+    result = parse_text(text, "p.txt")
+    assert result.diagnostics == ()
+    assert [(e.title, e.digest_date, e.authors_count) for e in result.entries] == [("A", date(2023, 3, 6), 2)]
+
+
+def test_blank_line_inside_an_abstract_keeps_one_paper():
+    second_half = "The second half of the abstract goes on. It has several sentences."
+    text = HEADER + f"Mar 6\n\nTitle\n\n{ABSTRACT}\n\n{second_half}\n\n  • 2 authors\n·\nOct 3, 2022\n"
+    result = parse_text(text, "p.txt")
+    [paper] = result.entries
+    assert paper.abstract == f"{ABSTRACT.strip()} {second_half}"
+    assert paper.authors_count == 2

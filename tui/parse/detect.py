@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tui.model import DigestFormat
 from tui.parse.commentary import is_author_line, parse_date_line
-from tui.parse.hf_daily import is_header_line, parse_month_day
+from tui.parse.hf_daily import SEPARATORS, is_header_line, parse_month_day
 from tui.parse.text import is_tag_line
 
 # Enough lines to see several papers of either format without reading a big file twice.
@@ -30,9 +30,9 @@ def detect_format(lines: list[str]) -> DigestFormat:
             commentary += 1
         elif is_header_line(line):
             hf_daily += 2
-        elif line in ("·", "•") or line.endswith(" authors"):
+        elif line in SEPARATORS or line.endswith((" authors", " author")):
             hf_daily += 1
-        elif previous in ("·", "•") and parse_month_day(line, 0) is not None:
+        elif previous in SEPARATORS and parse_month_day(line, 0) is not None:
             hf_daily += 1
         previous = line
         if abs(commentary - hf_daily) >= _DECISIVE_LEAD:

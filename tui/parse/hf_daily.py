@@ -29,7 +29,7 @@ from tui.parse.text import Report, collapse_spaces, find_urls, join_prose
 HEADER_LINES = frozenset(
     {
         "new",
-        "get trending papers in your email inbox!",
+        "get trending papers in your email inbox",
         "subscribe",
         "daily papers",
         "byak and the research community",
@@ -58,8 +58,8 @@ _MONTHS = {
 }
 # A regex rather than dateutil: the shape is fixed, and this runs once per paper of a big library.
 _DATE = re.compile(r"([A-Za-z]{3,9})\.? (\d{1,2})(?:, ?(\d{4}))?(?: (\d{1,7}))?")
-_AUTHOR_COUNT = re.compile(r"[•·]?\s*(\d+)\s+authors?", re.IGNORECASE)
-_SEPARATORS = frozenset({"·", "•", "⋅"})
+_AUTHOR_COUNT = re.compile(r"[•·∙⋅]?\s*(\d+)\s+authors?", re.IGNORECASE)
+SEPARATORS = frozenset({"·", "•", "⋅", "∙"})
 _DATE_MAX_CHARS = len("September 30, 2024 1234567")
 _HEADER_MAX_CHARS = max(map(len, HEADER_LINES))
 _TITLE_MAX_CHARS = 300
@@ -191,13 +191,13 @@ class HfDailyParser:
         entry.has_meta = True
         for offset, line in enumerate(block):
             number = start + offset + 1
-            if line in _SEPARATORS:
+            if line in SEPARATORS:
                 continue
             if match := _AUTHOR_COUNT.fullmatch(line):
                 entry.authors_count = int(match.group(1))
             elif (found := parse_month_day(line, number)) is not None:
                 entry.published = found
-            elif offset + 1 < len(block) and block[offset + 1] in _SEPARATORS:
+            elif offset + 1 < len(block) and block[offset + 1] in SEPARATORS:
                 entry.org = _organisation(line)
             else:
                 # The abstract's last line, glued to the metadata without a blank line.
@@ -213,11 +213,16 @@ class HfDailyParser:
         position: int,
     ) -> _Entry:
         """A paragraph of prose: the abstract the current paper awaits, or the next title."""
-        if entry is not None and not entry.abstract_lines and not entry.has_meta:
-            if not self._is_next_title(block, paragraphs, position):
+        if entry is not None and not entry.has_meta:
+            if not entry.abstract_lines and not self._is_next_title(block, paragraphs, position):
                 entry.abstract_lines.extend(block)
                 return entry
-            self.report.warn(entry.line, f"no abstract for {entry.title[:60]!r}")
+            if entry.abstract_lines and not _looks_like_title(block):
+                # A blank line inside the abstract: prose, not the next paper's title.
+                entry.abstract_lines.extend(block)
+                return entry
+            if not entry.abstract_lines:
+                self.report.warn(entry.line, f"no abstract for {entry.title[:60]!r}")
         if page.date is None and not page.entries:
             self.report.warn(start + 1, "no page date (like 'Mar 6') before the first paper")
         new = _Entry(title=collapse_spaces(block[0]), line=start + 1)
@@ -232,7 +237,7 @@ class HfDailyParser:
 
         True when it is one short line and the paragraph after it is prose, not metadata.
         """
-        if len(block) != 1 or len(block[0]) > _TITLE_MAX_CHARS or block[0].endswith("."):
+        if not _looks_like_title(block) or block[0].endswith("."):
             return False
         if position + 1 >= len(paragraphs):
             return False
@@ -321,13 +326,24 @@ def _paragraphs(lines: list[str]) -> list[tuple[int, list[str]]]:
 
 
 def is_header_line(line: str) -> bool:
-    """One of the fixed lines at the top of a Daily Papers page."""
-    return len(line) <= _HEADER_MAX_CHARS and line.lower() in HEADER_LINES
+    """One of the fixed lines at the top of a Daily Papers page, however a browser copied it."""
+    if len(line) > _HEADER_MAX_CHARS + 2:
+        return False
+    key = line.lower().rstrip("!.:").replace("by ak ", "byak ")
+    return key in HEADER_LINES
+
+
+def _looks_like_title(block: list[str]) -> bool:
+    """One line, not too long, and not several sentences of prose."""
+    if len(block) != 1 or len(block[0]) > _TITLE_MAX_CHARS:
+        return False
+    line = block[0]
+    return not (line.endswith(".") and ". " in line)
 
 
 def _is_meta(block: list[str]) -> bool:
     """A paragraph of author count or organisation, separator and publication date."""
-    if not _SEPARATORS.isdisjoint(block):
+    if not SEPARATORS.isdisjoint(block):
         return True
     first = block[0]
     return len(first) < 24 and _AUTHOR_COUNT.fullmatch(first) is not None
