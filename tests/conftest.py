@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from tui.home import Home
 from tui.library import read_digest
 from tui.parse import ParseResult
+from tui.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_data"
@@ -35,6 +37,14 @@ def hf_oct_31() -> ParseResult:
 @pytest.fixture
 def home(tmp_path: Path) -> Home:
     return Home(tmp_path / "home")
+
+
+@pytest.fixture
+def store(home: Home) -> Iterator[Store]:
+    """The home's state store, open for the test and closed after it."""
+    opened = Store.open(home.store)
+    yield opened
+    opened.close()
 
 
 def by_title(result: ParseResult, start: str):

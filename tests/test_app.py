@@ -7,11 +7,12 @@ from conftest import COMMENTARY
 from tui.app import PaperdeckApp
 from tui.home import Home
 from tui.library import library_files, load_library
+from tui.store import Store
 
 
-async def test_empty_home_opens_on_the_samples_and_says_how_to_add_digests(home: Home):
+async def test_empty_home_opens_on_the_samples_and_says_how_to_add_digests(home: Home, store: Store):
     files, showing_samples = library_files(home)
-    app = PaperdeckApp(load_library(files), home=home, showing_samples=showing_samples)
+    app = PaperdeckApp(load_library(files), home=home, store=store, showing_samples=showing_samples)
     async with app.run_test(size=(100, 30)) as pilot:
         summary = str(app.query_one("#summary").render())
         assert summary.startswith("176 papers from 3 digest files, 3 digest dates")
@@ -21,8 +22,8 @@ async def test_empty_home_opens_on_the_samples_and_says_how_to_add_digests(home:
     assert app.return_code == 0
 
 
-async def test_own_library_has_no_sample_note(home: Home):
-    app = PaperdeckApp(load_library([COMMENTARY]), home=home)
+async def test_own_library_has_no_sample_note(home: Home, store: Store):
+    app = PaperdeckApp(load_library([COMMENTARY]), home=home, store=store)
     async with app.run_test() as pilot:
         assert str(app.query_one("#summary").render()).startswith("8 papers from 1 digest files")
         assert not app.query("#samples-note")

@@ -8,7 +8,15 @@ from datetime import date
 import pytest
 
 from tui.parse import parse_bytes
-from tui.parse.text import Report, date_from_file_name, decode, find_urls, join_prose, parse_tags, split_lines
+from tui.parse.text import (
+    Report,
+    date_from_file_name,
+    decode,
+    find_urls,
+    join_prose,
+    parse_tags,
+    split_lines,
+)
 
 SMALL_DIGEST = "2025년 6월 11일\nA Paper\n(Ann Lee)\nAbstract.\n한국어 코멘트.\nEnglish.\n#tag\n"
 

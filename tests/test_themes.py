@@ -10,6 +10,7 @@ from conftest import COMMENTARY
 from tui.app import PaperdeckApp
 from tui.home import Home, bundled
 from tui.library import load_library
+from tui.store import Store
 from tui.themes import ThemeFileError, load_theme_file, load_themes
 
 
@@ -48,10 +49,10 @@ def test_user_theme_overrides_a_bundled_one_of_the_same_name(tmp_path: Path):
     assert loaded.problems[1] == f"{tmp_path / 'mine.toml'}: unknown key 'colour' ignored"
 
 
-async def test_app_starts_in_paperdeck_dark_and_reports_a_bad_user_theme(home: Home):
+async def test_app_starts_in_paperdeck_dark_and_reports_a_bad_user_theme(home: Home, store: Store):
     home.themes.mkdir(parents=True)
     (home.themes / "oops.toml").write_text('name = "[b]oops[/b]"\nprimary = "nope"\n')
-    app = PaperdeckApp(load_library([COMMENTARY]), home=home)
+    app = PaperdeckApp(load_library([COMMENTARY]), home=home, store=store)
     async with app.run_test() as pilot:
         assert app.theme == "paperdeck-dark"
         assert "paperdeck-light" in app.available_themes

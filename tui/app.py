@@ -9,7 +9,9 @@ from textual.widgets import Footer, Header, Static
 
 from tui.home import Home, bundled
 from tui.library import Library
+from tui.messages import StoreSaid
 from tui.safe_text import visible
+from tui.store import Store
 from tui.themes import load_themes
 
 DEFAULT_THEME = "paperdeck-dark"
@@ -25,10 +27,11 @@ class PaperdeckApp(App[None]):
     """
     BINDINGS = [Binding("q", "quit", "Quit")]
 
-    def __init__(self, library: Library, *, home: Home, showing_samples: bool = False) -> None:
+    def __init__(self, library: Library, *, home: Home, store: Store, showing_samples: bool = False) -> None:
         super().__init__()
         self.library = library
         self.home = home
+        self.store = store
         self.showing_samples = showing_samples
         loaded = load_themes([bundled("themes"), home.themes])
         for theme in loaded.themes:
@@ -40,6 +43,19 @@ class PaperdeckApp(App[None]):
     def on_mount(self) -> None:
         for problem in self._theme_problems:
             self.notify(visible(problem), title="Theme skipped", severity="warning", markup=False)
+        for message in self.store.report.messages:
+            self.notify(visible(message), title="Your state", severity="warning", timeout=30, markup=False)
+        self.store.listeners.append(self._store_said)
+
+    def on_unmount(self) -> None:
+        self.store.listeners.remove(self._store_said)
+
+    def _store_said(self, message: str) -> None:
+        # Called on the store's writer thread; post_message is the thread-safe way in.
+        self.post_message(StoreSaid(message))
+
+    def on_store_said(self, event: StoreSaid) -> None:
+        self.notify(visible(event.text), title="Saving", severity="warning", markup=False)
 
     def compose(self) -> ComposeResult:
         yield Header()

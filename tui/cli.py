@@ -87,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     list_.add_argument("--date", metavar="D", help="only papers of this digest date (2025-06-11, 2025-06, 'Jun 11 2025')")
     list_.add_argument("--tag", metavar="T", help="only papers with this tag")
+    list_.add_argument("--starred", action="store_true", help="only starred papers")
+    list_.add_argument("--unread", action="store_true", help="only papers not yet read")
     list_.add_argument("--json", action="store_true", help="print one JSON object per paper per line")
     return parser
 
@@ -136,7 +138,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
         return commands.check(args.paths, as_json=args.json, year=args.year, jobs=args.jobs)
     if args.command == "list":
-        return commands.list_papers(home, date_filter=args.date, tag=args.tag, as_json=args.json)
+        return commands.list_papers(
+            home, date_filter=args.date, tag=args.tag, as_json=args.json, starred=args.starred, unread=args.unread
+        )
     return commands.open_reader(home, args.paths, year=args.year)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -15,10 +15,18 @@ from typing import NamedTuple
 import orjson
 
 from tui.home import Home
-from tui.library import Library, digest_files, library_files, load_library, read_digest, unreadable
+from tui.library import (
+    Library,
+    digest_files,
+    library_files,
+    load_library,
+    read_digest,
+    unreadable,
+)
 from tui.model import DigestFormat, Paper
 from tui.parse import ParseResult, parse_bytes
 from tui.safe_text import one_line, visible
+from tui.store import PaperState, Store, StoreError
 
 # Exit status: clean; an error was reported about a digest; usage error or unreadable path.
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -50,10 +58,34 @@ def open_reader(home: Home, paths: list[Path], *, year: int | None) -> int:
         return EXIT_USAGE
     from tui.app import PaperdeckApp
 
-    files, showing_samples = library_files(home, paths)
-    library = load_library(files, year=year)
-    PaperdeckApp(library, home=home, showing_samples=showing_samples).run()
+    store = _open_store(home, quiet=True)
+    if store is None:
+        return EXIT_USAGE
+    store.close_on_exit()
+    try:
+        files, showing_samples = library_files(home, paths)
+        library = load_library(files, year=year)
+        PaperdeckApp(library, home=home, store=store, showing_samples=showing_samples).run()
+    finally:
+        saved = store.close()
+    if not saved:
+        _err(f"paperdeck: could not save {store.path}: {store.last_error}; your last changes are not on disk")
+        return EXIT_ERRORS
     return EXIT_OK
+
+
+def _open_store(home: Home, *, quiet: bool = False) -> Store | None:
+    """The home's store, with what opening it said printed (unless the app will show it)."""
+    try:
+        home.root.mkdir(parents=True, exist_ok=True)
+        store = Store.open(home.store)
+    except StoreError as exc:
+        _err(f"paperdeck: {exc}")
+        return None
+    if not quiet:
+        for message in store.report.messages:
+            _err(f"paperdeck: {visible(message)}")
+    return store
 
 
 # --- check --------------------------------------------------------------------------------
@@ -256,16 +288,34 @@ def _write_new(target: Path, data: bytes) -> None:
 # --- list ---------------------------------------------------------------------------------
 
 
-def list_papers(home: Home, *, date_filter: str | None, tag: str | None, as_json: bool) -> int:
+def list_papers(
+    home: Home,
+    *,
+    date_filter: str | None,
+    tag: str | None,
+    as_json: bool,
+    starred: bool = False,
+    unread: bool = False,
+) -> int:
+    store = _open_store(home)
+    if store is None:
+        return EXIT_USAGE
+    states = store.paper_states()
+    store.close()
     files, showing_samples = library_files(home)
     if showing_samples:
         _err("paperdeck: the library is empty; listing the bundled sample digests (add yours with 'paperdeck add')")
     library = load_library(files)
     try:
-        papers = filter_papers(library, date_filter=date_filter, tag=tag)
+        papers = filter_papers(library, date_filter=date_filter, tag=tag, states=states)
     except ValueError as exc:
         _err(f"paperdeck: {exc}")
         return EXIT_USAGE
+    blank = PaperState()
+    if starred:
+        papers = [p for p in papers if states.get(p.id, blank).starred]
+    if unread:
+        papers = [p for p in papers if not states.get(p.id, blank).read]
     if as_json:
         sys.stdout.buffer.write(b"".join(orjson.dumps(paper) + b"\n" for paper in papers))
     else:
@@ -276,14 +326,22 @@ def list_papers(home: Home, *, date_filter: str | None, tag: str | None, as_json
     return EXIT_OK
 
 
-def filter_papers(library: Library, *, date_filter: str | None, tag: str | None) -> list[Paper]:
+def filter_papers(
+    library: Library,
+    *,
+    date_filter: str | None,
+    tag: str | None,
+    states: Mapping[str, PaperState] | None = None,
+) -> list[Paper]:
+    """Papers of a digest date (or month, or year) and with a tag, the user's tags included."""
     papers: Iterable[Paper] = library.sorted_papers()
     if date_filter:
         prefix = _date_prefix(date_filter)
         papers = [p for p in papers if any(d.isoformat().startswith(prefix) for d in p.digest_dates)]
     if tag:
         wanted = tag.lstrip("#").lower()
-        papers = [p for p in papers if wanted in p.tags]
+        states = states or {}
+        papers = [p for p in papers if wanted in p.tags or (p.id in states and wanted in states[p.id].tags)]
     return list(papers)
 
 
@@ -292,7 +350,9 @@ def _date_prefix(text: str) -> str:
     text = text.strip()
     if len(text) in (4, 7) and text.replace("-", "").isdigit():
         return text
-    from dateutil import parser as date_parser  # only `list --date` needs it; spares start-up
+    from dateutil import (
+        parser as date_parser,  # only `list --date` needs it; spares start-up
+    )
 
     try:
         return date_parser.parse(text).date().isoformat()

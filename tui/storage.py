@@ -223,16 +223,22 @@ class Writer:
                 data = serialise(self._tables())
                 write_atomically(self.path, data)
             except OSError as exc:
+                error = exc
                 first_failure = self.last_error is None
                 self.last_error = exc
-                if first_failure and self._on_error:
-                    self._on_error(exc)
-                return False
-            self._durable = max(self._durable, target)
-            if self.last_error is not None:
+                failed = True
+            else:
+                self._durable = max(self._durable, target)
+                recovered = self.last_error is not None
                 self.last_error = None
-                if self._on_recovered:
-                    self._on_recovered()
-            if self._on_durable:
-                self._on_durable(target)
-            return True
+                failed = False
+        # Callbacks run outside the lock: a listener may take its time or flush itself.
+        if failed:
+            if first_failure and self._on_error:
+                self._on_error(error)
+            return False
+        if recovered and self._on_recovered:
+            self._on_recovered()
+        if self._on_durable:
+            self._on_durable(target)
+        return True

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from tui.model import DigestEntry, DigestFormat, Diagnostic, Severity
+from tui.model import Diagnostic, DigestEntry, DigestFormat, Severity
 from tui.parse.commentary import CommentaryParser
 from tui.parse.detect import detect_format
 from tui.parse.hf_daily import HfDailyParser

@@ -20,7 +20,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from tui.model import DigestEntry, paper_id
-from tui.parse.text import Report, collapse_spaces, find_urls, is_korean, is_tag_line, join_prose, parse_tags
+from tui.parse.text import (
+    Report,
+    collapse_spaces,
+    find_urls,
+    is_korean,
+    is_tag_line,
+    join_prose,
+    parse_tags,
+)
 
 _KOREAN_DATE = re.compile(
     r"(\d{4})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일"
