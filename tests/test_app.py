@@ -28,3 +28,15 @@ async def test_own_library_has_no_sample_note(home: Home, store: Store):
         assert str(app.query_one("#summary").render()).startswith("8 papers from 1 digest files")
         assert not app.query("#samples-note")
         await pilot.press("q")
+
+
+async def test_app_tells_where_a_damaged_store_was_moved(home: Home):
+    home.root.mkdir(parents=True)
+    home.store.write_bytes(b"not json")
+    store = Store.open(home.store)
+    app = PaperdeckApp(load_library([COMMENTARY]), home=home, store=store)
+    async with app.run_test() as pilot:
+        messages = [n.message for n in app._notifications]
+        assert any(f"it is kept as {store.report.moved_aside}" in m for m in messages)
+        await pilot.press("q")
+    store.close()
