@@ -1,0 +1,87 @@
+"""How fast the state store is with 100,000 paper documents, against writing the same data raw.
+
+    python bench/store_speed.py [--papers 100000] [--runs 5]
+
+Figures:
+- UI-thread cost of one change (star a paper): what a keystroke pays; the disk is not touched.
+- change to durable: from the change until the background writer has it on disk.
+- one full write of the store, against its floor measured in the same run: orjson dump of
+  the same tables plus write and fsync of a file in the same folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+
+from tui.storage import serialise, write_atomically
+from tui.store import Store
+
+
+def raw_write(path: Path, tables: dict) -> float:
+    start = time.perf_counter()
+    data = orjson.dumps(tables)
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return time.perf_counter() - start
+
+
+def store_write(path: Path, tables: dict) -> float:
+    start = time.perf_counter()
+    write_atomically(path, serialise(tables))
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--papers", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    folder = Path(tempfile.mkdtemp(prefix="paperdeck-store-bench-"))
+    store = Store.open(folder / "store.json")
+    store.mark_read_many(f"paper-{n}" for n in range(args.papers))
+    store.flush()
+    tables = store._tables
+
+    change_costs = []
+    to_durable = []
+    for run in range(max(args.runs, 5) * 20):
+        start = time.perf_counter()
+        store.toggle_star(f"paper-{run}")
+        change_costs.append(time.perf_counter() - start)
+        if run % 20 == 0:
+            while store.pending:
+                time.sleep(0.001)
+            to_durable.append(time.perf_counter() - start)
+    store.flush()
+
+    floors, writes = [], []
+    for _ in range(args.runs):
+        floors.append(raw_write(folder / "raw.json", tables))
+        writes.append(store_write(folder / "store.json", tables))
+    store.close()
+
+    def row(label: str, values: list[float], floor: float | None = None) -> None:
+        median = statistics.median(values)
+        ratio = f"  {median / floor:5.2f}x floor" if floor else ""
+        print(f"{label:36} {median * 1000:9.3f} ms  (min {min(values) * 1000:.3f}, max {max(values) * 1000:.3f}){ratio}")
+
+    print(f"store with {args.papers} paper documents, {(folder / 'store.json').stat().st_size / 1e6:.1f} MB on disk")
+    row("UI-thread cost of one change", change_costs)
+    row("change to durable", to_durable)
+    floor = statistics.median(floors)
+    row("orjson dump + write + fsync (floor)", floors, floor)
+    row("one full write of the store", writes, floor)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
