@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+
 from conftest import COMMENTARY
 
+from tui import storage
 from tui.app import PaperdeckApp
 from tui.home import Home
 from tui.library import library_files, load_library
@@ -40,3 +43,32 @@ async def test_app_tells_where_a_damaged_store_was_moved(home: Home):
         assert any(f"it is kept as {store.report.moved_aside}" in m for m in messages)
         await pilot.press("q")
     store.close()
+
+
+async def test_app_reports_a_failed_save_and_its_recovery(home: Home, monkeypatch):
+    real_write = storage.write_atomically
+    failures = {"left": 1}
+
+    def flaky_write(target, data):
+        if failures["left"]:
+            failures["left"] -= 1
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(target, data)
+
+    monkeypatch.setattr(storage, "write_atomically", flaky_write)
+    monkeypatch.setattr(storage, "RETRY_SECONDS", (0.05,))
+    store = Store.open(home.store)
+    app = PaperdeckApp(load_library([COMMENTARY]), home=home, store=store)
+    async with app.run_test() as pilot:
+        store.set_star("a", True)
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if len(app._notifications) == 2:
+                break
+        messages = [n.message for n in app._notifications]
+        assert messages == [
+            f"cannot save {home.store}: No space left on device; retrying",
+            f"saved {home.store} again; nothing was lost",
+        ]
+        await pilot.press("q")
+    assert store.close()
