@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import errno
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from tui import storage
 from tui.home import Home
 from tui.library import read_digest
 from tui.parse import ParseResult
@@ -52,3 +54,24 @@ def by_title(result: ParseResult, start: str):
     found = [e for e in result.entries if e.title.startswith(start)]
     assert len(found) == 1, f"{len(found)} entries start with {start!r}"
     return found[0]
+
+
+@pytest.fixture
+def full_disk(monkeypatch) -> Callable[[int], None]:
+    """Makes the next N store writes fail with ENOSPC, then lets them succeed; retries are quick."""
+    real_write = storage.write_atomically
+    failures = {"left": 0}
+
+    def flaky_write(target: Path, data: bytes) -> None:
+        if failures["left"]:
+            failures["left"] -= 1
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(target, data)
+
+    monkeypatch.setattr(storage, "write_atomically", flaky_write)
+    monkeypatch.setattr(storage, "RETRY_SECONDS", (0.05,))
+
+    def fail_next(count: int) -> None:
+        failures["left"] = count
+
+    return fail_next

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import errno
-
 from conftest import COMMENTARY
 
-from tui import storage
 from tui.app import PaperdeckApp
 from tui.home import Home
 from tui.library import library_files, load_library
@@ -45,18 +42,8 @@ async def test_app_tells_where_a_damaged_store_was_moved(home: Home):
     store.close()
 
 
-async def test_app_reports_a_failed_save_and_its_recovery(home: Home, monkeypatch):
-    real_write = storage.write_atomically
-    failures = {"left": 1}
-
-    def flaky_write(target, data):
-        if failures["left"]:
-            failures["left"] -= 1
-            raise OSError(errno.ENOSPC, "No space left on device")
-        real_write(target, data)
-
-    monkeypatch.setattr(storage, "write_atomically", flaky_write)
-    monkeypatch.setattr(storage, "RETRY_SECONDS", (0.05,))
+async def test_app_reports_a_failed_save_and_its_recovery(home: Home, full_disk):
+    full_disk(1)
     store = Store.open(home.store)
     app = PaperdeckApp(load_library([COMMENTARY]), home=home, store=store)
     async with app.run_test() as pilot:

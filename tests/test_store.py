@@ -145,18 +145,8 @@ def test_version_1_file_loads(path: Path):
 # --- failing disks ------------------------------------------------------------------------
 
 
-def test_failed_writes_are_reported_retried_and_lose_nothing(path: Path, monkeypatch):
-    real_write = storage.write_atomically
-    failures = {"left": 2}
-
-    def flaky_write(target: Path, data: bytes) -> None:
-        if failures["left"]:
-            failures["left"] -= 1
-            raise OSError(errno.ENOSPC, "No space left on device")
-        real_write(target, data)
-
-    monkeypatch.setattr(storage, "write_atomically", flaky_write)
-    monkeypatch.setattr(storage, "RETRY_SECONDS", (0.05,))
+def test_failed_writes_are_reported_retried_and_lose_nothing(path: Path, full_disk):
+    full_disk(2)
     store = Store.open(path)
     heard: list[str] = []
     store.listeners.append(heard.append)

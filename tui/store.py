@@ -19,7 +19,7 @@ import atexit
 import os
 import shutil
 import signal
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -283,7 +283,7 @@ class Store:
         if not updates:
             return
 
-        def updater(table: Any) -> None:
+        def updater(table: MutableMapping[int, Any]) -> None:
             for paper_id, state in updates.items():
                 doc_id = self._paper_doc_ids.get(paper_id)
                 if state is None:
@@ -297,7 +297,7 @@ class Store:
                     self._paper_doc_ids[paper_id] = doc_id
                 table[doc_id] = state.to_document(paper_id)
 
-        self._papers._update_table(updater)
+        self._papers.update_in_place(updater)  # type: ignore[attr-defined]
 
     # --- settings --------------------------------------------------------------------------
 
