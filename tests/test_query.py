@@ -1,0 +1,79 @@
+"""The `/` filter: parsing the query language and matching papers, Korean included."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import COMMENTARY, HF_MAR_06
+
+from tui.library import load_library
+from tui.query import Matcher, Query, QueryError, parse_query
+from tui.store import PaperState
+
+
+def test_parse_every_kind_of_term():
+    query = parse_query('Sparse  "Next Token" tag:RL #llm unread STARRED due after:2025-06 before:2026-01-02 μP')
+    assert query.words == ("sparse", "μp")
+    assert query.phrases == ("next token",)
+    assert query.tags == ("rl", "llm")
+    assert query.flags == frozenset({"unread", "starred", "due"})
+    assert (query.after, query.before) == (date(2025, 6, 1), date(2026, 1, 2))
+
+
+def test_bad_date_names_the_term():
+    with pytest.raises(QueryError, match="after:June"):
+        parse_query("after:June")
+
+
+def test_unfinished_phrase_while_typing_is_a_phrase():
+    assert parse_query('"next tok').phrases == ("next tok",)
+
+
+def test_typing_on_narrows_the_previous_query():
+    assert parse_query("spars").narrows(parse_query("spar"))
+    assert parse_query("sparse tag:rl").narrows(parse_query("sparse"))
+    assert not parse_query("spar").narrows(parse_query("sparse"))
+    assert not parse_query("sparse").narrows(parse_query("sparse unread"))
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library([COMMENTARY, HF_MAR_06])
+
+
+def titles(library, ids):
+    return [library.papers[i].title for i in ids]
+
+
+def test_words_match_title_authors_abstract_and_commentary_in_any_case(library):
+    matcher = Matcher(library, states=lambda _id: PaperState())
+    everything = [p.id for p in library.sorted_papers()]
+    assert titles(library, matcher.filter(everything, parse_query("MAGISTRAL"))) == ["Magistral"]
+    assert titles(library, matcher.filter(everything, parse_query("gandelsman"))) == [
+        "Vision Transformers Don't Need Trained Registers"
+    ]
+    # Korean commentary: 귀엽네요 ("cute") appears in one paper's note.
+    assert titles(library, matcher.filter(everything, parse_query("귀엽네요"))) == ["Reinforcement Pre-Training"]
+    assert titles(library, matcher.filter(everything, parse_query('"register tokens" vit'))) == [
+        "Vision Transformers Don't Need Trained Registers"
+    ]
+
+
+def test_state_tags_and_dates_combine(library):
+    starred = {
+        "8e0a5702f8d4ea6f": PaperState(starred_at="x", tags=("mine",)),
+        "0846680f50ad5204": PaperState(read_at="x"),
+    }
+    matcher = Matcher(library, states=lambda paper_id: starred.get(paper_id, PaperState()))
+    everything = [p.id for p in library.sorted_papers()]
+    assert titles(library, matcher.filter(everything, parse_query("starred"))) == ["Magistral"]
+    assert titles(library, matcher.filter(everything, parse_query("tag:mine"))) == ["Magistral"]
+    assert len(matcher.filter(everything, parse_query("tag:rl"))) == 3
+    assert len(matcher.filter(everything, parse_query("unread"))) == len(everything) - 1
+    assert titles(library, matcher.filter(everything, parse_query("read"))) == [
+        "Vision Transformers Don't Need Trained Registers"
+    ]
+    assert len(matcher.filter(everything, parse_query("before:2025-07-01"))) == 8
+    assert len(matcher.filter(everything, parse_query("after:2026-03-06"))) == 49
+    assert matcher.filter(everything, Query()) == everything
