@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import Footer, Header, Static
 
 from tui.home import Home, bundled
 from tui.library import Library
 from tui.messages import StoreSaid
 from tui.safe_text import visible
+from tui.screens.reader import ReaderScreen
 from tui.store import Store
 from tui.themes import load_themes
 
@@ -21,10 +20,6 @@ class PaperdeckApp(App[None]):
     """A terminal reader for daily paper digests."""
 
     TITLE = "paperdeck"
-    CSS = """
-    #summary { padding: 1 2; }
-    #samples-note { padding: 0 2; color: $text-muted; }
-    """
     BINDINGS = [Binding("q", "quit", "Quit")]
 
     def __init__(self, library: Library, *, home: Home, store: Store, showing_samples: bool = False) -> None:
@@ -41,6 +36,14 @@ class PaperdeckApp(App[None]):
             self.theme = DEFAULT_THEME
 
     def on_mount(self) -> None:
+        if self.showing_samples:
+            self.notify(
+                "Your library is empty, so these are the bundled sample digests. "
+                f"Add your own with: paperdeck add PATH (they go to {visible(str(self.home.library))})",
+                title="Sample digests",
+                timeout=20,
+                markup=False,
+            )
         for problem in self._theme_problems:
             self.notify(visible(problem), title="Theme skipped", severity="warning", markup=False)
         for message in self.store.report.messages:
@@ -57,23 +60,5 @@ class PaperdeckApp(App[None]):
     def on_store_said(self, event: StoreSaid) -> None:
         self.notify(visible(event.text), title="Saving", severity="warning", markup=False)
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical():
-            yield Static(self._summary(), id="summary", markup=False)
-            if self.showing_samples:
-                yield Static(
-                    "Your library is empty, so these are the bundled sample digests.\n"
-                    f"Add your own with:  paperdeck add PATH   (they go to {visible(str(self.home.library))})",
-                    id="samples-note",
-                    markup=False,
-                )
-        yield Footer()
-
-    def _summary(self) -> str:
-        library = self.library
-        days = len(library.by_date)
-        lines = [f"{len(library)} papers from {len(library.results)} digest files, {days} digest dates"]
-        for day, ids in list(library.by_date.items())[:10]:
-            lines.append(f"  {day.isoformat()}  {len(ids)} papers")
-        return "\n".join(lines)
+    def get_default_screen(self) -> ReaderScreen:
+        return ReaderScreen(self.library, self.store)

@@ -1,0 +1,1 @@
+"""Screens: the reader, and the dialogs and sessions that sit on top of it."""

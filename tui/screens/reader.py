@@ -1,0 +1,237 @@
+"""The reader: navigation tree, paper list and detail, over the whole library."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input
+
+from tui.library import Library
+from tui.query import Matcher, Query, QueryError, parse_query
+from tui.store import PaperState, Snapshot, Store, StoreReadOnly
+from tui.views import ALL, DUE, STARRED, UNREAD, ViewKey, Views
+from tui.widgets.detail import LANGUAGE_NAMES, LANGUAGES, PaperDetail
+from tui.widgets.nav_tree import NavTree
+from tui.widgets.paper_list import PaperList
+
+_BLANK = PaperState()
+SETTING_LANGUAGE = "commentary_language"
+SETTING_READ_ON_OPEN = "mark_read_on_open"
+
+
+class ReaderScreen(Screen[None]):
+    """Where users live: pick a view on the left, a paper in the middle, read it on the right."""
+
+    DEFAULT_CSS = """
+    ReaderScreen #panes { height: 1fr; }
+    ReaderScreen NavTree { width: 30; }
+    ReaderScreen #middle { width: 5fr; }
+    ReaderScreen PaperDetail { width: 4fr; border-left: vkey $panel-lighten-2; }
+    ReaderScreen #filter { display: none; height: 3; }
+    ReaderScreen #filter.-active { display: block; }
+    ReaderScreen.-narrow NavTree { display: none; }
+    ReaderScreen.-narrow #panes { layout: vertical; }
+    ReaderScreen.-narrow #middle { height: 2fr; width: 1fr; }
+    ReaderScreen.-narrow PaperDetail { height: 3fr; width: 1fr; border-left: none; border-top: hkey $panel-lighten-2; }
+    ReaderScreen.-narrow.-tree NavTree { display: block; height: 1fr; width: 1fr; }
+    """
+    BINDINGS = [
+        Binding("r", "toggle_read", "Read"),
+        Binding("s", "toggle_star", "Star"),
+        Binding("l", "cycle_language", "Language"),
+        Binding("slash", "filter", "Filter"),
+        Binding("u", "undo", "Undo"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("left_square_bracket", "step_day(1)", "Older day", show=False),
+        Binding("right_square_bracket", "step_day(-1)", "Newer day", show=False),
+        Binding("tab", "app.focus_next", "Next pane", show=False),
+        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, library: Library, store: Store) -> None:
+        super().__init__()
+        self.library = library
+        self.store = store
+        self.states: dict[str, PaperState] = store.paper_states()
+        self.views = Views(library, self.state_of, self._user_tags)
+        self.matcher = Matcher(library, self.state_of)
+        self.current_view = ALL
+        self.query_text = ""
+        self.language = store.setting(SETTING_LANGUAGE, "ko")
+        if self.language not in LANGUAGES:
+            self.language = "ko"
+        self.undo_stack: list[tuple[str, Snapshot]] = []
+        self._counts = ""
+        self._shown_count = 0
+
+    def state_of(self, paper_id: str) -> PaperState:
+        return self.states.get(paper_id, _BLANK)
+
+    def _user_tags(self) -> dict[str, list[str]]:
+        tags: dict[str, list[str]] = {}
+        for paper_id, state in self.states.items():
+            for tag in state.tags:
+                tags.setdefault(tag, []).append(paper_id)
+        return tags
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="panes"):
+            yield NavTree(self.views, id="nav")
+            with Vertical(id="middle"):
+                yield Input(placeholder='filter: words  "a phrase"  tag:rl  unread  starred  after:2025-06-01', id="filter")
+                yield PaperList(self.library.papers, self.state_of, id="papers")
+            yield PaperDetail(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._update_counts()
+        self.show_view(ALL)
+        self.query_one(PaperList).focus()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 100, "-narrow")
+
+    # --- showing -----------------------------------------------------------------------------
+
+    def show_view(self, key: ViewKey) -> None:
+        self.current_view = key
+        self._refilter(keep=self.query_one(PaperList).current)
+
+    def _refilter(self, keep: str | None = None) -> None:
+        try:
+            query = parse_query(self.query_text)
+        except QueryError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            query = Query()
+        ids = self.matcher.filter(self.views.ids(self.current_view), query)
+        self.query_one(PaperList).show(ids, keep=keep)
+        self._show_detail()
+        self._shown_count = len(ids)
+        self._update_title()
+
+    def _show_detail(self) -> None:
+        paper_id = self.query_one(PaperList).current
+        paper = self.library.papers.get(paper_id) if paper_id else None
+        self.query_one(PaperDetail).show(paper, self.state_of(paper_id) if paper_id else _BLANK, self.language)
+
+    def _update_counts(self) -> None:
+        counts = self.views.view_counts()
+        self._counts = f"{counts[UNREAD]} unread · {counts[STARRED]} starred · {counts[DUE]} due"
+        self._update_title()
+
+    def _update_title(self) -> None:
+        view = self.current_view.label + (f" / {self.query_text}" if self.query_text else "")
+        self.sub_title = f"{view} ({self._shown_count}) · {self._counts}"
+
+    @on(NavTree.ViewChosen)
+    def _view_chosen(self, event: NavTree.ViewChosen) -> None:
+        self.show_view(event.key)
+
+    @on(PaperList.Highlighted)
+    def _highlighted(self, _event: PaperList.Highlighted) -> None:
+        self._show_detail()
+
+    @on(PaperList.Opened)
+    def _opened(self, event: PaperList.Opened) -> None:
+        if self.store.setting(SETTING_READ_ON_OPEN, True) and not self.state_of(event.paper_id).read:
+            self._change("read", lambda: self.store.mark_read(event.paper_id))
+        self.query_one(PaperDetail).focus()
+
+    # --- changing state ------------------------------------------------------------------------
+
+    def _change(self, what: str, change) -> None:
+        """Applies a store change, remembers how to undo it, and refreshes every pane."""
+        try:
+            snapshot = change()
+        except StoreReadOnly as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.undo_stack.append((what, snapshot))
+        self._after_change(snapshot)
+
+    def _after_change(self, snapshot: Snapshot) -> None:
+        for paper_id in snapshot:
+            self.states[paper_id] = self.store.paper(paper_id)
+            self.query_one(PaperList).refresh_paper(paper_id)
+        self._show_detail()
+        self._update_counts()
+        self.query_one(NavTree).rebuild()
+
+    def _current(self) -> str | None:
+        return self.query_one(PaperList).current
+
+    def action_toggle_read(self) -> None:
+        paper_id = self._current()
+        if paper_id:
+            read = not self.state_of(paper_id).read
+            self._change("read" if read else "unread", lambda: self.store.mark_read(paper_id, read))
+
+    def action_toggle_star(self) -> None:
+        paper_id = self._current()
+        if paper_id:
+            starred = not self.state_of(paper_id).starred
+            self._change("star" if starred else "unstar", lambda: self.store.set_star(paper_id, starred))
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.notify("Nothing to undo.")
+            return
+        what, snapshot = self.undo_stack.pop()
+        try:
+            self.store.restore(snapshot)
+        except StoreReadOnly as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self._after_change(snapshot)
+        self.notify(f"Undid {what}.")
+
+    def action_cycle_language(self) -> None:
+        self.language = LANGUAGES[(LANGUAGES.index(self.language) + 1) % len(LANGUAGES)]
+        try:
+            self.store.set_setting(SETTING_LANGUAGE, self.language)
+        except StoreReadOnly:
+            pass  # the choice still applies to this session
+        self._show_detail()
+        self.notify(f"Commentary: {LANGUAGE_NAMES[self.language]}")
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.add_class("-active")
+        field.focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.remove_class("-active")
+        if field.value:
+            field.value = ""
+        self.query_one(PaperList).focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        self._refilter(keep=self._current())
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.query_one(PaperList).focus()
+
+    def action_step_day(self, step: int) -> None:
+        day = date.fromisoformat(self.current_view.value) if self.current_view.kind == "day" else None
+        if day is None:
+            paper_id = self._current()
+            paper = self.library.papers.get(paper_id) if paper_id else None
+            day = paper.digest_dates[-1] if paper and paper.digest_dates else None
+            target = day if day is not None else self.views.neighbour_day(None, 0)
+        else:
+            target = self.views.neighbour_day(day, step)
+        if target is None:
+            self.notify("No more digest dates that way.")
+            return
+        self.query_one(NavTree).select_key(ViewKey("day", target.isoformat()))

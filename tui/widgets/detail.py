@@ -1,0 +1,105 @@
+"""The detail pane: everything known about the paper under the cursor, shown literally."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tui.model import Paper
+from tui.safe_text import visible
+from tui.store import PaperState
+
+# Commentary language: Korean, English, or both; `l` cycles through them in this order.
+LANGUAGES = ("ko", "en", "both")
+LANGUAGE_NAMES = {"ko": "Korean", "en": "English", "both": "Korean and English"}
+_AUTHORS_SHOWN = 12
+
+
+class PaperDetail(VerticalScroll, can_focus=True):
+    """Title, authors, dates, tags, commentary, abstract, links and note of one paper."""
+
+    DEFAULT_CSS = """
+    PaperDetail {
+        padding: 0 1;
+        background: $surface;
+    }
+    PaperDetail > Static { width: 1fr; }
+    """
+
+    def compose(self):
+        yield Static(id="detail-body")
+
+    def show(self, paper: Paper | None, state: PaperState, language: str) -> None:
+        body = self.query_one("#detail-body", Static)
+        body.update(render_detail(paper, state, language) if paper else Text("No paper in this view.", style="italic"))
+        self.scroll_home(animate=False)
+
+
+def render_detail(paper: Paper, state: PaperState, language: str) -> Text:
+    """The detail of a paper as Rich Text built from plain strings: no markup is ever parsed."""
+    text = Text()
+    text.append(visible(paper.title), style="bold")
+    text.append("\n")
+    authors = list(paper.authors)
+    if authors:
+        shown = ", ".join(authors[:_AUTHORS_SHOWN])
+        more = len(authors) - _AUTHORS_SHOWN
+        text.append(visible(shown + (f", and {more} more" if more > 0 else "")), style="italic")
+        text.append("\n")
+    elif paper.org or paper.authors_count:
+        parts = [p for p in (paper.org, f"{paper.authors_count} authors" if paper.authors_count else None) if p]
+        text.append(visible(" · ".join(parts)), style="italic")
+        text.append("\n")
+    facts = []
+    if paper.digest_dates:
+        facts.append("digest " + ", ".join(day.isoformat() for day in paper.digest_dates))
+    if paper.published:
+        facts.append(f"published {paper.published.isoformat()}")
+    if paper.upvotes is not None:
+        facts.append(f"▲ {paper.upvotes}")
+    facts.append("read" if state.read else "unread")
+    if state.starred:
+        facts.append("★ starred")
+    text.append(" · ".join(facts), style="dim")
+    text.append("\n")
+    if paper.tags or state.tags:
+        for tag in paper.tags:
+            text.append(visible(f"#{tag}"), style="bold")
+            text.append(" ")
+        for tag in state.tags:
+            text.append(visible(f"+{tag}"), style="italic underline")
+            text.append(" ")
+        text.append("\n")
+    text.append("\n")
+    _append_commentary(text, paper, language)
+    if paper.abstract:
+        text.append("Abstract\n", style="bold underline")
+        text.append(visible(paper.abstract))
+        text.append("\n\n")
+    if paper.links:
+        text.append("Links\n", style="bold underline")
+        for link in paper.links:
+            text.append(visible(link), style="underline")
+            text.append("\n")
+        text.append("\n")
+    if state.note:
+        text.append("Your note\n", style="bold underline")
+        text.append(visible(state.note))
+        text.append("\n")
+    return text
+
+
+def _append_commentary(text: Text, paper: Paper, language: str) -> None:
+    if not paper.has_commentary:
+        text.append("No commentary for this paper; here is its abstract.\n\n", style="dim italic")
+        return
+    wanted = ("ko", "en") if language == "both" else (language,)
+    parts = [(code, paper.commentary_ko if code == "ko" else paper.commentary_en) for code in wanted]
+    for code, commentary in parts:
+        text.append(f"Commentary ({LANGUAGE_NAMES[code]})\n", style="bold underline")
+        if commentary:
+            text.append(visible(commentary))
+        else:
+            text.append(f"No {LANGUAGE_NAMES[code]} commentary.", style="dim italic")
+        text.append("\n\n")

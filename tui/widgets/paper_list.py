@@ -1,0 +1,247 @@
+"""The paper list: one row per paper, virtualised so that 100,000 rows cost what the screen shows.
+
+Built on Textual's Line API (a `ScrollView` with `render_line`): only visible rows are
+rendered, and rendered rows are cached until their paper's state or the width changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.text import Text
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.events import Click
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.model import Paper
+from tui.safe_text import one_line
+from tui.store import PaperState
+
+_DATE_WIDTH = len("2025-06-11")
+_TAGS_MAX_WIDTH = 24
+
+
+class PaperList(ScrollView, can_focus=True):
+    """The papers of the current view, newest first; the cursor row is the paper shown."""
+
+    DEFAULT_CSS = """
+    PaperList {
+        background: $surface;
+    }
+    PaperList > .paper-list--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+    }
+    PaperList:blur > .paper-list--cursor {
+        background: $panel;
+        color: $foreground;
+    }
+    PaperList > .paper-list--unread { text-style: bold; }
+    PaperList > .paper-list--read { color: $text-muted; }
+    PaperList > .paper-list--star { color: $warning; }
+    PaperList > .paper-list--tags { color: $secondary; }
+    PaperList > .paper-list--date { color: $text-muted; }
+    """
+    COMPONENT_CLASSES = {
+        "paper-list--cursor",
+        "paper-list--unread",
+        "paper-list--read",
+        "paper-list--star",
+        "paper-list--tags",
+        "paper-list--date",
+    }
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Down", show=False),
+        Binding("k,up", "cursor_up", "Up", show=False),
+        Binding("g,home", "first", "First", show=False),
+        Binding("G,end", "last", "Last", show=False),
+        Binding("pagedown,space", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("enter", "open", "Open", show=False),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Highlighted(Message):
+        """The cursor moved to a paper (or to none: an empty view)."""
+
+        def __init__(self, paper_id: str | None) -> None:
+            super().__init__()
+            self.paper_id = paper_id
+
+    class Opened(Message):
+        """The user opened the paper under the cursor (Enter or double click)."""
+
+        def __init__(self, paper_id: str) -> None:
+            super().__init__()
+            self.paper_id = paper_id
+
+    def __init__(
+        self,
+        papers: dict[str, Paper],
+        state_of: Callable[[str], PaperState],
+        *,
+        name: str | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id)
+        self._papers = papers
+        self._state_of = state_of
+        self.paper_ids: list[str] = []
+        self._rows: LRUCache[tuple[str, int, bool, PaperState], Strip] = LRUCache(1024)
+
+    # --- content ---------------------------------------------------------------------------
+
+    def show(self, paper_ids: list[str], keep: str | None = None) -> None:
+        """Shows these papers; the cursor stays on `keep` if it is among them, else goes to the top."""
+        self.paper_ids = paper_ids
+        self.virtual_size = Size(self.size.width, len(paper_ids))
+        position = 0
+        if keep is not None:
+            try:
+                position = paper_ids.index(keep)
+            except ValueError:
+                position = 0
+        self.cursor = min(position, max(len(paper_ids) - 1, 0))
+        self.refresh()
+
+    @property
+    def current(self) -> str | None:
+        if 0 <= self.cursor < len(self.paper_ids):
+            return self.paper_ids[self.cursor]
+        return None
+
+    def refresh_paper(self, paper_id: str) -> None:
+        """Redraws one paper's row after its state changed."""
+        try:
+            index = self.paper_ids.index(paper_id) if self.current != paper_id else self.cursor
+        except ValueError:
+            return
+        self.refresh_line(index - self.scroll_offset.y)
+
+    # --- cursor ----------------------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.paper_ids) - 1)) if self.paper_ids else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line(old - self.scroll_offset.y)
+        self.refresh_line(new - self.scroll_offset.y)
+        self._scroll_cursor_into_view()
+        self.post_message(self.Highlighted(self.current))
+
+    def _scroll_cursor_into_view(self) -> None:
+        top = self.scroll_offset.y
+        height = max(self.scrollable_content_region.height, 1)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False)
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.paper_ids) - 1
+
+    def action_page_down(self) -> None:
+        self.cursor += max(self.scrollable_content_region.height - 1, 1)
+
+    def action_page_up(self) -> None:
+        self.cursor -= max(self.scrollable_content_region.height - 1, 1)
+
+    def action_open(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Opened(self.current))
+
+    def on_click(self, event: Click) -> None:
+        row = self.scroll_offset.y + event.y
+        if 0 <= row < len(self.paper_ids):
+            self.cursor = row
+            if event.chain >= 2:
+                self.action_open()
+
+    # --- rendering -------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.paper_ids))
+        self._rows.clear()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._rows.clear()
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        if not 0 <= index < len(self.paper_ids):
+            return Strip.blank(width, self.rich_style)
+        paper_id = self.paper_ids[index]
+        is_cursor = index == self.cursor
+        state = self._state_of(paper_id)
+        key = (paper_id, width, is_cursor, state)
+        strip = self._rows.get(key)
+        if strip is None:
+            strip = self._render_row(self._papers[paper_id], state, width, is_cursor)
+            self._rows[key] = strip
+        return strip
+
+    def _render_row(self, paper: Paper, state: PaperState, width: int, is_cursor: bool) -> Strip:
+        style = self.get_component_rich_style
+        base = self.rich_style + style("paper-list--read" if state.read else "paper-list--unread", partial=True)
+        day = paper.digest_dates[-1] if paper.digest_dates else None
+        tags = _fit(" ".join(f"#{tag}" for tag in (*paper.tags, *state.tags)), _TAGS_MAX_WIDTH)
+        fixed = 4 + 1 + _DATE_WIDTH + (cell_len(tags) + 1 if tags else 0)
+        title_width = max(width - fixed, 8)
+        row = Text(no_wrap=True, overflow="ellipsis", end="")
+        row.append("● " if not state.read else "  ")
+        row.append("★ " if state.starred else "  ", style("paper-list--star", partial=True))
+        row.append(_pad(_fit(one_line(paper.title), title_width), title_width))
+        if tags:
+            row.append(" ")
+            row.append(tags, style("paper-list--tags", partial=True))
+        row.append(" ")
+        row.append(_date_text(day), style("paper-list--date", partial=True))
+        if is_cursor:
+            base = base + style("paper-list--cursor")
+        segments = list(row.render(self.app.console))
+        strip = Strip(Segment.apply_style(segments, base), row.cell_len)
+        return strip.crop_extend(0, width, base)
+
+
+def _fit(text: str, width: int) -> str:
+    """`text` cut to `width` terminal cells, with an ellipsis; wide (CJK) characters count twice."""
+    if cell_len(text) <= width:
+        return text
+    out = []
+    used = 0
+    for char in text:
+        char_width = cell_len(char)
+        if used + char_width > width - 1:
+            break
+        out.append(char)
+        used += char_width
+    return "".join(out) + "…"
+
+
+def _pad(text: str, width: int) -> str:
+    """`text` filled with spaces to `width` cells (str.ljust counts characters, not cells)."""
+    return text + " " * max(width - cell_len(text), 0)
+
+
+def _date_text(day: date | None) -> str:
+    return day.isoformat() if day else " " * _DATE_WIDTH
