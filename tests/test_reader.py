@@ -1,0 +1,178 @@
+"""The reader, driven through Textual's Pilot as a user drives it: keys in, screen and store out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import COMMENTARY, HF_MAR_06
+
+from tui.app import PaperdeckApp
+from tui.home import Home
+from tui.library import load_library
+from tui.model import paper_id
+from tui.store import Store
+from tui.views import ViewKey
+
+MAGISTRAL = paper_id("Magistral")
+VIT = paper_id("Vision Transformers Don't Need Trained Registers")
+
+
+def make_app(home: Home, store: Store, files: list[Path] | None = None) -> PaperdeckApp:
+    return PaperdeckApp(load_library(files or [COMMENTARY, HF_MAR_06]), home=home, store=store)
+
+
+def paper_list(app):
+    return app.screen.query_one("#papers")
+
+
+def detail_text(app) -> str:
+    return str(app.screen.query_one("#detail-body").content)
+
+
+def tree_labels(app) -> list[str]:
+    tree = app.screen.query_one("#nav")
+    labels = []
+
+    def walk(node):
+        for child in node.children:
+            labels.append(str(child.label))
+            walk(child)
+
+    walk(tree.root)
+    return labels
+
+
+async def test_moving_the_cursor_shows_each_paper_in_the_detail(home, store):
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        papers = paper_list(app)
+        assert papers.paper_ids[0] == paper_id("TL-Training: A Task-Feature-Based Framework for Training Large Language Models in Tool Use")
+        await pilot.press("j", "j")
+        assert papers.cursor == 2
+        assert detail_text(app).startswith(app.library.papers[papers.current].title)
+        await pilot.press("G")
+        assert papers.cursor == len(papers.paper_ids) - 1 and papers.current == MAGISTRAL
+        assert "Commentary (Korean)\nMistral의 추론 모델." in detail_text(app)
+        await pilot.press("g")
+        assert papers.cursor == 0
+        await pilot.press("pagedown")
+        assert papers.cursor > 10
+
+
+async def test_r_toggles_read_and_every_count_follows(home, store):
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        first = paper_list(app).current
+        await pilot.press("r")
+        assert store.paper(first).read
+        assert "56 unread" in app.screen.sub_title
+        assert "Unread  56" in tree_labels(app)
+        assert "2026-03-06  48/49" in tree_labels(app)
+        await pilot.press("r")
+        assert not store.paper(first).read
+        assert "Unread  57" in tree_labels(app)
+
+
+async def test_s_stars_and_u_undoes_the_last_change(home, store):
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        first = paper_list(app).current
+        await pilot.press("s")
+        assert store.paper(first).starred
+        assert "★ starred" in detail_text(app)
+        assert "Starred  1" in tree_labels(app)
+        await pilot.press("u")
+        assert not store.paper(first).starred
+        assert "Starred  0" in tree_labels(app)
+        assert first not in store.paper_states()
+
+
+async def test_enter_opens_a_paper_and_marks_it_read_unless_turned_off(home, store):
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        first = paper_list(app).current
+        await pilot.press("enter")
+        assert store.paper(first).read
+        assert app.focused is app.screen.query_one("#detail")
+    store.set_setting("mark_read_on_open", False)
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("j", "enter")
+        assert not store.paper(paper_list(app).current).read
+
+
+async def test_l_cycles_the_commentary_language_and_remembers_it(home, store):
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("G")
+        assert "Commentary (Korean)" in detail_text(app) and "Commentary (English)" not in detail_text(app)
+        await pilot.press("l")
+        assert "Commentary (English)\nMistral's reasoning model." in detail_text(app)
+        assert "Commentary (Korean)" not in detail_text(app)
+        assert store.setting("commentary_language") == "en"
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("G")
+        assert "Commentary (English)" in detail_text(app)
+        await pilot.press("l")
+        assert "Commentary (Korean)" in detail_text(app) and "Commentary (English)" in detail_text(app)
+
+
+async def test_paper_without_commentary_shows_its_abstract_with_a_quiet_note(home, store):
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)):
+        text = detail_text(app)
+        assert "No commentary for this paper; here is its abstract." in text
+        assert "Abstract\nLarge language models (LLMs) achieve remarkable advancements" in text
+
+
+async def test_slash_filters_as_you_type_and_escape_clears(home, store):
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash")
+        await pilot.press(*"magis")
+        assert paper_list(app).paper_ids == [MAGISTRAL]
+        await pilot.press("escape")
+        assert len(paper_list(app).paper_ids) == 57
+        await pilot.press("slash", *"tag:rl unread")
+        assert len(paper_list(app).paper_ids) == 3
+
+
+async def test_choosing_tree_nodes_filters_the_list(home, store):
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree = app.screen.query_one("#nav")
+        tree.select_key(ViewKey("tag", "rl"))
+        await pilot.pause()
+        assert len(paper_list(app).paper_ids) == 3
+        tree.select_key(ViewKey("day", "2025-06-11"))
+        await pilot.pause()
+        assert paper_list(app).paper_ids[0] == VIT and len(paper_list(app).paper_ids) == 8
+        await pilot.press("left_square_bracket")
+        assert app.screen.current_view == ViewKey("day", "2025-06-11")  # no older day
+        await pilot.press("right_square_bracket")
+        assert app.screen.current_view == ViewKey("day", "2026-03-06")
+
+
+async def test_markup_and_escapes_in_a_title_render_literally(home, store, tmp_path):
+    digest = tmp_path / "2025-06-11.txt"
+    title = "[bold red]Not red[/] \x1b[2J [CLS] \u202eevil"
+    digest.write_text(f"2025년 6월 11일\n{title}\n([b]Ann[/b])\nAbstract with [link=x]markup[/link].\n한국어.\nEnglish.\n#tag\n", encoding="utf-8")
+    app = make_app(home, store, [digest])
+    async with app.run_test(size=(200, 40)):
+        row = paper_list(app).render_line(0).text
+        assert "[bold red]Not red[/] ␛[2J [CLS] <U+202E>evil" in row
+        text = detail_text(app)
+        assert text.startswith("[bold red]Not red[/] ␛[2J [CLS] <U+202E>evil")
+        assert "[b]Ann[/b]" in text and "Abstract with [link=x]markup[/link]." in text
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_layout_adapts_below_100_columns(home, store, size):
+    app = make_app(home, store)
+    async with app.run_test(size=size):
+        narrow = size[0] < 100
+        assert app.screen.has_class("-narrow") is narrow
+        assert app.screen.query_one("#nav").display is not narrow
+        assert paper_list(app).size.height > 0 and app.screen.query_one("#detail").size.height > 0
