@@ -176,3 +176,117 @@ async def test_layout_adapts_below_100_columns(home, store, size):
         assert app.screen.has_class("-narrow") is narrow
         assert app.screen.query_one("#nav").display is not narrow
         assert paper_list(app).size.height > 0 and app.screen.query_one("#detail").size.height > 0
+
+
+async def test_t_edits_the_users_tags_which_join_the_tree(home, store):
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        first = paper_list(app).current
+        await pilot.press("t")
+        await pilot.press(*"must-read  #RL", "enter")
+        assert store.paper(first).tags == ("must-read", "rl")
+        assert "+must-read" in detail_text(app)
+        assert "#must-read  1" in tree_labels(app) and "#rl  4" in tree_labels(app)
+        await pilot.press("t", "escape")  # cancelled: nothing changes
+        assert store.paper(first).tags == ("must-read", "rl")
+        await pilot.press("u")
+        assert store.paper(first).tags == ()
+
+
+async def test_n_edits_a_multi_line_note(home, store):
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        first = paper_list(app).current
+        await pilot.press("n", *"first line", "enter", *"[b]second[/b]", "ctrl+s")
+        assert store.paper(first).note == "first line\n[b]second[/b]"
+        assert "Your note\nfirst line\n[b]second[/b]" in detail_text(app)
+
+
+async def test_c_copies_through_the_terminal_when_there_is_no_system_clipboard(home, store, monkeypatch):
+    import pyperclip
+
+    def no_backend(_text):
+        raise pyperclip.PyperclipException("no clipboard")
+
+    monkeypatch.setattr(pyperclip, "copy", no_backend)
+    app = make_app(home, store)
+    copied = []
+    monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("G", "c", "down", "enter")  # the second choice: Markdown link
+        assert copied == ["Magistral"]  # the sample gives Magistral no link: its title alone
+        assert "through the terminal (OSC 52" in list(app._notifications)[-1].message
+        await pilot.press("g", "c", "down", "enter")
+        assert copied[-1] == (
+            "[TL-Training: A Task-Feature-Based Framework for Training Large Language Models in Tool Use]"
+            "(https://github.com/Junjie-Ye/TL-Training)"
+        )
+
+
+async def test_c_uses_the_system_clipboard_when_there_is_one(home, store, monkeypatch):
+    import pyperclip
+
+    copied = []
+    monkeypatch.setattr(pyperclip, "copy", copied.append)
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("c", "enter")
+        assert copied == [app.library.papers[paper_list(app).current].title]
+        assert list(app._notifications)[-1].message == "Title copied."
+
+
+async def test_o_opens_only_http_links_and_never_a_shell(home, store, monkeypatch, tmp_path):
+    opened = []
+    monkeypatch.setattr("webbrowser.open", opened.append)
+    digest = tmp_path / "2025-06-11.txt"
+    digest.write_text(
+        "2025년 6월 11일\nLinks\n(A B)\nSee file:///etc/passwd and javascript:alert(1) and https://arxiv.org/abs/2506.01234 "
+        "and https://github.com/a/b.\n한국어.\nEnglish.\n#x\n",
+        encoding="utf-8",
+    )
+    app = make_app(home, store, [digest])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("o")
+        await pilot.press("enter")
+        assert opened == ["https://arxiv.org/abs/2506.01234"]
+        await pilot.press("o", "down", "enter")
+        assert opened[-1] == "https://github.com/a/b"
+
+
+async def test_shift_a_marks_the_whole_view_read_after_confirming_and_u_undoes(home, store):
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.screen.query_one("#nav").select_key(ViewKey("day", "2025-06-11"))
+        await pilot.pause()
+        await pilot.press("A", "escape")
+        assert not any(s.read for s in store.paper_states().values())
+        await pilot.press("A", "enter")
+        assert sum(s.read for s in store.paper_states().values()) == 8
+        assert "2025-06-11  0/8" in tree_labels(app)
+        await pilot.press("u")
+        assert store.paper_states() == {}
+
+
+async def test_question_mark_lists_every_key(home, store):
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        table = app.screen.keys
+        described = " ".join(what for _key, what in table)
+        for action in ("Read", "Star", "Language", "Filter", "Undo", "Tags", "Note", "Copy", "Open link", "All read"):
+            assert action in described
+        await pilot.press("escape")
+        assert app.screen.__class__.__name__ == "ReaderScreen"
+
+
+async def test_palette_offers_the_reader_actions_and_the_theme_is_remembered(home, store):
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert {"Star", "Filter", "Copy", "Help"} <= set(titles)
+        app.theme = "paperdeck-light"
+        await pilot.pause()
+    assert store.setting("theme") == "paperdeck-light"
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)):
+        assert app.theme == "paperdeck-light"

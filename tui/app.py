@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from textual.app import App
+from collections.abc import Iterable
+from functools import partial
+
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from tui.home import Home, bundled
 from tui.library import Library
@@ -14,6 +18,7 @@ from tui.store import Store
 from tui.themes import load_themes
 
 DEFAULT_THEME = "paperdeck-dark"
+SETTING_THEME = "theme"
 
 
 class PaperdeckApp(App[None]):
@@ -32,8 +37,8 @@ class PaperdeckApp(App[None]):
         for theme in loaded.themes:
             self.register_theme(theme)
         self._theme_problems = loaded.problems
-        if DEFAULT_THEME in self.available_themes:
-            self.theme = DEFAULT_THEME
+        chosen = store.setting(SETTING_THEME, DEFAULT_THEME)
+        self.theme = chosen if chosen in self.available_themes else DEFAULT_THEME
 
     def on_mount(self) -> None:
         if self.showing_samples:
@@ -62,3 +67,19 @@ class PaperdeckApp(App[None]):
 
     def get_default_screen(self) -> ReaderScreen:
         return ReaderScreen(self.library, self.store)
+
+    def watch_theme(self, theme: str) -> None:
+        # Remembered across runs; a read-only store still lets this session switch.
+        if not self.store.read_only and self.store.setting(SETTING_THEME) != theme:
+            self.store.set_setting(SETTING_THEME, theme)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, ReaderScreen):
+            for binding in screen.BINDINGS:
+                if isinstance(binding, Binding) and binding.description and binding.action.isidentifier():
+                    yield SystemCommand(
+                        binding.description,
+                        f"{binding.description} (key: {binding.key_display or binding.key})",
+                        partial(screen.run_action, binding.action),
+                    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import webbrowser
 from datetime import date
 
 from textual import on
@@ -11,8 +12,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
+from tui.cite import clipboard_choices, is_web_url, web_links
+from tui.clipboard import copy_to_clipboard
 from tui.library import Library
 from tui.query import Matcher, Query, QueryError, parse_query
+from tui.safe_text import visible
+from tui.screens.dialogs import ChoiceDialog, ConfirmDialog, NoteDialog, PromptDialog
+from tui.screens.help import HelpScreen
 from tui.store import PaperState, Snapshot, Store, StoreReadOnly
 from tui.views import ALL, DUE, STARRED, UNREAD, ViewKey, Views
 from tui.widgets.detail import LANGUAGE_NAMES, LANGUAGES, PaperDetail
@@ -46,6 +52,12 @@ class ReaderScreen(Screen[None]):
         Binding("l", "cycle_language", "Language"),
         Binding("slash", "filter", "Filter"),
         Binding("u", "undo", "Undo"),
+        Binding("t", "edit_tags", "Tags"),
+        Binding("n", "edit_note", "Note"),
+        Binding("c", "copy", "Copy"),
+        Binding("o", "open_link", "Open link"),
+        Binding("A", "mark_all_read", "All read"),
+        Binding("question_mark", "help", "Help"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("left_square_bracket", "step_day(1)", "Older day", show=False),
         Binding("right_square_bracket", "step_day(-1)", "Newer day", show=False),
@@ -222,6 +234,93 @@ class ReaderScreen(Screen[None]):
     def _filter_submitted(self) -> None:
         self.query_one(PaperList).focus()
 
+    def _current_paper(self):
+        paper_id = self._current()
+        return self.library.papers.get(paper_id) if paper_id else None
+
+    def action_edit_tags(self) -> None:
+        paper = self._current_paper()
+        if paper is None:
+            return
+
+        def save(answer: str | None) -> None:
+            if answer is not None:
+                self._change("tags", lambda: self.store.set_tags(paper.id, answer.replace(",", " ").split()))
+
+        current = " ".join(self.state_of(paper.id).tags)
+        hint = f"Your tags, separated by spaces. The digest's own: {' '.join('#' + t for t in paper.tags) or 'none'}"
+        self.app.push_screen(PromptDialog(f"Tags for {paper.title}", current, hint), save)
+
+    def action_edit_note(self) -> None:
+        paper = self._current_paper()
+        if paper is None:
+            return
+
+        def save(note: str | None) -> None:
+            if note is not None and note != self.state_of(paper.id).note:
+                self._change("note", lambda: self.store.set_note(paper.id, note))
+
+        self.app.push_screen(NoteDialog(f"Note on {paper.title}", self.state_of(paper.id).note), save)
+
+    def action_copy(self) -> None:
+        paper = self._current_paper()
+        if paper is None:
+            return
+        choices = clipboard_choices(paper)
+        texts = {key: text for key, _label, text in choices}
+
+        def copy(key: str | None) -> None:
+            if key is not None:
+                how = copy_to_clipboard(self.app, texts[key])
+                label = dict((k, lab) for k, lab, _ in choices)[key]
+                self.notify(f"{label} copied{how}.", markup=False)
+
+        self.app.push_screen(ChoiceDialog("Copy", [(key, label) for key, label, _ in choices]), copy)
+
+    def action_open_link(self) -> None:
+        paper = self._current_paper()
+        links = web_links(paper) if paper else []
+        if not links:
+            self.notify("This paper has no web link.", severity="warning")
+            return
+
+        def open_(url: str | None) -> None:
+            if url is not None and is_web_url(url):
+                # webbrowser never goes through a shell; is_web_url admits only http(s).
+                webbrowser.open(url)
+                self.notify(f"Opening {visible(url)}", markup=False)
+
+        if len(links) == 1:
+            open_(links[0])
+        else:
+            self.app.push_screen(ChoiceDialog("Open which link?", [(url, url) for url in links]), open_)
+
+    def action_mark_all_read(self) -> None:
+        ids = [i for i in self.query_one(PaperList).paper_ids if not self.state_of(i).read]
+        if not ids:
+            self.notify("Everything here is read already.")
+            return
+
+        def mark(confirmed: bool | None) -> None:
+            if confirmed:
+                self._change("mark all read", lambda: self.store.mark_read_many(ids))
+                self.notify(f"Marked {len(ids)} papers read. Press u to undo.")
+
+        self.app.push_screen(ConfirmDialog(f"Mark {len(ids)} papers in this view read?", "Mark read"), mark)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self._key_help()))
+
+    def _key_help(self) -> list[tuple[str, str]]:
+        rows = [("j / k, ↓ / ↑", "move in the list"), ("g / G, Home / End", "first / last paper"),
+                ("PgUp / PgDn, Space", "page"), ("Enter, double click", "open the paper (marks it read)"),
+                ("Tab / Shift+Tab", "next / previous pane"), ("[ / ]", "older / newer digest date")]  # fmt: skip
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.show:
+                rows.append((binding.key_display or _key_name(binding.key), binding.description))
+        rows += [("Esc", "clear the filter, close a dialog"), ("Ctrl+P", "command palette: every action, themes")]
+        return rows
+
     def action_step_day(self, step: int) -> None:
         day = date.fromisoformat(self.current_view.value) if self.current_view.kind == "day" else None
         if day is None:
@@ -235,3 +334,8 @@ class ReaderScreen(Screen[None]):
             self.notify("No more digest dates that way.")
             return
         self.query_one(NavTree).select_key(ViewKey("day", target.isoformat()))
+
+
+def _key_name(key: str) -> str:
+    names = {"slash": "/", "question_mark": "?", "escape": "Esc"}
+    return ", ".join(names.get(part, part) for part in key.split(","))
