@@ -42,8 +42,8 @@ class ReaderScreen(Screen[None]):
     ReaderScreen #filter.-active { display: block; }
     ReaderScreen.-narrow NavTree { display: none; }
     ReaderScreen.-narrow #panes { layout: vertical; }
-    ReaderScreen.-narrow #middle { height: 2fr; width: 1fr; }
-    ReaderScreen.-narrow PaperDetail { height: 3fr; width: 1fr; border-left: none; border-top: hkey $panel-lighten-2; }
+    ReaderScreen.-narrow #middle { height: 1fr; width: 1fr; }
+    ReaderScreen.-narrow PaperDetail { height: 1fr; width: 1fr; border-left: none; border-top: hkey $panel-lighten-2; }
     ReaderScreen.-narrow.-tree NavTree { display: block; height: 1fr; width: 1fr; }
     """
     BINDINGS = [

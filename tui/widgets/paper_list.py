@@ -35,6 +35,7 @@ class PaperList(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     PaperList {
         background: $surface;
+        overflow-x: hidden;
     }
     PaperList > .paper-list--cursor {
         background: $block-cursor-background;
@@ -46,9 +47,9 @@ class PaperList(ScrollView, can_focus=True):
     }
     PaperList > .paper-list--unread { text-style: bold; }
     PaperList > .paper-list--read { color: $text-muted; }
-    PaperList > .paper-list--star { color: $warning; }
-    PaperList > .paper-list--tags { color: $secondary; }
-    PaperList > .paper-list--date { color: $text-muted; }
+    PaperList > .paper-list--star { color: $warning; text-style: not bold; }
+    PaperList > .paper-list--tags { color: $secondary; text-style: not bold; }
+    PaperList > .paper-list--date { color: $text-muted; text-style: not bold; }
     """
     COMPONENT_CLASSES = {
         "paper-list--cursor",
@@ -201,26 +202,27 @@ class PaperList(ScrollView, can_focus=True):
         return strip
 
     def _render_row(self, paper: Paper, state: PaperState, width: int, is_cursor: bool) -> Strip:
+        # Full (not partial) component styles, so that colours with alpha such as
+        # $text-muted are blended with the background as the theme intends.
         style = self.get_component_rich_style
-        base = self.rich_style + style("paper-list--read" if state.read else "paper-list--unread", partial=True)
+        base = style("paper-list--read" if state.read else "paper-list--unread")
         day = paper.digest_dates[-1] if paper.digest_dates else None
-        tags = _fit(" ".join(f"#{tag}" for tag in (*paper.tags, *state.tags)), _TAGS_MAX_WIDTH)
+        # Tags get at most a fifth of the row: the title is what the eye scans.
+        tags = _fit(" ".join(f"#{tag}" for tag in (*paper.tags, *state.tags)), min(_TAGS_MAX_WIDTH, width // 5))
         fixed = 4 + 1 + _DATE_WIDTH + (cell_len(tags) + 1 if tags else 0)
         title_width = max(width - fixed, 8)
         row = Text(no_wrap=True, overflow="ellipsis", end="")
         row.append("● " if not state.read else "  ")
-        row.append("★ " if state.starred else "  ", style("paper-list--star", partial=True))
+        row.append("★ " if state.starred else "  ", style("paper-list--star"))
         row.append(_pad(_fit(one_line(paper.title), title_width), title_width))
         if tags:
             row.append(" ")
-            row.append(tags, style("paper-list--tags", partial=True))
+            row.append(tags, style("paper-list--tags"))
         row.append(" ")
-        row.append(_date_text(day), style("paper-list--date", partial=True))
-        if is_cursor:
-            base = base + style("paper-list--cursor")
-        segments = list(row.render(self.app.console))
-        strip = Strip(Segment.apply_style(segments, base), row.cell_len)
-        return strip.crop_extend(0, width, base)
+        row.append(_date_text(day), style("paper-list--date"))
+        cursor = style("paper-list--cursor") if is_cursor else None
+        segments = Segment.apply_style(row.render(self.app.console), base, cursor)
+        return Strip(segments, row.cell_len).crop_extend(0, width, cursor or base)
 
 
 def _fit(text: str, width: int) -> str:
