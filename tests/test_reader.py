@@ -27,7 +27,7 @@ def paper_list(app):
 
 
 def detail_text(app) -> str:
-    return str(app.screen.query_one("#detail-body").content)
+    return app.screen.query_one("#detail").text
 
 
 def tree_labels(app) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,6 +34,47 @@ UNREAD = ViewKey("view", "unread")
 STARRED = ViewKey("view", "starred")
 DUE = ViewKey("view", "due")
 VIEWS = (ALL, UNREAD, STARRED, DUE)
+
+
+@dataclass
+class Counts:
+    """Unread, starred and per-day counts, kept current by applying each change's delta.
+
+    Recounting 100,000 papers on every keystroke would cost more than the keystroke may.
+    """
+
+    total: int
+    unread: int
+    starred: int
+    due: int
+    day_unread: dict[date, int]
+    day_total: dict[date, int]
+
+    def apply(self, digest_dates: Iterable[date], old: PaperState, new: PaperState) -> set[date]:
+        """Accounts for one paper going from `old` to `new`; returns the days whose counts changed."""
+        changed: set[date] = set()
+        if old.read != new.read:
+            step = -1 if new.read else 1
+            self.unread += step
+            for day in digest_dates:
+                if day in self.day_unread:
+                    self.day_unread[day] += step
+                    changed.add(day)
+        if old.starred != new.starred:
+            self.starred += 1 if new.starred else -1
+        return changed
+
+    def of_view(self, key: ViewKey) -> int:
+        return {ALL: self.total, UNREAD: self.unread, STARRED: self.starred, DUE: self.due}[key]
+
+    def of_days(self, prefix: str) -> tuple[int, int]:
+        """(unread, total) of the days whose ISO date starts with `prefix` (a year or a month)."""
+        unread = total = 0
+        for day, count in self.day_total.items():
+            if day.isoformat().startswith(prefix):
+                unread += self.day_unread[day]
+                total += count
+        return unread, total
 
 
 class Views:
@@ -76,12 +117,20 @@ class Views:
             return sorted(ids, key=self._position.__getitem__)
         raise ValueError(f"no such view: {key}")
 
-    def day_counts(self) -> dict[date, tuple[int, int]]:
-        """(unread, total) of every digest date."""
-        out = {}
-        for day, ids in self.library.by_date.items():
-            out[day] = (sum(1 for i in ids if not self.state_of(i).read), len(ids))
-        return out
+    def counts(self) -> Counts:
+        """Every count the tree and header show, computed once; keep it with `Counts.apply`."""
+        states = [self.state_of(i) for i in self.all_ids]
+        day_unread = {
+            day: sum(1 for i in ids if not self.state_of(i).read) for day, ids in self.library.by_date.items()
+        }
+        return Counts(
+            total=len(self.all_ids),
+            unread=sum(1 for s in states if not s.read),
+            starred=sum(1 for s in states if s.starred),
+            due=sum(1 for i in self.all_ids if self.is_due(i)),
+            day_unread=day_unread,
+            day_total={day: len(ids) for day, ids in self.library.by_date.items()},
+        )
 
     def tag_counts(self) -> list[tuple[str, int]]:
         """Every tag, digest and user tags both, with its paper count, most used first."""
@@ -90,14 +139,6 @@ class Views:
             counts[tag] = len(set(ids) | set(self.library.by_tag.get(tag, ())))
         return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
-    def view_counts(self) -> dict[ViewKey, int]:
-        states = [self.state_of(i) for i in self.all_ids]
-        return {
-            ALL: len(self.all_ids),
-            UNREAD: sum(1 for s in states if not s.read),
-            STARRED: sum(1 for s in states if s.starred),
-            DUE: sum(1 for i in self.all_ids if self.is_due(i)),
-        }
 
     def neighbour_day(self, day: date | None, step: int) -> date | None:
         """The digest date `step` places after (+1, older) or before (-1, newer) `day`."""

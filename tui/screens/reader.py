@@ -20,7 +20,7 @@ from tui.safe_text import visible
 from tui.screens.dialogs import ChoiceDialog, ConfirmDialog, NoteDialog, PromptDialog
 from tui.screens.help import HelpScreen
 from tui.store import PaperState, Snapshot, Store, StoreReadOnly
-from tui.views import ALL, DUE, STARRED, UNREAD, ViewKey, Views
+from tui.views import ALL, ViewKey, Views
 from tui.widgets.detail import LANGUAGE_NAMES, LANGUAGES, PaperDetail
 from tui.widgets.nav_tree import NavTree
 from tui.widgets.paper_list import PaperList
@@ -72,6 +72,7 @@ class ReaderScreen(Screen[None]):
         self.store = store
         self.states: dict[str, PaperState] = store.paper_states()
         self.views = Views(library, self.state_of, self._user_tags)
+        self.counts = self.views.counts()
         self.matcher = Matcher(library, self.state_of)
         self.current_view = ALL
         self.query_text = ""
@@ -95,7 +96,7 @@ class ReaderScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="panes"):
-            yield NavTree(self.views, id="nav")
+            yield NavTree(self.views, self.counts, id="nav")
             with Vertical(id="middle"):
                 yield Input(placeholder='filter: words  "a phrase"  tag:rl  unread  starred  after:2025-06-01', id="filter")
                 yield PaperList(self.library.papers, self.state_of, id="papers")
@@ -134,8 +135,8 @@ class ReaderScreen(Screen[None]):
         self.query_one(PaperDetail).show(paper, self.state_of(paper_id) if paper_id else _BLANK, self.language)
 
     def _update_counts(self) -> None:
-        counts = self.views.view_counts()
-        self._counts = f"{counts[UNREAD]} unread · {counts[STARRED]} starred · {counts[DUE]} due"
+        counts = self.counts
+        self._counts = f"{counts.unread} unread · {counts.starred} starred · {counts.due} due"
         self._update_title()
 
     def _update_title(self) -> None:
@@ -169,12 +170,30 @@ class ReaderScreen(Screen[None]):
         self._after_change(snapshot)
 
     def _after_change(self, snapshot: Snapshot) -> None:
+        """Brings every pane up to date with the papers a change touched, by deltas."""
+        days: set[date] = set()
+        tags_changed = False
+        papers = self.query_one(PaperList)
         for paper_id in snapshot:
-            self.states[paper_id] = self.store.paper(paper_id)
-            self.query_one(PaperList).refresh_paper(paper_id)
+            old = self.state_of(paper_id)
+            new = self.store.paper(paper_id)
+            if new == _BLANK:
+                self.states.pop(paper_id, None)
+            else:
+                self.states[paper_id] = new
+            paper = self.library.papers.get(paper_id)
+            days |= self.counts.apply(paper.digest_dates if paper else (), old, new)
+            tags_changed = tags_changed or old.tags != new.tags
+            if len(snapshot) < 200:
+                papers.refresh_paper(paper_id)
+        if len(snapshot) >= 200:
+            papers.refresh()
         self._show_detail()
         self._update_counts()
-        self.query_one(NavTree).rebuild()
+        tree = self.query_one(NavTree)
+        tree.refresh_counts(days)
+        if tags_changed:
+            tree.rebuild_tags()
 
     def _current(self) -> str | None:
         return self.query_one(PaperList).current

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from tui.model import Paper
 from tui.safe_text import visible
@@ -16,24 +17,63 @@ LANGUAGE_NAMES = {"ko": "Korean", "en": "English", "both": "Korean and English"}
 _AUTHORS_SHOWN = 12
 
 
-class PaperDetail(VerticalScroll, can_focus=True):
-    """Title, authors, dates, tags, commentary, abstract, links and note of one paper."""
+class PaperDetail(ScrollView, can_focus=True):
+    """Title, authors, dates, tags, commentary, abstract, links and note of one paper.
+
+    A Line API widget: showing another paper re-wraps its text and repaints this pane only,
+    where a Static would ask the whole screen for a new layout on every cursor move.
+    """
 
     DEFAULT_CSS = """
     PaperDetail {
         padding: 0 1;
         background: $surface;
+        overflow-x: hidden;
+        scrollbar-gutter: stable;
     }
-    PaperDetail > Static { width: 1fr; }
     """
 
-    def compose(self):
-        yield Static(id="detail-body")
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text = Text("No paper in this view.", style="italic")
+        self._strips: list[Strip] = []
+        self._wrapped_width = -1
+
+    @property
+    def text(self) -> str:
+        """The pane's content as plain text."""
+        return self._text.plain
 
     def show(self, paper: Paper | None, state: PaperState, language: str) -> None:
-        body = self.query_one("#detail-body", Static)
-        body.update(render_detail(paper, state, language) if paper else Text("No paper in this view.", style="italic"))
-        self.scroll_home(animate=False)
+        self._text = render_detail(paper, state, language) if paper else Text("No paper in this view.", style="italic")
+        self._wrap()
+        self.scroll_to(0, 0, animate=False)
+        self.refresh()
+
+    def _wrap(self) -> None:
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            self._strips = []
+            return
+        console = self.app.console
+        lines = console.render_lines(self._text, console.options.update_width(width), pad=False)
+        self._strips = [Strip(line) for line in lines]
+        self._wrapped_width = width
+        self.virtual_size = Size(width, len(self._strips))
+
+    def on_resize(self) -> None:
+        if self.scrollable_content_region.width != self._wrapped_width:
+            self._wrap()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if self._wrapped_width != width:
+            self._wrap()
+        index = self.scroll_offset.y + y
+        base = self.rich_style
+        if not 0 <= index < len(self._strips):
+            return Strip.blank(width, base)
+        return self._strips[index].apply_style(base).crop_extend(0, width, base)
 
 
 def render_detail(paper: Paper, state: PaperState, language: str) -> Text:

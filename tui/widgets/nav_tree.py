@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 
 from rich.text import Text
@@ -11,7 +12,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from tui.safe_text import one_line
-from tui.views import VIEWS, ViewKey, Views
+from tui.views import VIEWS, Counts, ViewKey, Views
 
 _MONTHS = "January February March April May June July August September October November December".split()
 
@@ -31,9 +32,10 @@ class NavTree(Tree[ViewKey]):
             super().__init__()
             self.key = key
 
-    def __init__(self, views: Views, *, id: str | None = None) -> None:
+    def __init__(self, views: Views, counts: Counts, *, id: str | None = None) -> None:
         super().__init__("paperdeck", id=id)
         self.views = views
+        self.counts = counts
         self.show_root = False
         self.guide_depth = 2
         self._node_by_key: dict[ViewKey, TreeNode[ViewKey]] = {}
@@ -46,22 +48,49 @@ class NavTree(Tree[ViewKey]):
         current = self.cursor_node.data if self.cursor_node else None
         self.clear()
         self._node_by_key.clear()
-        counts = self.views.view_counts()
         views = self.root.add("Views", expand=True, allow_expand=True)
         for key in VIEWS:
-            self._node_by_key[key] = views.add_leaf(_label(key.label, str(counts[key])), data=key)
+            self._node_by_key[key] = views.add_leaf(_label(key.label, str(self.counts.of_view(key))), data=key)
         dates = self.root.add("Dates", expand=True)
         self._add_dates(dates)
-        tags = self.root.add("Tags", expand=True)
-        for tag, count in self.views.tag_counts():
-            key = ViewKey("tag", tag)
-            self._node_by_key[key] = tags.add_leaf(_label(one_line(key.label), str(count)), data=key)
+        self._tags = self.root.add("Tags", expand=True)
+        self._add_tags()
         if current is not None:
             self.select_key(current, announce=False)
 
+    def _add_tags(self) -> None:
+        for tag, count in self.views.tag_counts():
+            key = ViewKey("tag", tag)
+            self._node_by_key[key] = self._tags.add_leaf(_label(one_line(key.label), str(count)), data=key)
+
+    def rebuild_tags(self) -> None:
+        """New tag counts after the user's tags changed; the rest of the tree stays."""
+        for key in [key for key in self._node_by_key if key.kind == "tag"]:
+            del self._node_by_key[key]
+        self._tags.remove_children()
+        self._add_tags()
+
+    def refresh_counts(self, days: Iterable[date]) -> None:
+        """New labels for the views and for the given days, their months and years."""
+        for key in VIEWS:
+            self._node_by_key[key].set_label(_label(key.label, str(self.counts.of_view(key))))
+        prefixes: set[str] = set()
+        for day in days:
+            node = self._node_by_key.get(ViewKey("day", day.isoformat()))
+            if node is not None:
+                node.set_label(_label(day.isoformat(), _ratio((self.counts.day_unread[day], self.counts.day_total[day]))))
+            prefixes.update((f"{day.year:04d}", f"{day.year:04d}-{day.month:02d}"))
+        for prefix in prefixes:
+            kind = "year" if len(prefix) == 4 else "month"
+            node = self._node_by_key.get(ViewKey(kind, prefix))
+            if node is not None:
+                name = prefix if kind == "year" else _MONTHS[int(prefix[5:]) - 1]
+                node.set_label(_label(name, _ratio(self.counts.of_days(prefix))))
+
     def _add_dates(self, parent: TreeNode[ViewKey]) -> None:
         by_month: dict[str, dict[str, list[tuple[date, tuple[int, int]]]]] = defaultdict(lambda: defaultdict(list))
-        for day, counts in self.views.day_counts().items():
+        for day, total in self.counts.day_total.items():
+            counts = (self.counts.day_unread[day], total)
             by_month[f"{day.year:04d}"][f"{day.year:04d}-{day.month:02d}"].append((day, counts))
         first_year = True
         for year, months in by_month.items():

@@ -1,0 +1,89 @@
+"""Keystroke latency of the reader on a large library, measured with Textual's Pilot.
+
+    python bench/reader_keys.py [--papers 100000] [--presses 30]
+
+Each figure is the time from a key press until the app has processed it and refreshed the
+screen (Pilot's press plus a wait for the screen to be idle), in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from parse_speed import corpus  # noqa: E402
+
+from tui.app import PaperdeckApp  # noqa: E402
+from tui.home import Home  # noqa: E402
+from tui.library import digest_files, load_library  # noqa: E402
+from tui.store import Store  # noqa: E402
+from tui.views import ViewKey  # noqa: E402
+
+
+async def measure(app: PaperdeckApp, presses: int) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+
+        async def timed(label: str, *keys: str) -> None:
+            start = time.perf_counter()
+            await pilot.press(*keys)
+            await pilot.pause()
+            times.setdefault(label, []).append((time.perf_counter() - start) * 1000)
+
+        for _ in range(presses):
+            await timed("move (j)", "j")
+        for _ in range(presses):
+            await timed("page (PgDn)", "pagedown")
+        for _ in range(presses // 2):
+            await timed("toggle read (r)", "r")
+        for _ in range(presses // 2):
+            await timed("star (s)", "s")
+        tree = app.screen.query_one("#nav")
+        days = list(app.library.by_date)[: presses // 2]
+        for day in days:
+            start = time.perf_counter()
+            tree.select_key(ViewKey("day", day.isoformat()))
+            await pilot.pause()
+            times.setdefault("tree node", []).append((time.perf_counter() - start) * 1000)
+        tree.select_key(ViewKey("view", "all"))
+        await pilot.pause()
+        await pilot.press("slash")
+        for char in "reasoning tok":
+            await timed("filter typing", char)
+        await pilot.press("escape")
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--papers", type=int, default=100_000)
+    parser.add_argument("--presses", type=int, default=30)
+    args = parser.parse_args(argv)
+    files = digest_files(corpus(args.papers))
+    start = time.perf_counter()
+    library = load_library(files)
+    print(f"{len(library)} papers loaded in {time.perf_counter() - start:.1f} s")
+    home = Home(Path(tempfile.mkdtemp(prefix="paperdeck-keys-")))
+    home.ensure()
+    store = Store.open(home.store)
+    app = PaperdeckApp(library, home=home, store=store)
+    times = asyncio.run(measure(app, args.presses))
+    store.close()
+    print(f"{'keystroke':18} {'p50':>8} {'p95':>8} {'max':>8}  (ms, {args.papers} papers)")
+    for label, values in times.items():
+        values.sort()
+        p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+        print(f"{label:18} {statistics.median(values):8.1f} {p95:8.1f} {values[-1]:8.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
