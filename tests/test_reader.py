@@ -290,3 +290,16 @@ async def test_palette_offers_the_reader_actions_and_the_theme_is_remembered(hom
     app = make_app(home, store)
     async with app.run_test(size=(120, 40)):
         assert app.theme == "paperdeck-light"
+
+
+async def test_long_detail_scrolls_and_resets_for_the_next_paper(home, store):
+    app = make_app(home, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        detail = app.screen.query_one("#detail")
+        assert detail.virtual_size.height > detail.scrollable_content_region.height
+        await pilot.press("tab")  # the tree is folded away at 80 columns: the list, then the detail
+        assert app.focused is detail
+        await pilot.press("pagedown")
+        assert detail.scroll_offset.y > 0
+        await pilot.press("shift+tab", "j")
+        assert detail.scroll_offset.y == 0

@@ -65,6 +65,7 @@ def open_reader(home: Home, paths: list[Path], *, year: int | None) -> int:
     try:
         files, showing_samples = library_files(home, paths)
         library = load_library(files, year=year)
+        freeze_heap()
         PaperdeckApp(library, home=home, store=store, showing_samples=showing_samples).run()
     finally:
         saved = store.close()

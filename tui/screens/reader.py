@@ -5,12 +5,13 @@ from __future__ import annotations
 import webbrowser
 from datetime import date
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
+from textual.worker import get_current_worker
 
 from tui.cite import clipboard_choices, is_web_url, web_links
 from tui.clipboard import copy_to_clipboard
@@ -28,6 +29,8 @@ from tui.widgets.paper_list import PaperList
 _BLANK = PaperState()
 SETTING_LANGUAGE = "commentary_language"
 SETTING_READ_ON_OPEN = "mark_read_on_open"
+# Views up to this size filter on the UI thread (a few ms); bigger ones in a worker thread.
+SYNC_FILTER_LIMIT = 5_000
 
 
 class ReaderScreen(Screen[None]):
@@ -82,6 +85,7 @@ class ReaderScreen(Screen[None]):
         self.undo_stack: list[tuple[str, Snapshot]] = []
         self._counts = ""
         self._shown_count = 0
+        self._last_filter: tuple[ViewKey, Query, list[str]] | None = None
 
     def state_of(self, paper_id: str) -> PaperState:
         return self.states.get(paper_id, _BLANK)
@@ -107,6 +111,8 @@ class ReaderScreen(Screen[None]):
         self._update_counts()
         self.show_view(ALL)
         self.query_one(PaperList).focus()
+        if len(self.library) > SYNC_FILTER_LIMIT:
+            self._prepare_search()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 100, "-narrow")
@@ -118,16 +124,47 @@ class ReaderScreen(Screen[None]):
         self._refilter(keep=self.query_one(PaperList).current)
 
     def _refilter(self, keep: str | None = None) -> None:
+        """Shows the current view through the current filter; big views filter in a thread."""
         try:
             query = parse_query(self.query_text)
         except QueryError as exc:
             self.notify(str(exc), severity="warning", markup=False)
             query = Query()
-        ids = self.matcher.filter(self.views.ids(self.current_view), query)
+        base = self.views.ids(self.current_view)
+        previous = self._last_filter
+        if previous and previous[0] == self.current_view and query.narrows(previous[1]):
+            base = previous[2]  # typing on: only the papers the shorter query kept can match
+        if query.is_empty or len(base) <= SYNC_FILTER_LIMIT:
+            self._show_filtered(self.current_view, query, self.matcher.filter(base, query), keep)
+        else:
+            self._filter_in_thread(self.current_view, query, base, keep)
+
+    @work(thread=True, exclusive=True, group="filter")
+    def _filter_in_thread(self, view: ViewKey, query: Query, base: list[str], keep: str | None) -> None:
+        ids = self.matcher.filter(base, query)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_filtered, view, query, ids, keep)
+
+    def _show_filtered(self, view: ViewKey, query: Query, ids: list[str], keep: str | None) -> None:
+        if view != self.current_view or query != self._query():
+            return  # a newer filter is on its way
+        self._last_filter = (view, query, ids)
         self.query_one(PaperList).show(ids, keep=keep)
         self._show_detail()
         self._shown_count = len(ids)
         self._update_title()
+
+    def _query(self) -> Query:
+        try:
+            return parse_query(self.query_text)
+        except QueryError:
+            return Query()
+
+    @work(thread=True, group="search-index")
+    def _prepare_search(self) -> None:
+        """Builds the case-folded search text of every paper before the user needs it."""
+        for paper in self.library.papers.values():
+            self.matcher.text_of(paper)
 
     def _show_detail(self) -> None:
         paper_id = self.query_one(PaperList).current
@@ -171,6 +208,7 @@ class ReaderScreen(Screen[None]):
 
     def _after_change(self, snapshot: Snapshot) -> None:
         """Brings every pane up to date with the papers a change touched, by deltas."""
+        self._last_filter = None  # its results may no longer hold
         days: set[date] = set()
         tags_changed = False
         papers = self.query_one(PaperList)

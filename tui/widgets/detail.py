@@ -59,7 +59,13 @@ class PaperDetail(ScrollView, can_focus=True):
         lines = console.render_lines(self._text, console.options.update_width(width), pad=False)
         self._strips = [Strip(line) for line in lines]
         self._wrapped_width = width
-        self.virtual_size = Size(width, len(self._strips))
+        size = Size(width, len(self._strips))
+        if size != self.virtual_size:
+            # Assigning virtual_size asks the whole screen for a new layout (70 ms on a
+            # cursor move). Only this pane's scroll range changed: set it quietly and
+            # update the scrollbars, as Textual's own ScrollView does on resize.
+            self.set_reactive(ScrollView.virtual_size, size)
+            self._scroll_update(size)
 
     def on_resize(self) -> None:
         if self.scrollable_content_region.width != self._wrapped_width:
