@@ -22,7 +22,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from parse_speed import corpus  # noqa: E402
-
 from textual.app import App, ComposeResult  # noqa: E402
 from textual.widgets import Footer, Header  # noqa: E402
 

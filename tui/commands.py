@@ -18,6 +18,7 @@ from tui.home import Home
 from tui.library import (
     Library,
     digest_files,
+    freeze_heap,
     library_files,
     load_library,
     read_digest,
