@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import errno
+import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -75,3 +77,20 @@ def full_disk(monkeypatch) -> Callable[[int], None]:
         failures["left"] = count
 
     return fail_next
+
+
+def clean_clone(target: Path) -> Path:
+    """The repository as a fresh clone has it: committed files only (or a copy outside git)."""
+    if (REPO / ".git").exists() and shutil.which("git"):
+        subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(REPO), str(target)], check=True)
+        # Uncommitted edits of tracked files are part of what is tested, so lay them over.
+        changed = subprocess.run(
+            ["git", "-C", str(REPO), "diff", "--name-only", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.split()
+        for name in changed:
+            if (REPO / name).is_file():
+                shutil.copy2(REPO / name, target / name)
+        return target
+    ignore = shutil.ignore_patterns(".venv", ".git", "__pycache__", ".pytest_cache", ".hypothesis", "build", "dist")
+    shutil.copytree(REPO, target, ignore=ignore)
+    return target

@@ -252,3 +252,11 @@ def test_paths_without_a_command_open_the_reader_and_missing_ones_exit_2(home, t
     assert err(result) == f"paperdeck: {tmp_path / 'nope.txt'}: no such file or folder\n"
     result = run("--home", home, tmp_path / "nope.txt", home=home)
     assert result.returncode == 2
+
+
+def test_opening_the_reader_paints_and_exits_when_asked(home):
+    env = {**os.environ, "PAPERDECK_HOME": str(home), "PAPERDECK_EXIT_AFTER_START": "1"}
+    result = subprocess.run([str(PAPERDECK)], capture_output=True, env=env, timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, err(result)
+    assert out(result).strip().endswith("paperdeck started: 176 papers, 3 digest dates")
+    assert_no_traceback(result)

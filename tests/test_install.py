@@ -3,30 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
-
-
-def clean_clone(target: Path) -> Path:
-    """The repository as a fresh clone has it: committed files only (or a copy outside git)."""
-    if (REPO / ".git").exists() and shutil.which("git"):
-        subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(REPO), str(target)], check=True)
-        # Uncommitted edits of tracked files are part of what is tested, so lay them over.
-        changed = subprocess.run(
-            ["git", "-C", str(REPO), "diff", "--name-only", "HEAD"], capture_output=True, text=True, check=True
-        ).stdout.split()
-        for name in changed:
-            if (REPO / name).is_file():
-                shutil.copy2(REPO / name, target / name)
-        return target
-    ignore = shutil.ignore_patterns(".venv", ".git", "__pycache__", ".pytest_cache", ".hypothesis", "build", "dist")
-    shutil.copytree(REPO, target, ignore=ignore)
-    return target
+from conftest import REPO, clean_clone
 
 
 @pytest.mark.slow

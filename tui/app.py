@@ -33,6 +33,7 @@ class PaperdeckApp(App[None]):
         self.home = home
         self.store = store
         self.showing_samples = showing_samples
+        self.exit_after_start = False
         loaded = load_themes([bundled("themes"), home.themes])
         for theme in loaded.themes:
             self.register_theme(theme)
@@ -41,6 +42,8 @@ class PaperdeckApp(App[None]):
         self.theme = chosen if chosen in self.available_themes else DEFAULT_THEME
 
     def on_mount(self) -> None:
+        if self.exit_after_start:
+            self.call_after_refresh(self.exit)
         if self.showing_samples:
             self.notify(
                 "Your library is empty, so these are the bundled sample digests. "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -31,6 +32,8 @@ from tui.store import PaperState, Store, StoreError
 
 # Exit status: clean; an error was reported about a digest; usage error or unreadable path.
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+# Set to make `paperdeck` start headless, paint its first screen and exit (for tests).
+ENV_EXIT_AFTER_START = "PAPERDECK_EXIT_AFTER_START"
 # Files handed to a worker process at once: enough to outweigh the cost of the hand-over.
 _FILES_PER_TASK = 16
 FORMAT_NAMES = {
@@ -67,7 +70,14 @@ def open_reader(home: Home, paths: list[Path], *, year: int | None) -> int:
         files, showing_samples = library_files(home, paths)
         library = load_library(files, year=year)
         freeze_heap()
-        PaperdeckApp(library, home=home, store=store, showing_samples=showing_samples).run()
+        app = PaperdeckApp(library, home=home, store=store, showing_samples=showing_samples)
+        if os.environ.get(ENV_EXIT_AFTER_START):
+            # For scripted first-run checks: start without a terminal, paint once, leave.
+            app.exit_after_start = True
+            app.run(headless=True)
+            _out(f"paperdeck started: {len(library)} papers, {len(library.by_date)} digest dates")
+        else:
+            app.run()
     finally:
         saved = store.close()
     if not saved:
