@@ -29,6 +29,11 @@ class Home:
         return self.root / "store.json"
 
     @property
+    def cache(self) -> Path:
+        """Derived data that is safe to delete: the parse cache."""
+        return self.root / "cache"
+
+    @property
     def themes(self) -> Path:
         """The user's own theme files, beside the bundled ones."""
         return self.root / "themes"

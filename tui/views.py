@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -117,19 +117,31 @@ class Views:
             return sorted(ids, key=self._position.__getitem__)
         raise ValueError(f"no such view: {key}")
 
-    def counts(self) -> Counts:
-        """Every count the tree and header show, computed once; keep it with `Counts.apply`."""
-        states = [self.state_of(i) for i in self.all_ids]
-        day_unread = {
-            day: sum(1 for i in ids if not self.state_of(i).read) for day, ids in self.library.by_date.items()
-        }
+    def counts(self, states: Mapping[str, PaperState]) -> Counts:
+        """Every count the tree and header show, from the states of the papers ever touched.
+
+        Untouched papers are unread and unstarred, so only `states` needs walking, not
+        the whole library.
+        """
+        day_total = {day: len(ids) for day, ids in self.library.by_date.items()}
+        day_unread = dict(day_total)
+        read = starred = 0
+        for paper_id, state in states.items():
+            paper = self.library.papers.get(paper_id)
+            if paper is None:
+                continue  # state of a paper no digest holds any more
+            starred += state.starred
+            if state.read:
+                read += 1
+                for day in paper.digest_dates:
+                    day_unread[day] -= 1
         return Counts(
             total=len(self.all_ids),
-            unread=sum(1 for s in states if not s.read),
-            starred=sum(1 for s in states if s.starred),
+            unread=len(self.all_ids) - read,
+            starred=starred,
             due=sum(1 for i in self.all_ids if self.is_due(i)),
             day_unread=day_unread,
-            day_total={day: len(ids) for day, ids in self.library.by_date.items()},
+            day_total=day_total,
         )
 
     def tag_counts(self) -> list[tuple[str, int]]:

@@ -75,7 +75,7 @@ class ReaderScreen(Screen[None]):
         self.store = store
         self.states: dict[str, PaperState] = store.paper_states()
         self.views = Views(library, self.state_of, self._user_tags)
-        self.counts = self.views.counts()
+        self.counts = self.views.counts(self.states)
         self.matcher = Matcher(library, self.state_of)
         self.current_view = ALL
         self.query_text = ""
