@@ -83,12 +83,19 @@ def clean_clone(target: Path) -> Path:
     """The repository as a fresh clone has it: committed files only (or a copy outside git)."""
     if (REPO / ".git").exists() and shutil.which("git"):
         subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(REPO), str(target)], check=True)
-        # Uncommitted edits of tracked files are part of what is tested, so lay them over.
+        # Uncommitted edits and new files are part of what is tested, so lay them over.
         changed = subprocess.run(
             ["git", "-C", str(REPO), "diff", "--name-only", "HEAD"], capture_output=True, text=True, check=True
         ).stdout.split()
+        changed += subprocess.run(
+            ["git", "-C", str(REPO), "ls-files", "--others", "--exclude-standard"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
         for name in changed:
             if (REPO / name).is_file():
+                (target / name).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(REPO / name, target / name)
         return target
     ignore = shutil.ignore_patterns(".venv", ".git", "__pycache__", ".pytest_cache", ".hypothesis", "build", "dist")
