@@ -29,6 +29,21 @@ from tui.widgets.paper_list import PaperList
 _BLANK = PaperState()
 SETTING_LANGUAGE = "commentary_language"
 SETTING_READ_ON_OPEN = "mark_read_on_open"
+# What each key does, in the help screen's words (the Footer has room for one word).
+KEY_HELP = {
+    "toggle_read": "mark the paper read / unread",
+    "toggle_star": "star / unstar the paper (starred papers can become flashcards)",
+    "cycle_language": "commentary in Korean ▸ English ▸ both (remembered)",
+    "filter": 'filter the view: words  "phrase"  tag:rl  unread  starred  due  after:2025-06-01',
+    "undo": "undo the last change: read, star, mark all, tags, note",
+    "edit_tags": "edit your own tags for the paper",
+    "edit_note": "edit your note on the paper (Ctrl+S saves)",
+    "copy": "copy the title, a Markdown link, a citation or the abstract",
+    "open_link": "open a link of the paper in the browser",
+    "mark_all_read": "mark every paper in the view read (asks first)",
+    "help": "this help",
+    "app.quit": "quit; everything is already saved",
+}
 # Views up to this size filter on the UI thread (a few ms); bigger ones in a worker thread.
 SYNC_FILTER_LIMIT = 5_000
 
@@ -374,7 +389,8 @@ class ReaderScreen(Screen[None]):
                 ("Tab / Shift+Tab", "next / previous pane"), ("[ / ]", "older / newer digest date")]  # fmt: skip
         for binding in self.BINDINGS:
             if isinstance(binding, Binding) and binding.show:
-                rows.append((binding.key_display or _key_name(binding.key), binding.description))
+                what = KEY_HELP.get(binding.action, binding.description)
+                rows.append((binding.key_display or _key_name(binding.key), what))
         rows += [("Esc", "clear the filter, close a dialog"), ("Ctrl+P", "command palette: every action, themes")]
         return rows
 
