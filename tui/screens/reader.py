@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import webbrowser
 from datetime import date
 
@@ -10,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 from textual.worker import get_current_worker
 
@@ -46,6 +48,8 @@ KEY_HELP = {
 }
 # Views up to this size filter on the UI thread (a few ms); bigger ones in a worker thread.
 SYNC_FILTER_LIMIT = 5_000
+FILTER_PAUSE_SECONDS = 0.12
+FILTER_CHUNK = 2_000
 
 
 class ReaderScreen(Screen[None]):
@@ -101,6 +105,7 @@ class ReaderScreen(Screen[None]):
         self._counts = ""
         self._shown_count = 0
         self._last_filter: tuple[ViewKey, Query, list[str]] | None = None
+        self._filter_timer: Timer | None = None
 
     def state_of(self, paper_id: str) -> PaperState:
         return self.states.get(paper_id, _BLANK)
@@ -156,9 +161,14 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="filter")
     def _filter_in_thread(self, view: ViewKey, query: Query, base: list[str], keep: str | None) -> None:
-        ids = self.matcher.filter(base, query)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_filtered, view, query, ids, keep)
+        worker = get_current_worker()
+        ids: list[str] = []
+        for start in range(0, len(base), FILTER_CHUNK):
+            if worker.is_cancelled:
+                return  # the user typed on; a newer filter has started
+            ids += self.matcher.filter(base[start : start + FILTER_CHUNK], query)
+            time.sleep(0)  # let the UI thread take the GIL between chunks
+        self.app.call_from_thread(self._show_filtered, view, query, ids, keep)
 
     def _show_filtered(self, view: ViewKey, query: Query, ids: list[str], keep: str | None) -> None:
         if view != self.current_view or query != self._query():
@@ -300,7 +310,16 @@ class ReaderScreen(Screen[None]):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.query_text = event.value
-        self._refilter(keep=self._current())
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+        if len(self.views.ids(self.current_view)) <= SYNC_FILTER_LIMIT:
+            self._refilter(keep=self._current())
+        else:
+            # A big view waits for a pause in the typing, so that a fast typist's every
+            # letter does not start a scan of the whole library.
+            self._update_title()
+            self._filter_timer = self.set_timer(FILTER_PAUSE_SECONDS, lambda: self._refilter(keep=self._current()))
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
