@@ -304,3 +304,17 @@ async def test_long_detail_scrolls_and_resets_for_the_next_paper(home, store):
         assert detail.scroll_offset.y > 0
         await pilot.press("shift+tab", "j")
         assert detail.scroll_offset.y == 0
+
+
+async def test_a_read_only_store_says_so_and_changes_nothing(home, store):
+    second = Store.open(home.store)  # the fixture's store holds the lock
+    assert second.read_only
+    app = make_app(home, second)
+    async with app.run_test(size=(120, 40)) as pilot:
+        first = paper_list(app).current
+        await pilot.press("s", "r", "l")
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("read-only: another paperdeck") for m in messages)
+        assert not second.paper(first).starred and not store.paper(first).starred
+        assert "Abstract" in detail_text(app)  # reading still works
+    second.close()

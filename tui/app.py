@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from collections.abc import Iterable
 from functools import partial
 
@@ -42,6 +45,10 @@ class PaperdeckApp(App[None]):
         self.theme = chosen if chosen in self.available_themes else DEFAULT_THEME
 
     def on_mount(self) -> None:
+        # SIGTERM ends the app the orderly way, so the terminal is restored and the store
+        # closed by whoever ran the app; SIGHUP (terminal gone) is the store's own business.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
         if self.exit_after_start:
             self.call_after_refresh(self.exit)
         if self.showing_samples:
