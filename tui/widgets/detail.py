@@ -37,6 +37,7 @@ class PaperDetail(ScrollView, can_focus=True):
         super().__init__(id=id)
         self._text = Text("No paper in this view.", style="italic")
         self._strips: list[Strip] = []
+        self._blank = Strip.blank(0)
         self._wrapped_width = -1
 
     @property
@@ -57,7 +58,10 @@ class PaperDetail(ScrollView, can_focus=True):
             return
         console = self.app.console
         lines = console.render_lines(self._text, console.options.update_width(width), pad=False)
-        self._strips = [Strip(line) for line in lines]
+        base = self.rich_style
+        # Styled and cut to width once here, not on every repaint of every line.
+        self._strips = [Strip(line).apply_style(base).crop_extend(0, width, base) for line in lines]
+        self._blank = Strip.blank(width, base)
         self._wrapped_width = width
         size = Size(width, len(self._strips))
         if size != self.virtual_size:
@@ -71,15 +75,18 @@ class PaperDetail(ScrollView, can_focus=True):
         if self.scrollable_content_region.width != self._wrapped_width:
             self._wrap()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._wrapped_width = -1  # a new theme: style the lines anew
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         if self._wrapped_width != width:
             self._wrap()
         index = self.scroll_offset.y + y
-        base = self.rich_style
         if not 0 <= index < len(self._strips):
-            return Strip.blank(width, base)
-        return self._strips[index].apply_style(base).crop_extend(0, width, base)
+            return self._blank
+        return self._strips[index]
 
 
 def render_detail(paper: Paper, state: PaperState, language: str) -> Text:
