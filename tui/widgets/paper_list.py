@@ -104,7 +104,7 @@ class PaperList(ScrollView, can_focus=True):
     def show(self, paper_ids: list[str], keep: str | None = None) -> None:
         """Shows these papers; the cursor stays on `keep` if it is among them, else goes to the top."""
         self.paper_ids = paper_ids
-        self.virtual_size = Size(self.size.width, len(paper_ids))
+        self._set_virtual_height(len(paper_ids))
         position = 0
         if keep is not None:
             try:
@@ -179,8 +179,16 @@ class PaperList(ScrollView, can_focus=True):
     # --- rendering -------------------------------------------------------------------------
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.paper_ids))
+        self._set_virtual_height(len(self.paper_ids))
         self._rows.clear()
+
+    def _set_virtual_height(self, rows: int) -> None:
+        size = Size(self.scrollable_content_region.width, rows)
+        if size != self.virtual_size:
+            # Assigning virtual_size would ask the whole screen for a new layout; only this
+            # list's scroll range changed, so set it quietly and update the scrollbars.
+            self.set_reactive(ScrollView.virtual_size, size)
+            self._scroll_update(size)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
