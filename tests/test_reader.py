@@ -318,3 +318,14 @@ async def test_a_read_only_store_says_so_and_changes_nothing(home, store):
         assert not second.paper(first).starred and not store.paper(first).starred
         assert "Abstract" in detail_text(app)  # reading still works
     second.close()
+
+
+async def test_the_palette_turns_mark_read_on_open_off(home, store):
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        [command] = [c for c in app.get_system_commands(app.screen) if c.title.startswith("Mark read on open")]
+        app.call_later(command.callback)  # as the palette runs a command
+        await pilot.pause()
+        assert store.setting("mark_read_on_open") is False
+        await pilot.press("enter")
+        assert not store.paper(paper_list(app).current).read

@@ -93,3 +93,8 @@ class PaperdeckApp(App[None]):
                         f"{binding.description} (key: {binding.key_display or binding.key})",
                         partial(screen.run_action, binding.action),
                     )
+            yield SystemCommand(
+                "Mark read on open: on/off",
+                "Whether opening a paper (Enter) marks it read",
+                partial(screen.run_action, "toggle_read_on_open"),
+            )

@@ -295,6 +295,15 @@ class ReaderScreen(Screen[None]):
         self._show_detail()
         self.notify(f"Commentary: {LANGUAGE_NAMES[self.language]}")
 
+    def action_toggle_read_on_open(self) -> None:
+        on = not self.store.setting(SETTING_READ_ON_OPEN, True)
+        try:
+            self.store.set_setting(SETTING_READ_ON_OPEN, on)
+        except StoreReadOnly as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.notify("Opening a paper now marks it read." if on else "Opening a paper no longer marks it read.")
+
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)
         field.add_class("-active")
