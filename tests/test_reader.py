@@ -329,3 +329,14 @@ async def test_the_palette_turns_mark_read_on_open_off(home, store):
         assert store.setting("mark_read_on_open") is False
         await pilot.press("enter")
         assert not store.paper(paper_list(app).current).read
+
+
+async def test_click_picks_a_paper_and_double_click_opens_it(home, store):
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        papers = paper_list(app)
+        await pilot.click("#papers", offset=(10, 3))
+        assert papers.cursor == 3
+        assert not store.paper(papers.current).read
+        await pilot.click("#papers", offset=(10, 3), times=2)
+        assert store.paper(papers.current).read
