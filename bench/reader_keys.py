@@ -32,6 +32,7 @@ from tui.app import PaperdeckApp  # noqa: E402
 from tui.home import Home  # noqa: E402
 from tui.library import digest_files, freeze_heap, load_library  # noqa: E402
 from tui.query import parse_query  # noqa: E402
+from tui.screens.reader import SEARCH_PREPARE_DELAY  # noqa: E402
 from tui.store import Store  # noqa: E402
 from tui.views import ViewKey  # noqa: E402
 
@@ -80,8 +81,8 @@ async def measure(app: PaperdeckApp, presses: int) -> dict[str, list[float]]:
     times: dict[str, list[float]] = {"floor: bare app key": await floor(presses)}
     paints = record_paints(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()  # the search index is built after start
+        await pilot.pause(SEARCH_PREPARE_DELAY + 0.3)
+        await app.workers.wait_for_complete()  # the search text is prepared after start
 
         async def timed(label: str, *keys: str) -> None:
             times.setdefault(label, []).append(await press_to_paint(pilot, paints, *keys))

@@ -193,5 +193,4 @@ def freeze_heap() -> None:
     in the collector's oldest generation, each full collection would scan them all and
     freeze the screen for hundreds of milliseconds, every few seconds of use.
     """
-    gc.collect()
     gc.freeze()

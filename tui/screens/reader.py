@@ -50,6 +50,7 @@ KEY_HELP = {
 SYNC_FILTER_LIMIT = 5_000
 FILTER_PAUSE_SECONDS = 0.12
 FILTER_CHUNK = 2_000
+SEARCH_PREPARE_DELAY = 1.0
 
 
 class ReaderScreen(Screen[None]):
@@ -132,7 +133,8 @@ class ReaderScreen(Screen[None]):
         self.show_view(ALL)
         self.query_one(PaperList).focus()
         if len(self.library) > SYNC_FILTER_LIMIT:
-            self._prepare_search()
+            # After the first screens, so that it does not compete with them for the GIL.
+            self.set_timer(SEARCH_PREPARE_DELAY, self._prepare_search)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 100, "-narrow")
