@@ -76,3 +76,26 @@ def test_a_damaged_cache_is_ignored_and_rewritten(digests, tmp_path, damage):
 
 def test_a_missing_file_means_no_cache(digests, tmp_path):
     assert cache_key([*digests, tmp_path / "gone.txt"], None) is None
+
+
+def test_abstracts_can_come_after_the_first_screen(digests, tmp_path):
+    cache_file = tmp_path / "library.marshal"
+    cold = load_library_cached(digests, cache_file)
+    warm = load_cached(cache_file, cache_key(digests, None), abstracts_later=True)
+    assert warm is not None and warm.pending_abstracts is not None
+    assert all(paper.abstract == "" for paper in warm.papers.values())
+    assert warm.pending_abstracts() is True
+    assert warm.papers == cold.papers
+
+
+def test_a_cache_cut_short_in_the_abstracts_is_not_used(digests, tmp_path):
+    cache_file = tmp_path / "library.marshal"
+    load_library_cached(digests, cache_file)
+    whole = cache_file.read_bytes()
+    cache_file.write_bytes(whole[:-100])
+    assert load_cached(cache_file, cache_key(digests, None)) is None
+    assert not cache_file.exists()  # removed, so that the next start parses afresh
+    cache_file.write_bytes(whole[:-100])
+    later = load_cached(cache_file, cache_key(digests, None), abstracts_later=True)
+    assert later is not None and later.pending_abstracts() is False
+    assert not cache_file.exists()

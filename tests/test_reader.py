@@ -340,3 +340,20 @@ async def test_click_picks_a_paper_and_double_click_opens_it(home, store):
         assert not store.paper(papers.current).read
         await pilot.click("#papers", offset=(10, 3), times=2)
         assert store.paper(papers.current).read
+
+
+async def test_abstracts_from_the_cache_arrive_after_the_first_screen(home, store, tmp_path):
+    from tui.cache import load_library_cached
+
+    files = [COMMENTARY, HF_MAR_06]
+    load_library_cached(files, tmp_path / "cache.marshal")  # a cold start writes the cache
+    library = load_library_cached(files, tmp_path / "cache.marshal", abstracts_later=True)
+    assert library.pending_abstracts is not None
+    app = PaperdeckApp(library, home=home, store=store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert library.pending_abstracts is None
+        assert "Abstract\nLarge language models (LLMs) achieve remarkable advancements" in detail_text(app)
+        await pilot.press("slash", *"leveraging tools")  # a word only the abstract holds
+        assert paper_list(app).paper_ids == [paper_list(app).current] and len(paper_list(app).paper_ids) == 1

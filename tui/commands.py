@@ -69,7 +69,7 @@ def open_reader(home: Home, paths: list[Path], *, year: int | None) -> int:
     store.close_on_exit()
     try:
         files, showing_samples = library_files(home, paths)
-        library = load_library_cached(files, home.cache / "library.marshal", year=year)
+        library = load_library_cached(files, home.cache / "library.marshal", year=year, abstracts_later=True)
         freeze_heap()
         app = PaperdeckApp(library, home=home, store=store, showing_samples=showing_samples)
         if os.environ.get(ENV_EXIT_AFTER_START):

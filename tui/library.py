@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -39,6 +39,9 @@ class Library:
     results: list[ParseResult] = field(default_factory=list)
     by_date: dict[date, list[str]] = field(default_factory=dict)
     by_tag: dict[str, list[str]] = field(default_factory=dict)
+    # Set when papers came from the parse cache without their abstracts: call it (off the UI
+    # thread) to fill them in; it returns False if they could not be read.
+    pending_abstracts: Callable[[], bool] | None = None
 
     @classmethod
     def from_results(cls, results: Iterable[ParseResult]) -> Library:

@@ -125,6 +125,10 @@ class Matcher:
             text = self._haystacks[paper.id] = haystack(paper)
         return text
 
+    def forget_texts(self) -> None:
+        """Drops the prepared search texts (the papers' text changed)."""
+        self._haystacks = {}
+
     def keeps(self, paper: Paper, query: Query) -> bool:
         if query.after and not any(day >= query.after for day in paper.digest_dates):
             return False

@@ -132,7 +132,9 @@ class ReaderScreen(Screen[None]):
         self._update_counts()
         self.show_view(ALL)
         self.query_one(PaperList).focus()
-        if len(self.library) > SYNC_FILTER_LIMIT:
+        if self.library.pending_abstracts is not None:
+            self._load_abstracts()
+        elif len(self.library) > SYNC_FILTER_LIMIT:
             # After the first screens, so that it does not compete with them for the GIL.
             self.set_timer(SEARCH_PREPARE_DELAY, self._prepare_search)
 
@@ -187,6 +189,29 @@ class ReaderScreen(Screen[None]):
         except QueryError:
             return Query()
 
+    @work(thread=True, group="abstracts")
+    def _load_abstracts(self) -> None:
+        """Reads the abstracts the parse cache keeps apart, after the first screen is up."""
+        loader = self.library.pending_abstracts
+        loaded = loader() if loader is not None else True
+        self.app.call_from_thread(self._abstracts_loaded, loaded)
+
+    def _abstracts_loaded(self, loaded: bool) -> None:
+        self.library.pending_abstracts = None
+        self.matcher.forget_texts()  # any search text made so far lacked the abstracts
+        self._last_filter = None
+        self._show_detail()
+        if not loaded:
+            self.notify(
+                "Some abstracts could not be read from the parse cache; restart paperdeck to read them "
+                "from the digests again.",
+                severity="warning",
+            )
+        if self.query_text:
+            self._refilter(keep=self._current())
+        if len(self.library) > SYNC_FILTER_LIMIT:
+            self.set_timer(SEARCH_PREPARE_DELAY, self._prepare_search)
+
     @work(thread=True, group="search-index")
     def _prepare_search(self) -> None:
         """Builds the case-folded search text of every paper before the user needs it."""
@@ -196,7 +221,12 @@ class ReaderScreen(Screen[None]):
     def _show_detail(self) -> None:
         paper_id = self.query_one(PaperList).current
         paper = self.library.papers.get(paper_id) if paper_id else None
-        self.query_one(PaperDetail).show(paper, self.state_of(paper_id) if paper_id else _BLANK, self.language)
+        self.query_one(PaperDetail).show(
+            paper,
+            self.state_of(paper_id) if paper_id else _BLANK,
+            self.language,
+            abstract_pending=self.library.pending_abstracts is not None,
+        )
 
     def _update_counts(self) -> None:
         counts = self.counts

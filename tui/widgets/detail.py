@@ -45,8 +45,11 @@ class PaperDetail(ScrollView, can_focus=True):
         """The pane's content as plain text."""
         return self._text.plain
 
-    def show(self, paper: Paper | None, state: PaperState, language: str) -> None:
-        self._text = render_detail(paper, state, language) if paper else Text("No paper in this view.", style="italic")
+    def show(self, paper: Paper | None, state: PaperState, language: str, *, abstract_pending: bool = False) -> None:
+        if paper is None:
+            self._text = Text("No paper in this view.", style="italic")
+        else:
+            self._text = render_detail(paper, state, language, abstract_pending=abstract_pending)
         self._wrap()
         self.scroll_to(0, 0, animate=False)
         self.refresh()
@@ -89,7 +92,7 @@ class PaperDetail(ScrollView, can_focus=True):
         return self._strips[index]
 
 
-def render_detail(paper: Paper, state: PaperState, language: str) -> Text:
+def render_detail(paper: Paper, state: PaperState, language: str, *, abstract_pending: bool = False) -> Text:
     """The detail of a paper as Rich Text built from plain strings: no markup is ever parsed."""
     text = Text()
     text.append(visible(paper.title), style="bold")
@@ -129,6 +132,10 @@ def render_detail(paper: Paper, state: PaperState, language: str) -> Text:
     if paper.abstract:
         text.append("Abstract\n", style="bold underline")
         text.append(visible(paper.abstract))
+        text.append("\n\n")
+    elif abstract_pending:
+        text.append("Abstract\n", style="bold underline")
+        text.append("loading…", style="dim italic")
         text.append("\n\n")
     if paper.links:
         text.append("Links\n", style="bold underline")
