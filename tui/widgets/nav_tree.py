@@ -88,29 +88,50 @@ class NavTree(Tree[ViewKey]):
                 node.set_label(_label(name, _ratio(self.counts.of_days(prefix))))
 
     def _add_dates(self, parent: TreeNode[ViewKey]) -> None:
-        by_month: dict[str, dict[str, list[tuple[date, tuple[int, int]]]]] = defaultdict(lambda: defaultdict(list))
-        for day, total in self.counts.day_total.items():
-            counts = (self.counts.day_unread[day], total)
-            by_month[f"{day.year:04d}"][f"{day.year:04d}-{day.month:02d}"].append((day, counts))
+        """Years and months now; a month's days when it is first opened (years of digests are
+        thousands of days, and building them all would slow the start)."""
+        self._days_by_month: dict[str, list[date]] = defaultdict(list)
+        for day in self.counts.day_total:
+            self._days_by_month[f"{day.year:04d}-{day.month:02d}"].append(day)
+        month_counts = {month: self._month_counts(month) for month in self._days_by_month}
         first_year = True
-        for year, months in by_month.items():
-            year_counts = _sum(c for days in months.values() for _, c in days)
-            year_node = parent.add(_label(year, _ratio(year_counts)), data=ViewKey("year", year), expand=first_year)
-            self._node_by_key[ViewKey("year", year)] = year_node
-            for index, (month, days) in enumerate(months.items()):
+        for year in dict.fromkeys(month[:4] for month in self._days_by_month):
+            key = ViewKey("year", year)
+            months = [month for month in self._days_by_month if month.startswith(year)]
+            year_counts = (sum(month_counts[m][0] for m in months), sum(month_counts[m][1] for m in months))
+            year_node = parent.add(_label(year, _ratio(year_counts)), data=key, expand=first_year)
+            self._node_by_key[key] = year_node
+            for index, month in enumerate(months):
+                key = ViewKey("month", month)
                 name = _MONTHS[int(month[5:]) - 1]
-                month_node = year_node.add(
-                    _label(name, _ratio(_sum(c for _, c in days))),
-                    data=ViewKey("month", month),
-                    expand=first_year and index == 0,
-                )
-                self._node_by_key[ViewKey("month", month)] = month_node
-                for day, counts in days:
-                    key = ViewKey("day", day.isoformat())
-                    self._node_by_key[key] = month_node.add_leaf(_label(day.isoformat(), _ratio(counts)), data=key)
+                month_node = year_node.add(_label(name, _ratio(month_counts[month])), data=key)
+                self._node_by_key[key] = month_node
+                if first_year and index == 0:
+                    self._add_days(month)
+                    month_node.expand()
             first_year = False
 
+    def _month_counts(self, month: str) -> tuple[int, int]:
+        days = self._days_by_month.get(month, ())
+        return sum(self.counts.day_unread[d] for d in days), sum(self.counts.day_total[d] for d in days)
+
+    def _add_days(self, month: str) -> None:
+        month_node = self._node_by_key[ViewKey("month", month)]
+        if month_node.children:
+            return
+        for day in self._days_by_month.get(month, ()):
+            key = ViewKey("day", day.isoformat())
+            counts = (self.counts.day_unread[day], self.counts.day_total[day])
+            self._node_by_key[key] = month_node.add_leaf(_label(day.isoformat(), _ratio(counts)), data=key)
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[ViewKey]) -> None:
+        key = event.node.data
+        if key is not None and key.kind == "month":
+            self._add_days(key.value)
+
     def select_key(self, key: ViewKey, *, announce: bool = True) -> None:
+        if key.kind == "day":
+            self._add_days(key.value[:7])
         node = self._node_by_key.get(key)
         if node is None:
             return
@@ -132,14 +153,6 @@ def _label(name: str, count: str) -> Text:
     label = Text(name)
     label.append(f"  {count}", style="dim")
     return label
-
-
-def _sum(pairs) -> tuple[int, int]:
-    unread = total = 0
-    for u, t in pairs:
-        unread += u
-        total += t
-    return unread, total
 
 
 def _ratio(counts: tuple[int, int]) -> str:
