@@ -86,11 +86,6 @@ class Paper:
     sources: tuple[str, ...] = ()  # "FILE:LINE" of each sighting
 
     @property
-    def first_seen(self) -> date | None:
-        """The earliest digest date, the one the paper list sorts and groups by."""
-        return self.digest_dates[0] if self.digest_dates else None
-
-    @property
     def has_commentary(self) -> bool:
         return bool(self.commentary_ko or self.commentary_en)
 

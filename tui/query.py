@@ -12,7 +12,7 @@ Matching is case-insensitive for every script, Korean included. Pure: no Textual
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -157,11 +157,3 @@ class Matcher:
             return list(paper_ids)
         papers = self.library.papers
         return [paper_id for paper_id in paper_ids if self.keeps(papers[paper_id], query)]
-
-
-def user_tag_counts(states: Mapping[str, PaperState]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for state in states.values():
-        for tag in state.tags:
-            counts[tag] = counts.get(tag, 0) + 1
-    return counts

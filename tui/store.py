@@ -263,7 +263,6 @@ class Store:
 
     def _change_many(self, paper_ids: Iterable[str], change: Callable[[PaperState], PaperState]) -> Snapshot:
         """Applies `change` to each paper's state in one table update, so one write."""
-        self._check_writable()
         before: Snapshot = {}
         updates: dict[str, PaperState | None] = {}
         for paper_id in paper_ids:
@@ -314,14 +313,6 @@ class Store:
             self._setting_doc_ids[key] = self._settings.insert({"key": key, "value": value})
         else:
             self._settings.update({"value": value}, doc_ids=[doc_id])
-
-    # --- reviews (the scheduler's data; see review.py) ---------------------------------------
-
-    def add_review(self, paper_id: str, rating: int, reviewed_at: str, duration_ms: int) -> int:
-        self._check_writable()
-        return self.reviews.insert(
-            {"paper_id": paper_id, "rating": rating, "reviewed_at": reviewed_at, "duration_ms": duration_ms}
-        )
 
 
 def _replace(state: PaperState, **changes: Any) -> PaperState:

@@ -67,15 +67,6 @@ class Counts:
     def of_view(self, key: ViewKey) -> int:
         return {ALL: self.total, UNREAD: self.unread, STARRED: self.starred, DUE: self.due}[key]
 
-    def of_days(self, prefix: str) -> tuple[int, int]:
-        """(unread, total) of the days whose ISO date starts with `prefix` (a year or a month)."""
-        unread = total = 0
-        for day, count in self.day_total.items():
-            if day.isoformat().startswith(prefix):
-                unread += self.day_unread[day]
-                total += count
-        return unread, total
-
 
 class Views:
     """Paper ids per view, newest digest first, over a library and the user's state."""

@@ -149,11 +149,7 @@ class ReaderScreen(Screen[None]):
 
     def _refilter(self, keep: str | None = None) -> None:
         """Shows the current view through the current filter; big views filter in a thread."""
-        try:
-            query = parse_query(self.query_text)
-        except QueryError as exc:
-            self.notify(str(exc), severity="warning", markup=False)
-            query = Query()
+        query = self._query(tell=True)
         base = self.views.ids(self.current_view)
         previous = self._last_filter
         if previous and previous[0] == self.current_view and query.narrows(previous[1]):
@@ -183,10 +179,13 @@ class ReaderScreen(Screen[None]):
         self._shown_count = len(ids)
         self._update_title()
 
-    def _query(self) -> Query:
+    def _query(self, *, tell: bool = False) -> Query:
+        """The filter as typed; an unreadable one filters nothing (and says why when `tell`)."""
         try:
             return parse_query(self.query_text)
-        except QueryError:
+        except QueryError as exc:
+            if tell:
+                self.notify(str(exc), severity="warning", markup=False)
             return Query()
 
     @work(thread=True, group="abstracts")

@@ -85,7 +85,7 @@ class NavTree(Tree[ViewKey]):
             node = self._node_by_key.get(ViewKey(kind, prefix))
             if node is not None:
                 name = prefix if kind == "year" else _MONTHS[int(prefix[5:]) - 1]
-                node.set_label(_label(name, _ratio(self.counts.of_days(prefix))))
+                node.set_label(_label(name, _ratio(self._counts_of(prefix))))
 
     def _add_dates(self, parent: TreeNode[ViewKey]) -> None:
         """Years and months now; a month's days when it is first opened (years of digests are
@@ -93,26 +93,25 @@ class NavTree(Tree[ViewKey]):
         self._days_by_month: dict[str, list[date]] = defaultdict(list)
         for day in self.counts.day_total:
             self._days_by_month[f"{day.year:04d}-{day.month:02d}"].append(day)
-        month_counts = {month: self._month_counts(month) for month in self._days_by_month}
         first_year = True
         for year in dict.fromkeys(month[:4] for month in self._days_by_month):
             key = ViewKey("year", year)
-            months = [month for month in self._days_by_month if month.startswith(year)]
-            year_counts = (sum(month_counts[m][0] for m in months), sum(month_counts[m][1] for m in months))
-            year_node = parent.add(_label(year, _ratio(year_counts)), data=key, expand=first_year)
+            year_node = parent.add(_label(year, _ratio(self._counts_of(year))), data=key, expand=first_year)
             self._node_by_key[key] = year_node
+            months = [month for month in self._days_by_month if month.startswith(year)]
             for index, month in enumerate(months):
                 key = ViewKey("month", month)
                 name = _MONTHS[int(month[5:]) - 1]
-                month_node = year_node.add(_label(name, _ratio(month_counts[month])), data=key)
+                month_node = year_node.add(_label(name, _ratio(self._counts_of(month))), data=key)
                 self._node_by_key[key] = month_node
                 if first_year and index == 0:
                     self._add_days(month)
                     month_node.expand()
             first_year = False
 
-    def _month_counts(self, month: str) -> tuple[int, int]:
-        days = self._days_by_month.get(month, ())
+    def _counts_of(self, prefix: str) -> tuple[int, int]:
+        """(unread, total) of a year ("2025") or a month ("2025-06") of digest dates."""
+        days = [day for month, days in self._days_by_month.items() if month.startswith(prefix) for day in days]
         return sum(self.counts.day_unread[d] for d in days), sum(self.counts.day_total[d] for d in days)
 
     def _add_days(self, month: str) -> None:
