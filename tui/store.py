@@ -3,9 +3,11 @@
 Tables (names fixed, so that a person can read the file):
     papers    one document per paper the user touched: paper_id, read_at, starred_at, tags,
               note, updated_at
-    cards     a review card per paper: paper_id, the scheduler's card fields, suspended,
-              buried_until
-    reviews   one document per review: paper_id, rating, reviewed_at, duration_ms
+    cards     a review card per paper: paper_id, card (the scheduler's card fields, as
+              fsrs.Card.to_dict gives them), suspended, buried_until, added_at
+    reviews   one document per answer: paper_id, rating (1 Again .. 4 Easy), reviewed_at,
+              duration_ms, state (the card's status before the answer: new, learning,
+              review or relearning); kept when the card is removed
     settings  key, value
     meta      schema_version
 
@@ -131,6 +133,12 @@ class Store:
         self._tables = tables
         self._paper_doc_ids = {doc["paper_id"]: int(doc_id) for doc_id, doc in tables["papers"].items()}
         self._next_paper_doc_id = max(self._paper_doc_ids.values(), default=0) + 1
+        self._card_doc_ids = {doc["paper_id"]: int(doc_id) for doc_id, doc in tables["cards"].items()}
+        self._next_card_doc_id = max(self._card_doc_ids.values(), default=0) + 1
+        # The review log can hold hundreds of thousands of answers; its indexes are built on
+        # first use, so that opening the store for reading pays nothing for them.
+        self._review_ids_by_paper: dict[str, list[int]] | None = None
+        self._next_review_doc_id: int | None = None
         self._setting_doc_ids = {doc["key"]: int(doc_id) for doc_id, doc in tables["settings"].items()}
 
     # --- opening and closing ---------------------------------------------------------------
@@ -314,6 +322,102 @@ class Store:
         else:
             self._settings.update({"value": value}, doc_ids=[doc_id])
 
+    # --- review cards and the review log (the scheduling itself is review.py's) -------------
+
+    def card_document(self, paper_id: str) -> dict[str, Any] | None:
+        """The review card of a paper as stored (do not change it in place), or None."""
+        doc_id = self._card_doc_ids.get(paper_id)
+        return None if doc_id is None else self._tables["cards"][str(doc_id)]
+
+    def card_documents(self) -> dict[str, dict[str, Any]]:
+        """Every review card by paper id, oldest first (do not change them in place)."""
+        cards = self._tables["cards"]
+        return {paper_id: cards[str(doc_id)] for paper_id, doc_id in self._card_doc_ids.items()}
+
+    def put_card(self, paper_id: str, document: Mapping[str, Any]) -> None:
+        """Stores (adds or replaces) the review card of a paper, as one change."""
+        self._check_writable()
+        stored = {**document, "paper_id": paper_id}
+        if isinstance(stored.get("card"), Mapping):
+            stored["card"] = dict(stored["card"])
+
+        def updater(table: MutableMapping[int, Any]) -> None:
+            doc_id = self._card_doc_ids.get(paper_id)
+            if doc_id is None:
+                doc_id = self._next_card_doc_id
+                self._next_card_doc_id += 1
+                self._card_doc_ids[paper_id] = doc_id
+            table[doc_id] = stored
+
+        self.cards.update_in_place(updater)  # type: ignore[attr-defined]
+
+    def delete_card(self, paper_id: str) -> dict[str, Any] | None:
+        """Removes the review card of a paper (its reviews stay); returns what was removed."""
+        self._check_writable()
+        doc_id = self._card_doc_ids.get(paper_id)
+        if doc_id is None:
+            return None
+        removed = self._tables["cards"][str(doc_id)]
+
+        def updater(table: MutableMapping[int, Any]) -> None:
+            del table[doc_id]
+            del self._card_doc_ids[paper_id]
+
+        self.cards.update_in_place(updater)  # type: ignore[attr-defined]
+        return removed
+
+    def add_review(self, document: Mapping[str, Any]) -> int:
+        """Appends one answer to the review log; returns its document id (to remove it on undo)."""
+        self._check_writable()
+        paper_id = document["paper_id"]
+        if self._next_review_doc_id is None:
+            self._next_review_doc_id = max(map(int, self._tables["reviews"]), default=0) + 1
+        doc_id = self._next_review_doc_id
+        self._next_review_doc_id += 1
+        stored = dict(document)
+
+        def updater(table: MutableMapping[int, Any]) -> None:
+            table[doc_id] = stored
+
+        self.reviews.update_in_place(updater)  # type: ignore[attr-defined]
+        if self._review_ids_by_paper is not None:
+            self._review_ids_by_paper.setdefault(paper_id, []).append(doc_id)
+        return doc_id
+
+    def remove_review(self, doc_id: int) -> None:
+        """Takes one answer out of the review log (undo of a grade)."""
+        self._check_writable()
+        document = self._tables["reviews"].get(str(doc_id))
+        if document is None:
+            return
+
+        def updater(table: MutableMapping[int, Any]) -> None:
+            del table[doc_id]
+
+        self.reviews.update_in_place(updater)  # type: ignore[attr-defined]
+        if self._review_ids_by_paper is not None:
+            ids = self._review_ids_by_paper.get(document.get("paper_id"), [])
+            if doc_id in ids:
+                ids.remove(doc_id)
+
+    def review_documents(self) -> Iterable[dict[str, Any]]:
+        """Every answer in the review log, in the order they were added (do not change them)."""
+        return self._tables["reviews"].values()
+
+    @property
+    def review_count(self) -> int:
+        return len(self._tables["reviews"])
+
+    def reviews_of(self, paper_id: str) -> list[dict[str, Any]]:
+        """The answers given on one paper's cards, oldest first, removed cards' included."""
+        if self._review_ids_by_paper is None:
+            index: dict[str, list[int]] = {}
+            for key, document in self._tables["reviews"].items():
+                index.setdefault(document.get("paper_id"), []).append(int(key))  # type: ignore[arg-type]
+            self._review_ids_by_paper = index
+        reviews = self._tables["reviews"]
+        return [reviews[str(doc_id)] for doc_id in self._review_ids_by_paper.get(paper_id, ())]
+
 
 def _replace(state: PaperState, **changes: Any) -> PaperState:
     return PaperState(**{**state.__dict__, **changes})
@@ -370,7 +474,7 @@ def _parse(data: bytes, path: Path) -> Tables:
         for doc_id, document in table.items():
             if not doc_id.isdigit() or not isinstance(document, dict):
                 raise _Damaged(f"table {name!r} holds something that is not a document")
-    for name, key in (("papers", "paper_id"), ("settings", "key")):
+    for name, key in (("papers", "paper_id"), ("cards", "paper_id"), ("settings", "key")):
         if any(not isinstance(doc.get(key), str) for doc in tables.get(name, {}).values()):
             raise _Damaged(f"a document of table {name!r} has no {key}")
     version = _schema_version(tables)

@@ -1,0 +1,564 @@
+"""Spaced review of papers: which cards are due, grading them with FSRS, and the numbers behind it.
+
+The scheduling is the `fsrs` package's (FSRS-6 with its default parameters); this module
+decides which cards a session shows, in what order, and keeps cards and the review log in the
+store. Times handed to fsrs are UTC; "today" is the user's local review day, which starts at a
+configurable hour (4 am by default, as in Anki), so a review at 2 am counts for the day before.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import fsrs
+import fsrs.scheduler
+
+from tui.store import Store
+
+SETTING_KEYS = {
+    "desired_retention": "review_desired_retention",
+    "new_per_day": "review_new_per_day",
+    "day_start_hour": "review_day_start_hour",
+    "star_adds_card": "review_star_adds_card",
+}
+STATUSES = ("new", "learning", "review", "relearning", "suspended")
+_STATE_NAMES = {fsrs.State.Learning: "learning", fsrs.State.Review: "review", fsrs.State.Relearning: "relearning"}
+HEATMAP_DAYS = 365
+FORECAST_DAYS = 30
+RETENTION_DAYS = 30
+
+
+def utc_now() -> datetime:
+    """The current time, aware, in UTC: the default clock of a Deck."""
+    return datetime.now(UTC)
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewSettings:
+    """The user's review settings, as kept in the store's settings table."""
+
+    desired_retention: float = 0.90
+    new_per_day: int = 10
+    day_start_hour: int = 4
+    star_adds_card: bool = True
+
+    @classmethod
+    def from_store(cls, store: Store) -> ReviewSettings:
+        """The settings in the store; a missing or nonsensical value falls back to its default."""
+        default = cls()
+        retention = store.setting(SETTING_KEYS["desired_retention"], default.desired_retention)
+        new_per_day = store.setting(SETTING_KEYS["new_per_day"], default.new_per_day)
+        day_start = store.setting(SETTING_KEYS["day_start_hour"], default.day_start_hour)
+        star_adds = store.setting(SETTING_KEYS["star_adds_card"], default.star_adds_card)
+        # bool is an int in Python: a hand-edited `true` must not become a limit of 1.
+        return cls(
+            desired_retention=float(retention)
+            if isinstance(retention, int | float) and not isinstance(retention, bool) and 0 < retention < 1
+            else default.desired_retention,
+            new_per_day=new_per_day
+            if isinstance(new_per_day, int) and not isinstance(new_per_day, bool) and new_per_day >= 0
+            else default.new_per_day,
+            day_start_hour=day_start
+            if isinstance(day_start, int) and not isinstance(day_start, bool) and 0 <= day_start <= 23
+            else default.day_start_hour,
+            star_adds_card=star_adds if isinstance(star_adds, bool) else default.star_adds_card,
+        )
+
+    def save(self, store: Store) -> None:
+        """Writes every setting to the store (raises StoreReadOnly on a read-only store)."""
+        for name, key in SETTING_KEYS.items():
+            store.set_setting(key, getattr(self, name))
+
+
+# --- the review day -----------------------------------------------------------------------------
+
+
+def review_day(now: datetime, day_start_hour: int) -> date:
+    """The local review day `now` belongs to: before `day_start_hour` it is still yesterday."""
+    local = _aware(now).astimezone()
+    # Wall-clock arithmetic on purpose: 02:00 local with a 4 am start is the day before.
+    return (local.replace(tzinfo=None) - timedelta(hours=day_start_hour)).date()
+
+
+def day_start(day: date, day_start_hour: int) -> datetime:
+    """The instant (UTC) the local review day `day` begins."""
+    # A naive datetime's astimezone() reads the local zone's rules for that date, DST included.
+    return datetime(day.year, day.month, day.day, day_start_hour).astimezone().astimezone(UTC)
+
+
+def next_day_start(now: datetime, day_start_hour: int) -> datetime:
+    """The instant (UTC) the next local review day begins, e.g. when a buried card returns."""
+    return day_start(review_day(now, day_start_hour) + timedelta(days=1), day_start_hour)
+
+
+def _aware(moment: datetime) -> datetime:
+    """`moment` with a zone; a naive time is taken as local, as datetime does."""
+    return moment if moment.tzinfo is not None else moment.astimezone()
+
+
+def _utc(moment: datetime) -> datetime:
+    """`moment` in UTC, to the whole second: fsrs wants UTC, and the store keeps seconds."""
+    return _aware(moment).astimezone(UTC).replace(microsecond=0)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def _parse(stamp: str) -> datetime:
+    moment = datetime.fromisoformat(stamp)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+# --- cards ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CardView:
+    """A paper's review card as the UI sees it: the fsrs card and what the user did to it."""
+
+    paper_id: str
+    card: fsrs.Card
+    suspended: bool
+    buried_until: datetime | None
+    added_at: datetime
+
+    @property
+    def status(self) -> str:
+        """One of new, learning, review, relearning, suspended ("new": never reviewed)."""
+        if self.suspended:
+            return "suspended"
+        if self.card.last_review is None:
+            return "new"
+        return _STATE_NAMES[self.card.state]
+
+    @property
+    def reviewed(self) -> bool:
+        return self.card.last_review is not None
+
+    def buried(self, now: datetime) -> bool:
+        """True while the card is buried (skipped until a later day start)."""
+        return self.buried_until is not None and self.buried_until > now
+
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any]) -> CardView:
+        buried = document.get("buried_until")
+        return cls(
+            paper_id=document["paper_id"],
+            card=fsrs.Card.from_dict(document["card"]),
+            suspended=bool(document.get("suspended")),
+            buried_until=_parse(buried) if buried else None,
+            added_at=_parse(document["added_at"]),
+        )
+
+    def to_document(self) -> dict[str, Any]:
+        return {
+            "paper_id": self.paper_id,
+            "card": self.card.to_dict(),
+            "suspended": self.suspended,
+            "buried_until": _iso(self.buried_until) if self.buried_until else None,
+            "added_at": _iso(self.added_at),
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class GradeUndo:
+    """What `Deck.undo` needs to take a grade back: the card document before it and the log entry."""
+
+    paper_id: str
+    rating: fsrs.Rating
+    before: Mapping[str, Any]
+    review_id: int
+    after: CardView
+
+
+# Fuzz is on, as in Anki: without it, papers starred on the same day keep coming due on the same
+# days forever and make lumpy sessions. fsrs draws the fuzz from the `random` module; seeding it
+# per card and per review makes the interval a grade button shows the one the grade gives.
+_FUZZ_LOCK = threading.Lock()
+
+
+@contextmanager
+def _seeded_fuzz(seed: str) -> Iterator[None]:
+    with _FUZZ_LOCK:
+        unseeded = getattr(fsrs.scheduler, "random", None)
+        if unseeded is None:  # a future fsrs draws its fuzz elsewhere: still correct, just unseeded
+            yield
+            return
+        fsrs.scheduler.random = random.Random(seed).random  # type: ignore[attr-defined]
+        try:
+            yield
+        finally:
+            fsrs.scheduler.random = unseeded  # type: ignore[attr-defined]
+
+
+class Deck:
+    """The review deck on top of a store: adding cards, choosing a session, grading, undo."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: ReviewSettings | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        *,
+        enable_fuzzing: bool = True,
+    ) -> None:
+        self.store = store
+        self.settings = settings if settings is not None else ReviewSettings.from_store(store)
+        self.clock = clock
+        self._scheduler = fsrs.Scheduler(
+            desired_retention=self.settings.desired_retention, enable_fuzzing=enable_fuzzing
+        )
+        # Views are rebuilt only when the store holds a different document for the paper, so
+        # the cache cannot disagree with the store, whoever changed it.
+        self._views: dict[str, tuple[Mapping[str, Any], CardView]] = {}
+
+    @property
+    def scheduler(self) -> fsrs.Scheduler:
+        return self._scheduler
+
+    def now(self, now: datetime | None = None) -> datetime:
+        """`now`, or the deck's clock, in UTC to the second."""
+        return _utc(now if now is not None else self.clock())
+
+    def today(self, now: datetime | None = None) -> date:
+        """The local review day of `now` (default: the clock's now)."""
+        return review_day(self.now(now), self.settings.day_start_hour)
+
+    # --- cards ----------------------------------------------------------------------------------
+
+    def has_card(self, paper_id: str) -> bool:
+        return self.store.card_document(paper_id) is not None
+
+    def card(self, paper_id: str) -> CardView | None:
+        document = self.store.card_document(paper_id)
+        return None if document is None else self._view(paper_id, document)
+
+    def cards(self) -> list[CardView]:
+        """Every card in the deck, oldest added first."""
+        return [self._view(paper_id, document) for paper_id, document in self.store.card_documents().items()]
+
+    def __len__(self) -> int:
+        return len(self.store.card_documents())
+
+    def add(self, paper_id: str, now: datetime | None = None) -> bool:
+        """Puts a paper in the deck as a new card; False if it already has one."""
+        if self.has_card(paper_id):
+            return False
+        moment = self.now(now)
+        # An explicit card_id: fsrs would otherwise sleep a millisecond per card to make one up.
+        card = fsrs.Card(card_id=int(moment.timestamp() * 1000), due=moment)
+        self.restore_card(CardView(paper_id, card, suspended=False, buried_until=None, added_at=moment))
+        return True
+
+    def remove(self, paper_id: str) -> CardView | None:
+        """Takes a paper's card out of the deck (its reviews stay); returns it, for undo."""
+        view = self.card(paper_id)
+        if view is not None:
+            self.store.delete_card(paper_id)
+        return view
+
+    def restore_card(self, view: CardView) -> None:
+        """Puts a card back exactly as `view` has it (undo of remove, suspend, bury)."""
+        self.store.put_card(view.paper_id, view.to_document())
+
+    def bury(self, paper_id: str, now: datetime | None = None) -> CardView:
+        """Skips a card until the next day start; returns the card as it was, for undo."""
+        moment = self.now(now)
+        return self._change(paper_id, buried_until=_iso(next_day_start(moment, self.settings.day_start_hour)))
+
+    def suspend(self, paper_id: str) -> CardView:
+        """Keeps a card out of every session until unsuspended; returns it as it was, for undo."""
+        return self._change(paper_id, suspended=True)
+
+    def unsuspend(self, paper_id: str) -> CardView:
+        return self._change(paper_id, suspended=False)
+
+    def _change(self, paper_id: str, **fields: Any) -> CardView:
+        document = self._document(paper_id)
+        before = self._view(paper_id, document)
+        if any(document.get(name) != value for name, value in fields.items()):
+            self.store.put_card(paper_id, {**document, **fields})
+        return before
+
+    def _document(self, paper_id: str) -> Mapping[str, Any]:
+        document = self.store.card_document(paper_id)
+        if document is None:
+            raise KeyError(f"paper {paper_id} has no review card")
+        return document
+
+    def _view(self, paper_id: str, document: Mapping[str, Any]) -> CardView:
+        cached = self._views.get(paper_id)
+        if cached is not None and cached[0] is document:
+            return cached[1]
+        view = CardView.from_document(document)
+        self._views[paper_id] = (document, view)
+        return view
+
+    # --- what is due ----------------------------------------------------------------------------
+
+    def is_due(self, paper_id: str, now: datetime | None = None) -> bool:
+        """True for a reviewed card that is due now, neither suspended nor buried."""
+        document = self.store.card_document(paper_id)
+        return document is not None and _due_now(document, _iso(self.now(now)))
+
+    def due_count(self, now: datetime | None = None) -> int:
+        """How many reviewed cards are due now (new cards not counted)."""
+        stamp = _iso(self.now(now))
+        return sum(1 for document in self.store.card_documents().values() if _due_now(document, stamp))
+
+    def new_count(self, now: datetime | None = None) -> int:
+        """How many never-reviewed cards are waiting (neither suspended nor buried)."""
+        stamp = _iso(self.now(now))
+        return sum(1 for document in self.store.card_documents().values() if _new_now(document, stamp))
+
+    def new_left_today(self, now: datetime | None = None) -> int:
+        """How many new cards today's sessions may still introduce."""
+        return max(0, self.settings.new_per_day - self.introduced_today(now))
+
+    def introduced_today(self, now: datetime | None = None) -> int:
+        """How many papers had their first review today (the new-card limit counts them)."""
+        moment = self.now(now)
+        start = _iso(day_start(review_day(moment, self.settings.day_start_hour), self.settings.day_start_hour))
+        count = 0
+        for paper_id, document in self.store.card_documents().items():
+            last = document["card"].get("last_review")
+            # Only a card reviewed today can have been introduced today; its log says whether.
+            if last and _stamp_at_or_after(last, start):
+                if any(
+                    review.get("state") == "new" and _stamp_at_or_after(review.get("reviewed_at", ""), start)
+                    for review in self.store.reviews_of(paper_id)
+                ):
+                    count += 1
+        return count
+
+    def session_queue(self, now: datetime | None = None) -> list[str]:
+        """Paper ids to review now: due cards, least retrievable first, then today's new cards."""
+        moment = self.now(now)
+        stamp = _iso(moment)
+        due: list[tuple[float, str, str]] = []
+        new: list[tuple[datetime, str]] = []
+        for paper_id, document in self.store.card_documents().items():
+            if _due_now(document, stamp):
+                view = self._view(paper_id, document)
+                retrievability = self._scheduler.get_card_retrievability(view.card, moment)
+                due.append((retrievability, _iso(view.card.due), paper_id))
+            elif _new_now(document, stamp):
+                new.append((_parse(document["added_at"]), paper_id))
+        due.sort()
+        # A stable sort on the time added: cards added in the same second keep the store's order.
+        new.sort(key=lambda pair: pair[0])
+        return [paper_id for _, _, paper_id in due] + [paper_id for _, paper_id in new[: self.new_left_today(moment)]]
+
+    def next_due(self, now: datetime | None = None) -> datetime | None:
+        """When the next reviewed card falls due after now (for "next cards due in ..."), or None."""
+        stamp = _iso(self.now(now))
+        upcoming = [
+            _effective_due(document)
+            for document in self.store.card_documents().values()
+            if not document.get("suspended") and document["card"].get("last_review")
+        ]
+        later = [moment for moment in upcoming if _iso(moment) > stamp]
+        return min(later, default=None)
+
+    # --- grading --------------------------------------------------------------------------------
+
+    def preview(self, paper_id: str, now: datetime | None = None) -> dict[fsrs.Rating, timedelta]:
+        """The interval each grade would give the card now, changing nothing."""
+        moment = self.now(now)
+        view = self.card(paper_id)
+        if view is None:
+            raise KeyError(f"paper {paper_id} has no review card")
+        return {rating: self._schedule(view, rating, moment, 0).due - moment for rating in fsrs.Rating}
+
+    def grade(
+        self, paper_id: str, rating: fsrs.Rating | int, now: datetime | None = None, duration_ms: int = 0
+    ) -> GradeUndo:
+        """Answers a card: fsrs schedules it, the store keeps the card and a log entry."""
+        rating = fsrs.Rating(rating)
+        moment = self.now(now)
+        document = self._document(paper_id)
+        view = self._view(paper_id, document)
+        card = self._schedule(view, rating, moment, duration_ms)
+        # Answering a buried card (it was shown anyway) ends the bury.
+        after = CardView(paper_id, card, view.suspended, None, view.added_at)
+        review_id = self.store.add_review(
+            {
+                "paper_id": paper_id,
+                "rating": int(rating),
+                "reviewed_at": _iso(moment),
+                "duration_ms": max(0, int(duration_ms)),
+                "state": view.status if view.status != "suspended" else _state_name(view.card),
+            }
+        )
+        self.restore_card(after)
+        return GradeUndo(paper_id, rating, document, review_id, self.card(paper_id) or after)
+
+    def undo(self, token: GradeUndo) -> CardView:
+        """Takes back a grade: the card exactly as it was before, and its log entry removed."""
+        self.store.put_card(token.paper_id, token.before)
+        self.store.remove_review(token.review_id)
+        return self._view(token.paper_id, self._document(token.paper_id))
+
+    def _schedule(self, view: CardView, rating: fsrs.Rating, moment: datetime, duration_ms: int) -> fsrs.Card:
+        seed = f"{view.paper_id}|{view.card.card_id}|{view.card.last_review}"
+        with _seeded_fuzz(seed):
+            card, _log = self._scheduler.review_card(view.card, rating, moment, duration_ms)
+        return card
+
+
+def _state_name(card: fsrs.Card) -> str:
+    return "new" if card.last_review is None else _STATE_NAMES[card.state]
+
+
+def _stamp_at_or_after(stamp: str, start: str) -> bool:
+    """`stamp` >= `start` for ISO times; both UTC to the second compare as text, fast."""
+    if stamp.endswith("+00:00") and len(stamp) == len(start):
+        return stamp >= start
+    return _parse(stamp) >= _parse(start)
+
+
+def _effective_due(document: Mapping[str, Any]) -> datetime:
+    """When a card can next be shown: its due time, or the end of its bury if later."""
+    due = _parse(document["card"]["due"])
+    buried = document.get("buried_until")
+    return max(due, _parse(buried)) if buried else due
+
+
+def _due_now(document: Mapping[str, Any], now: str) -> bool:
+    """A reviewed, unsuspended, unburied card whose due time has come."""
+    card = document["card"]
+    if document.get("suspended") or not card.get("last_review"):
+        return False
+    buried = document.get("buried_until")
+    if buried and not _stamp_at_or_after(now, buried):
+        return False
+    return _stamp_at_or_after(now, card["due"])
+
+
+def _new_now(document: Mapping[str, Any], now: str) -> bool:
+    if document.get("suspended") or document["card"].get("last_review"):
+        return False
+    buried = document.get("buried_until")
+    return not buried or _stamp_at_or_after(now, buried)
+
+
+# --- intervals as the grade buttons show them ---------------------------------------------------
+
+
+def format_interval(delta: timedelta) -> str:
+    """An interval as Anki writes it on its buttons: <1m, 10m, 5h, 3d, 2.1mo, 1.3y."""
+    seconds = max(0.0, delta.total_seconds())
+    if seconds < 60:
+        return "<1m"
+    # Each unit is used while its rounded count is below the next unit, so 59.7 minutes is 1h.
+    if (minutes := round(seconds / 60)) < 60:
+        return f"{minutes}m"
+    if (hours := round(seconds / 3600)) < 24:
+        return f"{hours}h"
+    if (days := round(seconds / 86400)) < 30:
+        return f"{days}d"
+    if days < 365:
+        return _one_decimal(seconds / (30 * 86400)) + "mo"
+    return _one_decimal(seconds / (365 * 86400)) + "y"
+
+
+def _one_decimal(amount: float) -> str:
+    text = f"{amount:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+# --- stats ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stats:
+    """The numbers behind the stats screen and `paperdeck stats`."""
+
+    reviews_per_day: dict[date, int]  # each of the last 365 local review days, oldest first
+    forecast: list[int]  # reviewed cards due on each of the next 30 days; [0] is today, overdue included
+    by_status: dict[str, int]  # new, learning, review, relearning, suspended
+    true_retention: float | None  # share of answers on Review-state cards not Again, last 30 days
+    retention_answers: int  # how many answers true_retention is over
+    average_retrievability: float | None  # over reviewed, unsuspended cards, now
+    total_reviews: int
+    time_spent_ms: int  # over the whole review log
+    streak_days: int  # review days in a row up to today (or yesterday, while today has none yet)
+    today: date  # the local review day the stats were computed on
+
+
+def compute_stats(deck: Deck, now: datetime | None = None) -> Stats:
+    """Stats of the deck and its review log at `now` (default: the deck's clock)."""
+    moment = deck.now(now)
+    hour = deck.settings.day_start_hour
+    today = review_day(moment, hour)
+    first_day = today - timedelta(days=HEATMAP_DAYS - 1)
+    # Day starts as UTC text: the review log's times (UTC, to the second) fall into days by bisect,
+    # without parsing two hundred thousand timestamps.
+    starts = [_iso(day_start(first_day + timedelta(days=n), hour)) for n in range(HEATMAP_DAYS + 1)]
+    retention_from = starts[HEATMAP_DAYS - RETENTION_DAYS]
+    per_day = [0] * HEATMAP_DAYS
+    answers = passed = spent = total = 0
+    for review in deck.store.review_documents():
+        total += 1
+        spent += review.get("duration_ms") or 0
+        stamp = review.get("reviewed_at") or ""
+        if len(stamp) != 25 or not stamp.endswith("+00:00"):
+            stamp = _normal_stamp(stamp)
+        if stamp < starts[0] or stamp >= starts[-1]:
+            continue
+        per_day[bisect_right(starts, stamp) - 1] += 1
+        if stamp >= retention_from and review.get("state") == "review":
+            answers += 1
+            passed += review.get("rating") != 1
+
+    forecast = [0] * FORECAST_DAYS
+    forecast_starts = [day_start(today + timedelta(days=n), hour) for n in range(1, FORECAST_DAYS)]
+    by_status = dict.fromkeys(STATUSES, 0)
+    retrievabilities: list[float] = []
+    for paper_id, document in deck.store.card_documents().items():
+        view = deck._view(paper_id, document)
+        by_status[view.status] += 1
+        if view.suspended or not view.reviewed:
+            continue
+        retrievabilities.append(deck.scheduler.get_card_retrievability(view.card, moment))
+        index = bisect_right(forecast_starts, _effective_due(document))
+        if index < FORECAST_DAYS:
+            forecast[index] += 1
+
+    streak = 0
+    days = per_day if per_day[-1] else per_day[:-1]
+    for count in reversed(days):
+        if not count:
+            break
+        streak += 1
+    return Stats(
+        reviews_per_day={first_day + timedelta(days=n): count for n, count in enumerate(per_day)},
+        forecast=forecast,
+        by_status=by_status,
+        true_retention=passed / answers if answers else None,
+        retention_answers=answers,
+        average_retrievability=sum(retrievabilities) / len(retrievabilities) if retrievabilities else None,
+        total_reviews=total,
+        time_spent_ms=spent,
+        streak_days=streak,
+        today=today,
+    )
+
+
+def _normal_stamp(stamp: str) -> str:
+    """A review time in the log's own form (UTC, to the second); "" when it is not a time."""
+    try:
+        return _iso(_utc(_parse(stamp)))
+    except (TypeError, ValueError):
+        return ""
