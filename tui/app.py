@@ -15,8 +15,11 @@ from textual.screen import Screen
 from tui.home import Home, bundled
 from tui.library import Library
 from tui.messages import StoreSaid
+from tui.review import Deck, ReviewSettings
 from tui.safe_text import visible
 from tui.screens.reader import ReaderScreen
+from tui.screens.review import ReviewScreen
+from tui.screens.stats import StatsScreen
 from tui.store import Store
 from tui.themes import load_themes
 
@@ -30,11 +33,22 @@ class PaperdeckApp(App[None]):
     TITLE = "paperdeck"
     BINDINGS = [Binding("q", "quit", "Quit")]
 
-    def __init__(self, library: Library, *, home: Home, store: Store, showing_samples: bool = False) -> None:
+    def __init__(
+        self,
+        library: Library,
+        *,
+        home: Home,
+        store: Store,
+        showing_samples: bool = False,
+        start: str = "reader",
+    ) -> None:
+        """`start="review"` opens a review session at once and quits when it is left."""
         super().__init__()
         self.library = library
         self.home = home
         self.store = store
+        self.deck = Deck(store, ReviewSettings.from_store(store))
+        self.start = start
         self.showing_samples = showing_samples
         self.exit_after_start = False
         loaded = load_themes([bundled("themes"), home.themes])
@@ -64,6 +78,8 @@ class PaperdeckApp(App[None]):
         for message in self.store.report.messages:
             self.notify(visible(message), title="Your state", severity="warning", timeout=30, markup=False)
         self.store.listeners.append(self._store_said)
+        if self.start == "review":
+            self.push_screen(ReviewScreen(self.library, self.store, self.deck), lambda _summary: self.exit())
 
     def on_unmount(self) -> None:
         self.store.listeners.remove(self._store_said)
@@ -76,7 +92,19 @@ class PaperdeckApp(App[None]):
         self.notify(visible(event.text), title="Saving", severity="warning", markup=False)
 
     def get_default_screen(self) -> ReaderScreen:
-        return ReaderScreen(self.library, self.store)
+        return ReaderScreen(self.library, self.store, self.deck)
+
+    def action_review(self) -> None:
+        """Opens a review session over the reader; the reader catches up when it ends."""
+        self.push_screen(ReviewScreen(self.library, self.store, self.deck), self._back_from_review)
+
+    def action_stats(self) -> None:
+        self.push_screen(StatsScreen(self.deck))
+
+    def _back_from_review(self, _summary: object) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                screen.catch_up()
 
     def watch_theme(self, theme: str) -> None:
         # Remembered across runs; a read-only store still lets this session switch.
@@ -93,6 +121,8 @@ class PaperdeckApp(App[None]):
                         f"{binding.description} (key: {binding.key_display or binding.key})",
                         partial(screen.run_action, binding.action),
                     )
+            yield SystemCommand("Review", "Review the flashcards due now (key: v)", self.action_review)
+            yield SystemCommand("Review stats", "Calendar, forecast and retention of your reviews (key: S)", self.action_stats)
             yield SystemCommand(
                 "Mark read on open: on/off",
                 "Whether opening a paper (Enter) marks it read",

@@ -18,7 +18,7 @@ from pathlib import Path
 from tui import __version__, commands
 from tui.home import resolve_home
 
-COMMANDS = ("open", "add", "check", "list")
+COMMANDS = ("open", "add", "check", "list", "review", "stats")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,6 +90,22 @@ def build_parser() -> argparse.ArgumentParser:
     list_.add_argument("--starred", action="store_true", help="only starred papers")
     list_.add_argument("--unread", action="store_true", help="only papers not yet read")
     list_.add_argument("--json", action="store_true", help="print one JSON object per paper per line")
+
+    commands.add_parser(
+        "review",
+        parents=[common, year],
+        help="review your flashcards now",
+        description="Open a review session of the cards due (and new ones up to the daily limit), "
+        "then leave.",
+    )
+    stats = commands.add_parser(
+        "stats",
+        parents=[common],
+        help="review statistics: calendar, forecast, retention",
+        description="Print the review calendar of the last year, the cards due in the next 30 days, "
+        "and the cards by state, true retention and average retrievability.",
+    )
+    stats.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     return parser
 
 
@@ -141,6 +157,10 @@ def _run(args: argparse.Namespace) -> int:
         return commands.list_papers(
             home, date_filter=args.date, tag=args.tag, as_json=args.json, starred=args.starred, unread=args.unread
         )
+    if args.command == "review":
+        return commands.review(home, year=args.year)
+    if args.command == "stats":
+        return commands.stats(home, as_json=args.json)
     return commands.open_reader(home, args.paths, year=args.year)
 
 

@@ -55,7 +55,8 @@ def _err(text: str) -> None:
 # --- open ---------------------------------------------------------------------------------
 
 
-def open_reader(home: Home, paths: list[Path], *, year: int | None) -> int:
+def open_reader(home: Home, paths: list[Path], *, year: int | None, start: str = "reader") -> int:
+    """Runs the app; `start="review"` goes straight into a review session and leaves after it."""
     missing = [path for path in paths if not path.exists()]
     for path in missing:
         _err(f"paperdeck: {path}: no such file or folder")
@@ -71,7 +72,7 @@ def open_reader(home: Home, paths: list[Path], *, year: int | None) -> int:
         files, showing_samples = library_files(home, paths)
         library = load_library_cached(files, home.cache / "library.marshal", year=year, abstracts_later=True)
         freeze_heap()
-        app = PaperdeckApp(library, home=home, store=store, showing_samples=showing_samples)
+        app = PaperdeckApp(library, home=home, store=store, showing_samples=showing_samples, start=start)
         if os.environ.get(ENV_EXIT_AFTER_START):
             # For scripted first-run checks: start without a terminal, paint once, leave.
             app.exit_after_start = True
@@ -99,6 +100,65 @@ def _open_store(home: Home, *, quiet: bool = False) -> Store | None:
         for message in store.report.messages:
             _err(f"paperdeck: {visible(message)}")
     return store
+
+
+# --- review and stats ----------------------------------------------------------------------
+
+
+def review(home: Home, *, year: int | None) -> int:
+    return open_reader(home, [], year=year, start="review")
+
+
+def stats(home: Home, *, as_json: bool) -> int:
+    """Prints the review calendar, the forecast and the numbers, as the stats screen shows them."""
+    from rich.console import Console
+
+    from tui.charts import bar_chart, heatmap
+    from tui.review import Deck, ReviewSettings, compute_stats, review_day
+    from tui.screens.stats import stats_text
+
+    store = _open_store(home)
+    if store is None:
+        return EXIT_USAGE
+    try:
+        deck = Deck(store, ReviewSettings.from_store(store))
+        now = deck.clock()
+        figures = compute_stats(deck, now)
+    finally:
+        store.close()
+    if as_json:
+        document = {
+            "reviews_per_day": {day.isoformat(): count for day, count in sorted(figures.reviews_per_day.items())},
+            "forecast": figures.forecast,
+            "by_status": figures.by_status,
+            "true_retention": figures.true_retention,
+            "retention_answers": figures.retention_answers,
+            "average_retrievability": figures.average_retrievability,
+            "total_reviews": figures.total_reviews,
+            "time_spent_ms": figures.time_spent_ms,
+            "streak_days": figures.streak_days,
+        }
+        sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
+        return EXIT_OK
+    console = Console(highlight=False)
+    today = review_day(now, deck.settings.day_start_hour)
+    weeks = max(4, min(53, console.width - 5))
+    console.print(f"Reviews in the last year · {figures.total_reviews} in all", style="bold")
+    for line in heatmap(figures.reviews_per_day, today, HEAT_PALETTE, weeks=weeks):
+        console.print(line, no_wrap=True, crop=True)
+    console.print()
+    console.print("Cards due in the next 30 days", style="bold")
+    days = len(figures.forecast)
+    labels = {0: "today", 7: "+7d", 14: "+14d", 21: "+21d", days - 1: f"+{days - 1}d"}
+    for line in bar_chart(figures.forecast, "cyan", height=7, bar_width=2 if console.width >= 70 else 1, labels=labels):
+        console.print(line, no_wrap=True, crop=True)
+    console.print()
+    console.print(stats_text(figures), end="")
+    return EXIT_OK
+
+
+# The GitHub calendar's greens, for a terminal whose theme paperdeck cannot know.
+HEAT_PALETTE = ["grey30", "#0e4429", "#006d32", "#26a641", "#39d353"]
 
 
 # --- check --------------------------------------------------------------------------------

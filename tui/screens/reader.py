@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from textual import on, work
@@ -22,6 +24,7 @@ from tui.query import Matcher, Query, QueryError, parse_query
 from tui.safe_text import visible
 from tui.screens.dialogs import ChoiceDialog, ConfirmDialog, NoteDialog, PromptDialog
 from tui.screens.help import HelpScreen
+from tui.review import Deck
 from tui.store import PaperState, Snapshot, Store, StoreReadOnly
 from tui.views import ALL, ViewKey, Views
 from tui.widgets.detail import LANGUAGE_NAMES, LANGUAGES, PaperDetail
@@ -43,6 +46,9 @@ KEY_HELP = {
     "copy": "copy the title, a Markdown link, a citation or the abstract",
     "open_link": "open a link of the paper in the browser",
     "mark_all_read": "mark every paper in the view read (asks first)",
+    "toggle_card": "add the paper to the review deck, or take it out (its reviews are kept)",
+    "app.review": "review the flashcards due now (starred papers become flashcards)",
+    "app.stats": "review stats: calendar, forecast, retention",
     "help": "this help",
     "app.quit": "quit; everything is already saved",
 }
@@ -80,6 +86,9 @@ class ReaderScreen(Screen[None]):
         Binding("c", "copy", "Copy"),
         Binding("o", "open_link", "Open link"),
         Binding("A", "mark_all_read", "All read"),
+        Binding("a", "toggle_card", "Card"),
+        Binding("v", "app.review", "Review"),
+        Binding("S", "app.stats", "Stats"),
         Binding("question_mark", "help", "Help"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("left_square_bracket", "step_day(1)", "Older day", show=False),
@@ -89,12 +98,15 @@ class ReaderScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self, library: Library, store: Store) -> None:
+    def __init__(self, library: Library, store: Store, deck: Deck) -> None:
         super().__init__()
         self.library = library
         self.store = store
+        self.deck = deck
         self.states: dict[str, PaperState] = store.paper_states()
-        self.views = Views(library, self.state_of, self._user_tags)
+        # "Due for review" is what a review session would show now: due cards, then new ones.
+        self.due: set[str] = set(deck.session_queue())
+        self.views = Views(library, self.state_of, self._user_tags, self.due.__contains__)
         self.counts = self.views.counts(self.states)
         self.matcher = Matcher(library, self.state_of)
         self.current_view = ALL
@@ -102,7 +114,7 @@ class ReaderScreen(Screen[None]):
         self.language = store.setting(SETTING_LANGUAGE, "ko")
         if self.language not in LANGUAGES:
             self.language = "ko"
-        self.undo_stack: list[tuple[str, Snapshot]] = []
+        self.undo_stack: list[UndoStep] = []
         self._counts = ""
         self._shown_count = 0
         self._last_filter: tuple[ViewKey, Query, list[str]] | None = None
@@ -252,14 +264,14 @@ class ReaderScreen(Screen[None]):
 
     # --- changing state ------------------------------------------------------------------------
 
-    def _change(self, what: str, change) -> None:
+    def _change(self, what: str, change, card_undo: Callable[[], object] | None = None) -> None:
         """Applies a store change, remembers how to undo it, and refreshes every pane."""
         try:
             snapshot = change()
         except StoreReadOnly as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        self.undo_stack.append((what, snapshot))
+        self.undo_stack.append(UndoStep(what, snapshot, card_undo))
         self._after_change(snapshot)
 
     def _after_change(self, snapshot: Snapshot) -> None:
@@ -300,22 +312,79 @@ class ReaderScreen(Screen[None]):
 
     def action_toggle_star(self) -> None:
         paper_id = self._current()
-        if paper_id:
-            starred = not self.state_of(paper_id).starred
-            self._change("star" if starred else "unstar", lambda: self.store.set_star(paper_id, starred))
+        if not paper_id:
+            return
+        starred = not self.state_of(paper_id).starred
+        if not starred:
+            # Unstarring keeps the card: taking a paper out of the deck is `a`'s job.
+            self._change("unstar", lambda: self.store.set_star(paper_id, False))
+            return
+        added: list[bool] = []
+
+        def star() -> Snapshot:
+            snapshot = self.store.set_star(paper_id, True)
+            if self.deck.settings.star_adds_card:
+                added.append(self.deck.add(paper_id))
+            return snapshot
+
+        self._change("star", star, lambda: self.deck.remove(paper_id) if any(added) else None)
+        if any(added):
+            self._cards_changed()
+
+    def action_toggle_card(self) -> None:
+        paper_id = self._current()
+        if not paper_id:
+            return
+        try:
+            removed = self.deck.remove(paper_id)
+            if removed is None:
+                self.deck.add(paper_id)
+        except StoreReadOnly as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        if removed is None:
+            self.undo_stack.append(UndoStep("add to deck", {}, lambda: self.deck.remove(paper_id)))
+            self.notify("Added to the review deck.")
+        else:
+            self.undo_stack.append(UndoStep("take out of deck", {}, lambda: self.deck.restore_card(removed)))
+            self.notify("Taken out of the review deck; its review history is kept.")
+        self._cards_changed()
+
+    def catch_up(self) -> None:
+        """Brings every pane up to date after a review session changed cards and notes."""
+        fresh = self.store.paper_states()
+        touched = {i for i in self.states.keys() | fresh.keys() if self.states.get(i) != fresh.get(i)}
+        if touched:
+            self._after_change(dict.fromkeys(touched))  # reads the old states from self.states
+        self._cards_changed()
+
+    def _cards_changed(self) -> None:
+        """New due counts after cards were added, removed or reviewed."""
+        self.due.clear()
+        self.due.update(self.deck.session_queue())
+        self.counts.due = sum(1 for paper_id in self.due if paper_id in self.library.papers)
+        self._update_counts()
+        self.query_one(NavTree).refresh_counts(())
+        if self.current_view.kind == "view" and self.current_view.value == "due":
+            self._refilter(keep=self._current())
+        self._show_detail()
 
     def action_undo(self) -> None:
         if not self.undo_stack:
             self.notify("Nothing to undo.")
             return
-        what, snapshot = self.undo_stack.pop()
+        step = self.undo_stack.pop()
         try:
-            self.store.restore(snapshot)
+            self.store.restore(step.snapshot)
+            if step.card_undo is not None:
+                step.card_undo()
         except StoreReadOnly as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        self._after_change(snapshot)
-        self.notify(f"Undid {what}.")
+        self._after_change(step.snapshot)
+        if step.card_undo is not None:
+            self._cards_changed()
+        self.notify(f"Undid {step.what}.")
 
     def action_cycle_language(self) -> None:
         self.language = LANGUAGES[(LANGUAGES.index(self.language) + 1) % len(LANGUAGES)]
@@ -466,6 +535,15 @@ class ReaderScreen(Screen[None]):
             self.notify("No more digest dates that way.")
             return
         self.query_one(NavTree).select_key(ViewKey("day", target.isoformat()))
+
+
+@dataclass(frozen=True)
+class UndoStep:
+    """One change `u` can take back: paper states as they were, and the deck change to revert."""
+
+    what: str
+    snapshot: Snapshot
+    card_undo: Callable[[], object] | None = None
 
 
 def _key_name(key: str) -> str:

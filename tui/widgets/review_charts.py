@@ -1,0 +1,62 @@
+"""The review calendar and the due forecast, drawn in the current theme's colours."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from rich.console import Group
+from textual.color import Color
+from textual.widget import Widget
+
+from tui.charts import bar_chart, heatmap
+
+FORECAST_DAYS = 30
+
+
+def theme_heat_palette(variables: Mapping[str, str]) -> list[str]:
+    """Five styles from the theme: an empty day, then quiet to busy in its success colour."""
+    background = Color.parse(variables.get("surface", variables.get("background", "#1e1e1e")))
+    foreground = Color.parse(variables.get("foreground", "#e0e0e0"))
+    hot = Color.parse(variables.get("success", "#4ebf71"))
+    empty = background.blend(foreground, 0.18)
+    return [empty.hex] + [background.blend(hot, share).hex for share in (0.35, 0.55, 0.78, 1.0)]
+
+
+class ReviewHeatmap(Widget):
+    """Reviews per day over the last year, GitHub-style: a column per week, a row per weekday."""
+
+    DEFAULT_CSS = """
+    ReviewHeatmap { height: 9; width: auto; }
+    """
+
+    def __init__(self, reviews_per_day: Mapping[date, int], today: date, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.reviews_per_day = reviews_per_day
+        self.today = today
+
+    def render(self) -> Group:
+        # 53 weeks is a year; a narrow terminal shows the most recent weeks that fit.
+        weeks = max(4, min(53, self.size.width - 5)) if self.size.width else 53
+        palette = theme_heat_palette(self.app.theme_variables)
+        return Group(*heatmap(self.reviews_per_day, self.today, palette, weeks=weeks))
+
+
+class ForecastChart(Widget):
+    """Cards falling due on each of the next 30 days, as bars."""
+
+    DEFAULT_CSS = """
+    ForecastChart { height: 10; width: auto; }
+    """
+
+    def __init__(self, forecast: list[int], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.forecast = forecast
+
+    def render(self) -> Group:
+        days = len(self.forecast)
+        labels = {0: "today", 7: "+7d", 14: "+14d", 21: "+21d", days - 1: f"+{days - 1}d"}
+        width = self.size.width or 80
+        bar_width = 2 if width >= days * 2 + 6 else 1
+        style = self.app.theme_variables.get("primary", "cyan")
+        return Group(*bar_chart(self.forecast, style, height=7, bar_width=bar_width, labels=labels))
