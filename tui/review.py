@@ -523,7 +523,7 @@ def compute_stats(deck: Deck, now: datetime | None = None) -> Stats:
             passed += review.get("rating") != 1
 
     forecast = [0] * FORECAST_DAYS
-    forecast_starts = [day_start(today + timedelta(days=n), hour) for n in range(1, FORECAST_DAYS)]
+    forecast_starts = [day_start(today + timedelta(days=n), hour) for n in range(1, FORECAST_DAYS + 1)]
     by_status = dict.fromkeys(STATUSES, 0)
     retrievabilities: list[float] = []
     for paper_id, document in deck.store.card_documents().items():
