@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from functools import partial
 
 from textual.app import App, SystemCommand
@@ -15,7 +16,7 @@ from textual.screen import Screen
 from tui.home import Home, bundled
 from tui.library import Library
 from tui.messages import StoreSaid
-from tui.review import Deck, ReviewSettings
+from tui.review import Deck, ReviewSettings, utc_now
 from tui.safe_text import visible
 from tui.screens.reader import ReaderScreen
 from tui.screens.review import ReviewScreen
@@ -41,13 +42,17 @@ class PaperdeckApp(App[None]):
         store: Store,
         showing_samples: bool = False,
         start: str = "reader",
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        """`start="review"` opens a review session at once and quits when it is left."""
+        """`start="review"` opens a review session at once and quits when it is left.
+
+        `clock` is the review deck's idea of now (tests drive it by hand).
+        """
         super().__init__()
         self.library = library
         self.home = home
         self.store = store
-        self.deck = Deck(store, ReviewSettings.from_store(store))
+        self.deck = Deck(store, ReviewSettings.from_store(store), clock=clock)
         self.start = start
         self.showing_samples = showing_samples
         self.exit_after_start = False

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from fsrs import Rating
 
@@ -56,10 +56,12 @@ class ReviewSession:
     """Due cards first, then new ones up to the daily limit; learning cards come round again."""
 
     deck: Deck
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    clock: Callable[[], datetime] | None = None  # default: the deck's clock
     monotonic: Callable[[], float] = field(default=time.monotonic)
 
     def __post_init__(self) -> None:
+        if self.clock is None:
+            self.clock = self.deck.clock
         self.queue: list[str] = self.deck.session_queue(self.clock())
         self.revealed = False
         self.summary = SessionSummary()

@@ -161,7 +161,7 @@ class ReviewScreen(Screen[SessionSummary]):
             if summary.suspended:
                 text.append(f"Suspended        {summary.suspended}\n")
         text.append("\n")
-        text.append(_next_due_line(self.session.next_due()))
+        text.append(_next_due_line(self.session.next_due(), self.deck.clock()))
         text.append("\n\nEsc goes back.", style="dim")
         return text
 
@@ -258,11 +258,11 @@ def _duration(ms: int) -> str:
     return f"{hours}h {minutes:02d}m"
 
 
-def _next_due_line(due: datetime | None) -> str:
+def _next_due_line(due: datetime | None, now: datetime) -> str:
     if due is None:
         return "No cards are waiting."
     local = due.astimezone()
-    today = datetime.now().astimezone().date()
+    today = now.astimezone().date()
     days = (local.date() - today).days
     when = {0: "today", 1: "tomorrow"}.get(days, local.strftime("%a %d %b"))
     return f"Next card due {when} at {local:%H:%M}."

@@ -27,7 +27,7 @@ class ReviewHeatmap(Widget):
     """Reviews per day over the last year, GitHub-style: a column per week, a row per weekday."""
 
     DEFAULT_CSS = """
-    ReviewHeatmap { height: 9; width: auto; }
+    ReviewHeatmap { height: 9; width: 1fr; }
     """
 
     def __init__(self, reviews_per_day: Mapping[date, int], today: date, *, id: str | None = None) -> None:
@@ -46,7 +46,7 @@ class ForecastChart(Widget):
     """Cards falling due on each of the next 30 days, as bars."""
 
     DEFAULT_CSS = """
-    ForecastChart { height: 10; width: auto; }
+    ForecastChart { height: 9; width: 1fr; }
     """
 
     def __init__(self, forecast: list[int], *, id: str | None = None) -> None:

@@ -1,0 +1,226 @@
+"""Spaced review in the app, driven through Pilot: the session, the stats screen, and the reader's keys."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from conftest import COMMENTARY, HF_MAR_06
+from fsrs import Rating
+
+from tui.app import PaperdeckApp
+from tui.library import load_library
+from tui.model import paper_id
+from tui.review import Deck
+from tui.screens.review import ReviewScreen
+from tui.screens.stats import StatsScreen
+from tui.store import Store
+
+MAGISTRAL = paper_id("Magistral")
+VIT = paper_id("Vision Transformers Don't Need Trained Registers")
+TL = paper_id("TL-Training: A Task-Feature-Based Framework for Training Large Language Models in Tool Use")
+LIBRARY = load_library([COMMENTARY, HF_MAR_06])
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def utc_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local days are UTC days here, so that what the screens say does not depend on the machine."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def make_app(home, store: Store, clock: Clock, start: str = "reader") -> PaperdeckApp:
+    return PaperdeckApp(LIBRARY, home=home, store=store, clock=clock, start=start)
+
+
+def with_cards(store: Store, clock: Clock, *paper_ids: str) -> None:
+    deck = Deck(store, clock=clock)
+    for pid in paper_ids:
+        deck.add(pid)
+        clock.now += timedelta(seconds=1)
+
+
+def screen_text(app) -> str:
+    """Every Static and button label of the screen, as the user reads it."""
+    parts = []
+    for widget in app.screen.query("Static, Button"):
+        if widget.display and all(ancestor.display for ancestor in widget.ancestors_with_self if hasattr(ancestor, "display")):
+            parts.append(str(widget.render()) if not hasattr(widget, "label") else str(widget.label))
+    return "\n".join(parts)
+
+
+async def test_a_session_reveals_grades_undoes_buries_suspends_and_sums_up(home, store):
+    clock = Clock()
+    with_cards(store, clock, MAGISTRAL, VIT, TL)
+    app = make_app(home, store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("v")
+        assert isinstance(app.screen, ReviewScreen)
+        text = screen_text(app)
+        assert "Magistral" in text and "What was the key idea?" in text
+        assert "Mistral의 추론 모델" not in text  # the back is hidden until Space
+        assert "3 to go" in text
+        await pilot.press("3")  # grading before the reveal does nothing
+        assert store.card_document(MAGISTRAL)["card"]["last_review"] is None
+        await pilot.press("space")
+        text = screen_text(app)
+        assert "Commentary (Korean)\nMistral의 추론 모델." in text
+        assert "4 Easy · " in text and "1 Again · " in text
+        await pilot.press("4")
+        assert store.card_document(MAGISTRAL)["card"]["last_review"] is not None
+        assert "Vision Transformers Don't Need Trained Registers" in screen_text(app)
+        await pilot.press("u")
+        assert store.card_document(MAGISTRAL)["card"]["last_review"] is None
+        assert list(store.review_documents()) == []
+        assert "Magistral" in screen_text(app)
+        await pilot.press("4")  # the undone card comes back revealed: grade it again
+        await pilot.press("b")
+        assert app.deck.card(VIT).buried(clock.now)
+        await pilot.press("S")
+        assert app.deck.card(TL).status == "suspended"
+        text = screen_text(app)
+        assert "Session done" in text and "Cards reviewed   1" in text
+        assert "Buried           1 (back tomorrow)" in text and "Suspended        1" in text
+        assert "Next card due" in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ReviewScreen)
+        assert "0 due" in app.screen.sub_title
+
+
+async def test_space_and_enter_grade_good_after_the_reveal(home, store):
+    clock = Clock()
+    with_cards(store, clock, MAGISTRAL, VIT)
+    app = make_app(home, store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("v", "space", "space")
+        await pilot.press("space", "enter")
+        ratings = [doc["rating"] for doc in store.review_documents()]
+        assert ratings == [int(Rating.Good), int(Rating.Good)]
+
+
+async def test_e_edits_the_note_of_the_card_and_the_back_shows_it(home, store):
+    clock = Clock()
+    with_cards(store, clock, MAGISTRAL)
+    app = make_app(home, store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("v", "space", "e")
+        await pilot.press(*"[bold]not markup[/]", "ctrl+s")
+        assert store.paper(MAGISTRAL).note == "[bold]not markup[/]"
+        assert "Your note\n[bold]not markup[/]" in screen_text(app)
+
+
+async def test_with_nothing_due_the_session_says_how_to_make_cards(home, store):
+    app = make_app(home, store, Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("v")
+        assert "Nothing to review right now." in screen_text(app)
+        assert "No cards are waiting." in screen_text(app)
+
+
+async def test_starring_makes_a_card_and_undo_takes_it_back(home, store):
+    app = make_app(home, store, Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        first = app.screen.query_one("#papers").current
+        await pilot.press("s")
+        assert app.deck.has_card(first) and "1 due" in app.screen.sub_title
+        await pilot.press("s")  # unstarring keeps the card
+        assert app.deck.has_card(first)
+        await pilot.press("u", "u")
+        assert not app.deck.has_card(first) and not store.paper(first).starred
+        assert "0 due" in app.screen.sub_title
+
+
+async def test_a_adds_and_removes_a_card_keeping_its_reviews(home, store):
+    clock = Clock()
+    app = make_app(home, store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        first = app.screen.query_one("#papers").current
+        await pilot.press("a")
+        assert app.deck.has_card(first) and not store.paper(first).starred
+        await pilot.press("v", "space", "1", "escape")
+        assert len(list(store.review_documents())) == 1
+        await pilot.press("a")
+        assert not app.deck.has_card(first)
+        assert len(list(store.review_documents())) == 1
+        await pilot.press("u")
+        assert app.deck.card(first).status == "learning"
+
+
+async def test_paperdeck_review_opens_the_session_and_leaving_it_quits(home, store):
+    clock = Clock()
+    with_cards(store, clock, MAGISTRAL)
+    app = make_app(home, store, clock, start="review")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("space", "3", "escape")
+        await pilot.pause()
+    assert app.return_code == 0 and len(list(store.review_documents())) == 1
+
+
+async def test_the_stats_screen_draws_the_calendar_forecast_and_numbers(home, store):
+    clock = Clock()
+    with_cards(store, clock, MAGISTRAL, VIT)
+    deck = Deck(store, clock=clock)
+    for pid, rating in ((MAGISTRAL, Rating.Good), (VIT, Rating.Again)):
+        deck.grade(pid, rating)
+    app = make_app(home, store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("S")
+        assert isinstance(app.screen, StatsScreen)
+        assert "Reviews in the last year · 2 in all" in screen_text(app)
+        numbers = str(app.screen.query_one("#numbers").render())
+        assert "0 new · 2 learning · 0 review · 0 relearning · 0 suspended" in numbers
+        calendar = app.screen.query_one("#heatmap").render().renderables
+        assert "Mon" in calendar[1].plain and "■" in calendar[2].plain  # 10 March 2026 is a Tuesday
+        await pilot.press("escape")
+        assert not isinstance(app.screen, StatsScreen)
+
+
+def year_of_reviews(store: Store, clock: Clock) -> None:
+    """Twelve papers reviewed whenever due for most of a year, failing every fifth answer."""
+    clock.now = datetime(2025, 4, 1, 9, 0, tzinfo=UTC)
+    ids = list(LIBRARY.papers)[:12]
+    with_cards(store, clock, *ids)
+    deck = Deck(store, clock=clock)
+    answers = 0
+    end = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+    while clock.now < end:
+        for pid in deck.session_queue():
+            answers += 1
+            deck.grade(pid, Rating.Again if answers % 5 == 0 else Rating.Good)
+        clock.now += timedelta(hours=8)
+    clock.now = end
+
+
+def test_snapshot_of_a_revealed_card(snap_compare, home):
+    store = Store.open(home.store)
+    clock = Clock()
+    with_cards(store, clock, MAGISTRAL, VIT)
+    try:
+        assert snap_compare(make_app(home, store, clock), terminal_size=(120, 40), press=["v", "space"])
+    finally:
+        store.close()
+
+
+def test_snapshot_of_the_stats_after_a_year(snap_compare, home):
+    store = Store.open(home.store)
+    clock = Clock()
+    year_of_reviews(store, clock)
+    try:
+        assert snap_compare(make_app(home, store, clock), terminal_size=(120, 40), press=["S"])
+    finally:
+        store.close()
