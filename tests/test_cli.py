@@ -18,8 +18,10 @@ CHECK_JSON_KEYS = [
 PAPERDECK = Path(sys.executable).with_name("paperdeck")
 
 
-def run(*args: str | Path, home: Path, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PAPERDECK_HOME": str(home)}
+def run(
+    *args: str | Path, home: Path, stdin: bytes | None = None, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PAPERDECK_HOME": str(home), **(env or {})}
     return subprocess.run(
         [str(PAPERDECK), *map(str, args)], input=stdin, capture_output=True, env=env, cwd=cwd, timeout=60
     )
@@ -260,3 +262,57 @@ def test_opening_the_reader_paints_and_exits_when_asked(home):
     assert result.returncode == 0, err(result)
     assert out(result).strip().endswith("paperdeck started: 176 papers, 3 digest dates")
     assert_no_traceback(result)
+
+
+# --- stats and review -----------------------------------------------------------------------
+
+
+def reviewed_store(home: Path) -> None:
+    """Two cards in a store on disk, one answered Good and one Again just now."""
+    from fsrs import Rating
+
+    from tui.review import Deck
+    from tui.store import Store
+
+    store = Store.open(home / "store.json")
+    deck = Deck(store)
+    for pid, rating in (("a" * 16, Rating.Good), ("b" * 16, Rating.Again)):
+        deck.add(pid)
+        deck.grade(pid, rating, duration_ms=90_000)
+    store.close()
+
+
+def test_stats_draws_the_calendar_and_forecast_then_the_numbers(home):
+    reviewed_store(home)
+    result = run("stats", home=home)
+    assert result.returncode == 0, err(result)
+    lines = out(result).splitlines()
+    assert lines[0] == "Reviews in the last year · 2 in all"
+    assert [line[:4] for line in lines[2:9:2]] == ["Mon ", "Wed ", "Fri ", "    "]
+    assert lines[-1].startswith("Time reviewing 0h 03m")
+    assert "Cards          0 new · 2 learning · 0 review · 0 relearning · 0 suspended" in lines
+    assert "Cards due in the next 30 days" in lines
+
+
+def test_stats_json_gives_every_figure(home):
+    reviewed_store(home)
+    result = run("stats", "--json", home=home)
+    figures = orjson.loads(result.stdout)
+    assert sum(figures["reviews_per_day"].values()) == 2 == figures["total_reviews"]
+    assert figures["by_status"]["learning"] == 2
+    assert len(figures["forecast"]) == 30 and figures["forecast"][0] == 2
+    assert figures["time_spent_ms"] == 180_000
+
+
+def test_stats_of_a_new_home_says_there_is_nothing_yet(home):
+    result = run("stats", home=home)
+    assert result.returncode == 0 and "Reviews in the last year · 0 in all" in out(result)
+    assert "no review answers in the last 30 days" in out(result)
+    assert_no_traceback(result)
+
+
+def test_review_starts_and_paints_like_the_reader(home):
+    reviewed_store(home)
+    result = run("review", home=home, env={"PAPERDECK_EXIT_AFTER_START": "1"})
+    assert result.returncode == 0, err(result)
+    assert out(result).startswith("paperdeck started:")
