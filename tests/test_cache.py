@@ -39,6 +39,18 @@ def test_warm_start_equals_cold_start(digests, tmp_path):
     assert snapshot(warm) == snapshot(cold) == snapshot(load_library(digests))
 
 
+def test_a_warm_library_makes_papers_as_they_are_asked_for(digests, tmp_path):
+    cache_file = tmp_path / "library.marshal"
+    cold = load_library_cached(digests, cache_file)
+    warm = load_cached(cache_file, cache_key(digests, None))
+    assert warm is not None and warm.order == cold.order and len(warm.papers) == len(cold.papers)
+    some_id = cold.order[17]
+    assert some_id in warm.papers and warm.papers[some_id] == cold.papers[some_id]
+    assert warm.papers[some_id] is warm.papers[some_id]  # made once, then kept
+    assert "0123456789abcdef" not in warm.papers and warm.papers.get("0123456789abcdef") is None
+    assert set(warm.papers) == set(cold.papers)
+
+
 def test_a_changed_file_makes_the_cache_stale(digests, tmp_path):
     cache_file = tmp_path / "library.marshal"
     load_library_cached(digests, cache_file)

@@ -1,15 +1,20 @@
 """The parse cache: the merged library saved after a cold start, so a warm start parses nothing.
 
-The file is a header (everything but the abstracts) and then the abstracts in chunks, each
-part prefixed with its length, so that the reader can paint before the abstracts are in.
-
 One file, `cache/library.marshal` in the data home, keyed by every digest file's path, size
 and modification time, the parser version and the year option. Any difference and the
 library is parsed afresh. It holds derived data only: deleting it, or finding it damaged,
 costs one slow start and nothing else.
 
-marshal rather than pickle or JSON: it loads tuples of strings and ints several times faster,
-and a warm start at 100,000 papers is mostly this load.
+The file is three parts, each prefixed with its length:
+    header     the key, the paper ids newest first, the date and tag indexes, the diagnostics,
+               and where each paper's record starts in the records part
+    records    every paper but its abstract, one marshalled tuple per paper, back to back
+    abstracts  in chunks, read after the first screen is painted
+A warm start loads the header and keeps the records as bytes: a paper becomes a `Paper`
+object only when something asks for it, so the first screen costs the rows it shows rather
+than 100,000 objects.
+
+marshal rather than pickle or JSON: it loads tuples of strings and ints several times faster.
 """
 
 from __future__ import annotations
@@ -17,6 +22,9 @@ from __future__ import annotations
 import gc
 import marshal
 import os
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
@@ -26,7 +34,7 @@ from tui.model import Diagnostic, DigestFormat, Paper, Severity
 from tui.parse import PARSER_VERSION, ParseResult
 from tui.storage import write_atomically
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 ABSTRACTS_PER_CHUNK = 5_000
 _ordinal = date.fromordinal
 
@@ -42,6 +50,58 @@ def cache_key(files: list[Path], year: int | None) -> Key | None:
     return (CACHE_FORMAT, PARSER_VERSION, year, stats)
 
 
+class CachedPapers(Mapping[str, Paper]):
+    """The papers of a cached library by id; each is made from its saved record when first asked for.
+
+    Iterates in the library's order, newest digest first. Safe to read from worker threads.
+    """
+
+    def __init__(self, ids: list[str], records: bytes, starts: array, by_id: array) -> None:
+        self._ids = ids  # the library's order, then undated papers; record i is the paper ids[i]
+        self._records = memoryview(records)
+        self._starts = starts  # record i is _records[_starts[i] : _starts[i + 1]]
+        self._by_id = by_id  # record numbers in the order of their ids, for bisection
+        self._made: dict[str, Paper] = {}
+        self._abstracts: Sequence[str] | None = None
+
+    def _number(self, paper_id: str) -> int:
+        """The record number of a paper, or -1 when the library has no such paper."""
+        ids, by_id = self._ids, self._by_id
+        at = bisect_left(by_id, paper_id, key=ids.__getitem__)
+        return by_id[at] if at < len(by_id) and ids[by_id[at]] == paper_id else -1
+
+    def __getitem__(self, paper_id: str) -> Paper:
+        paper = self._made.get(paper_id)
+        if paper is not None:
+            return paper
+        number = self._number(paper_id)
+        if number < 0:
+            raise KeyError(paper_id)
+        record = marshal.loads(self._records[self._starts[number] : self._starts[number + 1]])
+        paper = self._made.setdefault(paper_id, _paper(record))  # another thread may have won
+        abstracts = self._abstracts
+        if abstracts is not None and not paper.abstract:
+            # Checked after the paper is in _made: set_abstracts either saw it there or set
+            # _abstracts before this line read it.
+            paper.abstract = abstracts[number]
+        return paper
+
+    def __contains__(self, paper_id: object) -> bool:
+        return isinstance(paper_id, str) and (paper_id in self._made or self._number(paper_id) >= 0)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def set_abstracts(self, abstracts: Sequence[str]) -> None:
+        """Gives every paper, made already or not, its abstract (record order)."""
+        self._abstracts = abstracts
+        for paper_id, paper in list(self._made.items()):
+            paper.abstract = abstracts[self._number(paper_id)]
+
+
 def load_cached(cache_file: Path, key: Key, *, abstracts_later: bool = False) -> Library | None:
     """The library saved under `key`, or None when there is none, it is stale or damaged.
 
@@ -49,8 +109,8 @@ def load_cached(cache_file: Path, key: Key, *, abstracts_later: bool = False) ->
     and `library.pending_abstracts` loads them when called, so the first screen can be
     painted sooner.
     """
-    # Millions of objects are made here and all of them live on: collecting in between
-    # would only walk them again and again.
+    # Many objects are made here and all of them live on: collecting in between would only
+    # walk them again and again.
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -68,39 +128,43 @@ def _load_cached(cache_file: Path, key: Key) -> Library | None:
     try:
         with open(cache_file, "rb") as handle:
             header = _read_part(handle)
+            saved_key, ids, dated, starts, by_id, by_date, by_tag, results = marshal.loads(header)
+            if saved_key != key:
+                return None
+            records = _read_part(handle)
             abstracts_at = handle.tell()
-        saved_key, records, by_date, by_tag, results = marshal.loads(header)
-    except (OSError, EOFError, ValueError, TypeError):
+        papers = CachedPapers(ids, records, _numbers(starts), _numbers(by_id))
+        if len(papers._starts) != len(ids) + 1 or len(papers._by_id) != len(ids):
+            return None
+        order = ids if dated == len(ids) else ids[:dated]
+        library = Library(papers=papers, results=[_result(result) for result in results], order=order)
+        library.by_date = {_ordinal(day): day_ids for day, day_ids in by_date}
+        library.by_tag = dict(by_tag)
+    except (OSError, EOFError, ValueError, TypeError, IndexError):
         return None
-    if saved_key != key:
-        return None
-    try:
-        papers = {record[0]: _paper(record) for record in records}
-        library = Library(papers=papers, results=[_result(result) for result in results])
-        library.by_date = {_ordinal(day): list(ids) for day, ids in by_date}
-        library.by_tag = {tag: list(ids) for tag, ids in by_tag}
-    except (TypeError, ValueError, IndexError):
-        return None
-    order = [record[0] for record in records]
-    library.pending_abstracts = lambda: _load_abstracts(cache_file, abstracts_at, order, papers)
+    library.pending_abstracts = lambda: _load_abstracts(cache_file, abstracts_at, papers)
     return library
 
 
-def _load_abstracts(cache_file: Path, offset: int, order: list[str], papers: dict[str, Paper]) -> bool:
-    """Fills in the abstracts, a chunk at a time; False if the file let us down on the way."""
+def _numbers(data: bytes) -> array:
+    numbers = array("I")
+    numbers.frombytes(data)
+    return numbers
+
+
+def _load_abstracts(cache_file: Path, offset: int, papers: CachedPapers) -> bool:
+    """Fills in the abstracts; False if the file let us down on the way."""
+    abstracts: list[str] = []
     try:
         with open(cache_file, "rb") as handle:
             handle.seek(offset)
-            position = 0
-            while position < len(order):
+            while len(abstracts) < len(papers):
                 # One chunk at a time: marshal holds the GIL while it loads, so small
                 # chunks leave the UI thread room between them.
                 chunk = marshal.loads(_read_part(handle))
-                for paper_id, abstract in zip(order[position : position + len(chunk)], chunk, strict=False):
-                    papers[paper_id].abstract = abstract
-                position += len(chunk)
                 if not chunk:
-                    return False
+                    raise EOFError("empty chunk")
+                abstracts.extend(chunk)
     except (OSError, EOFError, ValueError, TypeError):
         # Damaged after the header: make sure the next start parses afresh.
         try:
@@ -108,6 +172,7 @@ def _load_abstracts(cache_file: Path, offset: int, order: list[str], papers: dic
         except OSError:
             pass
         return False
+    papers.set_abstracts(abstracts)
     return True
 
 
@@ -127,13 +192,24 @@ def _part(data: bytes) -> bytes:
 
 def save(cache_file: Path, key: Key, library: Library) -> None:
     """Saves the library under `key`; a cache that cannot be written is simply not there."""
-    papers = list(library.papers.values())
+    # Newest first, then any paper no digest gave a date (no view lists those).
+    ordered = set(library.order)
+    papers = library.sorted_papers() + [paper for paper in library.papers.values() if paper.id not in ordered]
+    # One string object per id, so that marshal writes each id once and refers back to it.
+    ids = {paper.id: paper.id for paper in papers}
+    records = [marshal.dumps(_record(paper)) for paper in papers]
+    starts = array("I", [0])
+    for record in records:
+        starts.append(starts[-1] + len(record))
     header = marshal.dumps(
         (
             key,
-            [_record(paper) for paper in papers],
-            [(day.toordinal(), ids) for day, ids in library.by_date.items()],
-            list(library.by_tag.items()),
+            list(ids),
+            len(library.order),
+            starts.tobytes(),
+            array("I", sorted(range(len(papers)), key=lambda number: papers[number].id)).tobytes(),
+            [(day.toordinal(), [ids[i] for i in day_ids]) for day, day_ids in library.by_date.items()],
+            [(tag, [ids[i] for i in tag_ids]) for tag, tag_ids in library.by_tag.items()],
             [
                 (r.path, r.format.value, [(d.path, d.line, d.severity.value, d.message) for d in r.diagnostics])
                 for r in library.results
@@ -144,7 +220,7 @@ def save(cache_file: Path, key: Key, library: Library) -> None:
         _part(marshal.dumps(tuple(paper.abstract for paper in papers[start : start + ABSTRACTS_PER_CHUNK])))
         for start in range(0, len(papers), ABSTRACTS_PER_CHUNK)
     ]
-    data = b"".join([_part(header), *chunks])
+    data = b"".join([_part(header), _part(b"".join(records) or b"\0"), *chunks])
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(cache_file, data)

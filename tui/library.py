@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,9 +20,14 @@ DIGEST_SUFFIXES = (".txt",)
 
 def digest_files(folder: Path) -> list[Path]:
     """The digest files directly inside `folder`, in name order."""
-    return sorted(
-        path for path in folder.iterdir() if path.suffix.lower() in DIGEST_SUFFIXES and path.is_file()
-    )
+    # scandir knows each entry's type without a stat call: a library is thousands of files.
+    with os.scandir(folder) as entries:
+        names = sorted(
+            entry.name
+            for entry in entries
+            if os.path.splitext(entry.name)[1].lower() in DIGEST_SUFFIXES and entry.is_file()
+        )
+    return [folder / name for name in names]
 
 
 def read_digest(path: Path, *, year: int | None = None) -> ParseResult:
@@ -35,8 +41,12 @@ def read_digest(path: Path, *, year: int | None = None) -> ParseResult:
 class Library:
     """All papers paperdeck knows of, with the indexes the reader filters by."""
 
-    papers: dict[str, Paper] = field(default_factory=dict)
+    # A dict while files are added; from the parse cache, a mapping that makes each Paper
+    # when it is first asked for.
+    papers: Mapping[str, Paper] = field(default_factory=dict)
     results: list[ParseResult] = field(default_factory=list)
+    # Every paper id once, newest digest first, as the days of `by_date` list them.
+    order: list[str] = field(default_factory=list)
     by_date: dict[date, list[str]] = field(default_factory=dict)
     by_tag: dict[str, list[str]] = field(default_factory=dict)
     # Set when papers came from the parse cache without their abstracts: call it (off the UI
@@ -56,12 +66,14 @@ class Library:
 
         Call `reindex()` once after adding a batch.
         """
+        papers = self.papers
+        assert isinstance(papers, dict), "a library from the parse cache is complete"
         self.results.append(result)
         new = merged = 0
         for entry in result.entries:
-            existing = self.papers.get(entry.id)
+            existing = papers.get(entry.id)
             if existing is None:
-                self.papers[entry.id] = paper_from_entry(entry)
+                papers[entry.id] = paper_from_entry(entry)
                 new += 1
             else:
                 merge_entry(existing, entry)
@@ -77,6 +89,7 @@ class Library:
                 if entry.digest_date is not None:
                     by_date[entry.digest_date][entry.id] = None
         self.by_date = {day: list(by_date[day]) for day in sorted(by_date, reverse=True)}
+        self.order = list(dict.fromkeys(paper_id for ids in self.by_date.values() for paper_id in ids))
         by_tag: defaultdict[str, list[str]] = defaultdict(list)
         for paper in self.sorted_papers():
             for tag in paper.tags:
@@ -85,8 +98,7 @@ class Library:
 
     def sorted_papers(self) -> list[Paper]:
         """Every paper once, newest digest first, as the days of `by_date` list them."""
-        ordered = dict.fromkeys(paper_id for ids in self.by_date.values() for paper_id in ids)
-        return [self.papers[paper_id] for paper_id in ordered]
+        return [self.papers[paper_id] for paper_id in self.order]
 
     def __len__(self) -> int:
         return len(self.papers)

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from tui.library import Library
 from tui.store import PaperState
@@ -82,8 +83,7 @@ class Views:
         self.state_of = state_of
         self.user_tags = user_tags
         self.is_due = is_due
-        self.all_ids = [paper.id for paper in library.sorted_papers()]
-        self._position = {paper_id: index for index, paper_id in enumerate(self.all_ids)}
+        self.all_ids = library.order
 
     def ids(self, key: ViewKey) -> list[str]:
         if key == ALL:
@@ -107,6 +107,11 @@ class Views:
             ids = set(self.library.by_tag.get(key.value, ())) | set(self.user_tags().get(key.value, ()))
             return sorted(ids, key=self._position.__getitem__)
         raise ValueError(f"no such view: {key}")
+
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        """Where each paper stands in `all_ids`; made when a tag view first needs it."""
+        return {paper_id: index for index, paper_id in enumerate(self.all_ids)}
 
     def counts(self, states: Mapping[str, PaperState]) -> Counts:
         """Every count the tree and header show, from the states of the papers ever touched.
