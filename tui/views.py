@@ -135,7 +135,7 @@ class Views:
             total=len(self.all_ids),
             unread=len(self.all_ids) - read,
             starred=starred,
-            due=sum(1 for i in self.all_ids if self.is_due(i)),
+            due=sum(map(self.is_due, self.all_ids)),
             day_unread=day_unread,
             day_total=day_total,
         )

@@ -8,11 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from typing import TYPE_CHECKING
+
 from tui.model import Diagnostic, DigestEntry, DigestFormat, Severity
-from tui.parse.commentary import CommentaryParser
-from tui.parse.detect import detect_format
-from tui.parse.hf_daily import HfDailyParser
-from tui.parse.text import Report, date_from_file_name, decode, split_lines
+
+if TYPE_CHECKING:
+    from tui.parse.text import Report
+
+# The parser modules are imported by the functions that parse: a warm start reads the parse
+# cache and parses nothing, and should not pay for importing them.
 
 # Bump when a parser change alters what a file parses to; parse caches key on it.
 PARSER_VERSION = 1
@@ -54,6 +58,8 @@ def parse_bytes(
     `year` is the user's word on the year of a Daily Papers page; `modified` the file's
     modification date, the last resort for a digest that carries no date at all.
     """
+    from tui.parse.text import Report, decode
+
     report = Report(path)
     text = decode(data, report)
     return _parse(text, report, year=year, modified=modified)
@@ -67,10 +73,17 @@ def parse_text(
     modified: date | None = None,
 ) -> ParseResult:
     """Parses a digest that is already text (tests, stdin already decoded)."""
+    from tui.parse.text import Report
+
     return _parse(text, Report(path), year=year, modified=modified)
 
 
 def _parse(text: str, report: Report, *, year: int | None, modified: date | None) -> ParseResult:
+    from tui.parse.commentary import CommentaryParser
+    from tui.parse.detect import detect_format
+    from tui.parse.hf_daily import HfDailyParser
+    from tui.parse.text import date_from_file_name, split_lines
+
     lines = split_lines(text)
     fmt = detect_format(lines)
     file_date = date_from_file_name(report.path.replace("\\", "/").rsplit("/", 1)[-1])

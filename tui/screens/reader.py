@@ -62,6 +62,9 @@ SEARCH_PREPARE_DELAY = 1.0
 class ReaderScreen(Screen[None]):
     """Where users live: pick a view on the left, a paper in the middle, read it on the right."""
 
+    # Focused from the start: focusing the tree first and then the list restyles both.
+    AUTO_FOCUS = "#papers"
+
     DEFAULT_CSS = """
     ReaderScreen #panes { height: 1fr; }
     ReaderScreen NavTree { width: 30; }
@@ -131,6 +134,9 @@ class ReaderScreen(Screen[None]):
         return tags
 
     def compose(self) -> ComposeResult:
+        # Narrow or not before the widgets are styled: switching after the first layout
+        # restyles every widget of the screen.
+        self.set_class(self.app.size.width < 100, "-narrow")
         yield Header()
         with Horizontal(id="panes"):
             yield NavTree(self.views, self.counts, id="nav")

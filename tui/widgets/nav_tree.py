@@ -111,8 +111,9 @@ class NavTree(Tree[ViewKey]):
 
     def _counts_of(self, prefix: str) -> tuple[int, int]:
         """(unread, total) of a year ("2025") or a month ("2025-06") of digest dates."""
-        days = [day for month, days in self._days_by_month.items() if month.startswith(prefix) for day in days]
-        return sum(self.counts.day_unread[d] for d in days), sum(self.counts.day_total[d] for d in days)
+        months = [prefix] if len(prefix) == 7 else [month for month in self._days_by_month if month.startswith(prefix)]
+        days = [day for month in months for day in self._days_by_month.get(month, ())]
+        return sum(map(self.counts.day_unread.__getitem__, days)), sum(map(self.counts.day_total.__getitem__, days))
 
     def _add_days(self, month: str) -> None:
         month_node = self._node_by_key[ViewKey("month", month)]
