@@ -473,3 +473,21 @@ def test_a_card_view_round_trips_through_its_document():
     )
     assert CardView.from_document(view.to_document()) == view
     assert view.status == "suspended"
+
+
+def test_stats_read_log_entries_written_by_hand_or_an_older_paperdeck(path: Path, local_zone):
+    store = Store.open(path)
+    for review in [
+        # Seoul time: 04:30 UTC on the 10th, after the day start; no state, no duration.
+        {"paper_id": "p1", "rating": 3, "reviewed_at": "2026-03-10T13:30:00+09:00"},
+        {"paper_id": "p1", "rating": 1, "reviewed_at": "2026-03-09T10:00:00.250000+00:00", "duration_ms": 700,
+         "state": "review"},
+        {"paper_id": "p2", "rating": 3, "reviewed_at": "not a time", "duration_ms": 300},
+    ]:
+        store.add_review(review)
+    stats = compute_stats(Deck(store, clock=lambda: utc(2026, 3, 10, 12)))
+    assert {day: n for day, n in stats.reviews_per_day.items() if n} == {date(2026, 3, 10): 1, date(2026, 3, 9): 1}
+    assert stats.total_reviews == 3 and stats.time_spent_ms == 1000
+    assert stats.true_retention == 0 and stats.retention_answers == 1
+    assert stats.streak_days == 2
+    store.close()

@@ -1,0 +1,141 @@
+"""How fast a review session and the stats open on a large deck, against merely loading the store.
+
+    python bench/review_speed.py [--cards 10000] [--reviews 200000] [--runs 5]
+
+The store is built once per run of this script: each card gets its share of the review log
+over the last year, scheduled by fsrs at random times with mostly Good answers, and is written
+as paperdeck writes it. Figures (median of the runs):
+- floor: reading store.json and orjson-loading it, what any opening of the store must pay.
+- `paperdeck review` from the shell: Store.open + Deck(...) + session_queue(), from nothing
+  in memory (the store's own opening includes its backup copy and shape checks).
+- a session in the running app: Deck(...) + session_queue() on the store the app holds open.
+- the stats: Deck(...) + compute_stats() on the open store, no card views cached.
+Target: each under 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import fsrs
+import orjson
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tui.review import CardView, Deck, compute_stats  # noqa: E402
+from tui.storage import serialise, write_atomically  # noqa: E402
+from tui.store import Store, _fresh_tables  # noqa: E402
+
+RATINGS = (fsrs.Rating.Again, fsrs.Rating.Hard, fsrs.Rating.Good, fsrs.Rating.Easy)
+WEIGHTS = (0.12, 0.08, 0.72, 0.08)
+
+
+def build_store(path: Path, cards: int, reviews: int, now: datetime, seed: int = 7) -> None:
+    """A store with `cards` review cards and `reviews` log entries, as paperdeck would write it."""
+    rng = random.Random(seed)
+    scheduler = fsrs.Scheduler(enable_fuzzing=False)
+    tables = _fresh_tables()
+    card_table = tables["cards"]
+    log: list[dict] = []
+    # One card in twenty is new (starred, never reviewed); the others share the log.
+    reviewed = cards - cards // 20
+    per_card = [reviews // reviewed + (1 if n < reviews % reviewed else 0) for n in range(reviewed)]
+    per_card += [0] * (cards - reviewed)
+    for number, count in enumerate(per_card):
+        paper_id = f"{rng.getrandbits(64):016x}"
+        added = now - timedelta(seconds=rng.randrange(2 * 86400, 365 * 86400))
+        card = fsrs.Card(card_id=int(added.timestamp() * 1000), due=added)
+        span = (now - added).total_seconds()
+        for moment in sorted(added + timedelta(seconds=rng.randrange(int(span))) for _ in range(count)):
+            moment = moment.replace(microsecond=0)
+            status = "new" if card.last_review is None else card.state.name.lower()
+            rating = rng.choices(RATINGS, WEIGHTS)[0]
+            card, _ = scheduler.review_card(card, rating, moment)
+            log.append({
+                "paper_id": paper_id,
+                "rating": int(rating),
+                "reviewed_at": moment.isoformat(),
+                "duration_ms": rng.randrange(2000, 40000),
+                "state": status,
+            })
+        view = CardView(paper_id, card, suspended=number % 50 == 0, buried_until=None, added_at=added)
+        card_table[str(number + 1)] = view.to_document()
+    # paperdeck appends answers as they are given, so the log is in time order.
+    log.sort(key=lambda review: review["reviewed_at"])
+    tables["reviews"] = {str(number): review for number, review in enumerate(log, start=1)}
+    write_atomically(path, serialise(tables))
+
+
+def timed(action: Callable[[], object], runs: int) -> list[float]:
+    """Seconds per run; what a run made is freed outside the timing, as a real opening keeps it."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        made = action()
+        times.append(time.perf_counter() - start)
+        del made
+        gc.collect()  # the store holds reference cycles: free it now, not inside the next run
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cards", type=int, default=10_000)
+    parser.add_argument("--reviews", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    now = datetime.now(UTC).replace(microsecond=0)
+    path = Path(tempfile.mkdtemp(prefix="paperdeck-review-bench-")) / "store.json"
+    start = time.perf_counter()
+    build_store(path, args.cards, args.reviews, now)
+    print(
+        f"store with {args.cards} cards and {args.reviews} reviews: {path.stat().st_size / 1e6:.1f} MB on disk "
+        f"(built in {time.perf_counter() - start:.1f} s)"
+    )
+
+    def open_session() -> Store:
+        store = Store.open(path)
+        Deck(store, clock=lambda: now).session_queue()
+        store.close()  # nothing changed: releases the lock, writes nothing
+        return store
+
+    floors = timed(lambda: orjson.loads(path.read_bytes()), args.runs)
+    shell_sessions = timed(open_session, args.runs)
+    store = Store.open(path)
+    queue = Deck(store, clock=lambda: now).session_queue()
+    stats = compute_stats(Deck(store, clock=lambda: now))
+    print(
+        f"session: {len(queue)} cards; stats: {stats.total_reviews} reviews, "
+        f"{sum(stats.forecast)} due in 30 days, true retention {stats.true_retention:.2f}"
+    )
+    app_sessions = timed(lambda: Deck(store, clock=lambda: now).session_queue(), args.runs)
+    stats_times = timed(lambda: compute_stats(Deck(store, clock=lambda: now)), args.runs)
+    store.close()
+
+    floor = statistics.median(floors)
+    print("\n| what | median | min | max | × floor |\n| --- | --- | --- | --- | --- |")
+    for label, values in (
+        ("read + orjson.loads store.json (floor)", floors),
+        ("`paperdeck review` from the shell: Store.open + Deck + session_queue", shell_sessions),
+        ("a session in the running app: Deck + session_queue", app_sessions),
+        ("the stats: Deck + compute_stats", stats_times),
+    ):
+        median = statistics.median(values)
+        print(
+            f"| {label} | {median * 1000:.0f} ms | {min(values) * 1000:.0f} ms | {max(values) * 1000:.0f} ms "
+            f"| {median / floor:.2f} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
