@@ -224,3 +224,37 @@ def test_snapshot_of_the_stats_after_a_year(snap_compare, home):
         assert snap_compare(make_app(home, store, clock), terminal_size=(120, 40), press=["S"])
     finally:
         store.close()
+
+
+async def test_the_review_settings_dialog_checks_and_saves(home, store):
+    from textual.widgets import Input, Switch
+
+    from tui.review import ReviewSettings
+    from tui.screens.settings import ReviewSettingsDialog
+
+    app = make_app(home, store, Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.action_review_settings()
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ReviewSettingsDialog)
+        dialog.query_one("#new_per_day", Input).value = "many"
+        await pilot.press("ctrl+s")
+        assert app.screen is dialog
+        assert "new_per_day: 'many' is not a whole number" in str(dialog.query_one("#problem").render())
+        dialog.query_one("#new_per_day", Input).value = "3"
+        dialog.query_one("#desired_retention", Input).value = "0.95"
+        dialog.query_one(Switch).value = False
+        await pilot.press("ctrl+s")
+        assert app.screen is not dialog
+    assert ReviewSettings.from_store(store) == ReviewSettings(desired_retention=0.95, new_per_day=3, star_adds_card=False)
+    assert app.deck.scheduler.desired_retention == 0.95
+
+
+async def test_with_star_adds_card_off_a_star_makes_no_card(home, store):
+    store.set_setting("review_star_adds_card", False)
+    app = make_app(home, store, Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")
+        assert store.paper(app.screen.query_one("#papers").current).starred
+        assert len(app.deck) == 0

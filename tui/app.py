@@ -20,8 +20,9 @@ from tui.review import Deck, ReviewSettings, utc_now
 from tui.safe_text import visible
 from tui.screens.reader import ReaderScreen
 from tui.screens.review import ReviewScreen
+from tui.screens.settings import ReviewSettingsDialog
 from tui.screens.stats import StatsScreen
-from tui.store import Store
+from tui.store import Store, StoreReadOnly
 from tui.themes import load_themes
 
 DEFAULT_THEME = "paperdeck-dark"
@@ -106,6 +107,21 @@ class PaperdeckApp(App[None]):
     def action_stats(self) -> None:
         self.push_screen(StatsScreen(self.deck))
 
+    def action_review_settings(self) -> None:
+        def apply(settings: ReviewSettings | None) -> None:
+            if settings is None or settings == self.deck.settings:
+                return
+            try:
+                settings.save(self.store)
+            except StoreReadOnly as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.deck.apply_settings(settings)
+            self._back_from_review(None)  # due counts follow the new limits
+            self.notify("Review settings saved.")
+
+        self.push_screen(ReviewSettingsDialog(self.deck.settings), apply)
+
     def _back_from_review(self, _summary: object) -> None:
         for screen in self.screen_stack:
             if isinstance(screen, ReaderScreen):
@@ -127,6 +143,11 @@ class PaperdeckApp(App[None]):
                         partial(screen.run_action, binding.action),
                     )
             yield SystemCommand("Review", "Review the flashcards due now (key: v)", self.action_review)
+            yield SystemCommand(
+                "Review settings",
+                "Desired retention, new cards a day, when the day starts, whether a star adds a card",
+                self.action_review_settings,
+            )
             yield SystemCommand("Review stats", "Calendar, forecast and retention of your reviews (key: S)", self.action_stats)
             yield SystemCommand(
                 "Mark read on open: on/off",

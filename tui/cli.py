@@ -18,7 +18,7 @@ from pathlib import Path
 from tui import __version__, commands
 from tui.home import resolve_home
 
-COMMANDS = ("open", "add", "check", "list", "review", "stats")
+COMMANDS = ("open", "add", "check", "list", "review", "stats", "settings")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -106,6 +106,16 @@ def build_parser() -> argparse.ArgumentParser:
         "and the cards by state, true retention and average retrievability.",
     )
     stats.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    settings = commands.add_parser(
+        "settings",
+        parents=[common],
+        help="show or change the review settings",
+        description="With no arguments, print every review setting; with NAME, print one; with NAME "
+        "VALUE, change it. Settings: desired_retention (0.70-0.99), new_per_day, day_start_hour "
+        "(0-23, local time), star_adds_card (true/false).",
+    )
+    settings.add_argument("name", nargs="?", metavar="NAME")
+    settings.add_argument("value", nargs="?", metavar="VALUE")
     return parser
 
 
@@ -161,6 +171,8 @@ def _run(args: argparse.Namespace) -> int:
         return commands.review(home, year=args.year)
     if args.command == "stats":
         return commands.stats(home, as_json=args.json)
+    if args.command == "settings":
+        return commands.settings(home, args.name, args.value)
     return commands.open_reader(home, args.paths, year=args.year)
 
 

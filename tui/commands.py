@@ -157,6 +157,41 @@ def stats(home: Home, *, as_json: bool) -> int:
     return EXIT_OK
 
 
+def settings(home: Home, name: str | None, value: str | None) -> int:
+    """Prints the review settings, or sets one (`paperdeck settings new_per_day 20`)."""
+    from tui.review import SETTING_HELP, ReviewSettings
+
+    if name is not None and name not in SETTING_HELP:
+        _err(f"paperdeck: no setting {name!r}; the settings are: {', '.join(SETTING_HELP)}")
+        return EXIT_USAGE
+    store = _open_store(home)
+    if store is None:
+        return EXIT_USAGE
+    try:
+        current = ReviewSettings.from_store(store)
+        if value is not None:
+            try:
+                changed = current.with_text(name, value)
+            except ValueError as exc:
+                _err(f"paperdeck: {exc}")
+                return EXIT_USAGE
+            try:
+                changed.save(store)
+            except StoreError as exc:
+                _err(f"paperdeck: {exc}")
+                return EXIT_USAGE
+            current = changed
+    finally:
+        saved = store.close()
+    if not saved:
+        _err(f"paperdeck: could not save {store.path}: {store.last_error}")
+        return EXIT_ERRORS
+    for key in [name] if name else SETTING_HELP:
+        shown = str(getattr(current, key)).lower() if isinstance(getattr(current, key), bool) else str(getattr(current, key))
+        _out(f"{key:<18} {shown:<6} {SETTING_HELP[key]}" if name is None or value is None else f"{key} = {shown}")
+    return EXIT_OK
+
+
 # The GitHub calendar's greens, for a terminal whose theme paperdeck cannot know.
 HEAT_PALETTE = ["grey30", "#0e4429", "#006d32", "#26a641", "#39d353"]
 
