@@ -324,10 +324,10 @@ def test_settings_are_listed_changed_and_checked(home):
     changed = run("settings", "new_per_day", "25", home=home)
     assert (changed.returncode, out(changed)) == (0, "new_per_day = 25\n")
     assert out(run("settings", "new_per_day", home=home)).split()[:2] == ["new_per_day", "25"]
-    assert out(run("settings", "desired_retention", "85%", home=home)) == "desired_retention = 0.85\n"
+    assert out(run("settings", "desired_retention", "0.85", home=home)) == "desired_retention = 0.85\n"
     assert out(run("settings", "star_adds_card", "off", home=home)) == "star_adds_card = false\n"
     wrong = run("settings", "day_start_hour", "25", home=home)
-    assert wrong.returncode == 2 and "day_start_hour: '25' is not an hour from 0 to 23" in err(wrong)
+    assert wrong.returncode == 2 and "day_start_hour must be a whole number from 0 to 23, not '25'" in err(wrong)
     unknown = run("settings", "colour", home=home)
     assert unknown.returncode == 2 and "no setting 'colour'" in err(unknown)
     assert out(run("settings", "new_per_day", home=home)).split()[:2] == ["new_per_day", "25"]  # nothing lost

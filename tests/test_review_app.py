@@ -241,7 +241,7 @@ async def test_the_review_settings_dialog_checks_and_saves(home, store):
         dialog.query_one("#new_per_day", Input).value = "many"
         await pilot.press("ctrl+s")
         assert app.screen is dialog
-        assert "new_per_day: 'many' is not a whole number" in str(dialog.query_one("#problem").render())
+        assert "new_per_day must be a whole number from 0 to 9999, not 'many'" in str(dialog.query_one("#problem").render())
         dialog.query_one("#new_per_day", Input).value = "3"
         dialog.query_one("#desired_retention", Input).value = "0.95"
         dialog.query_one(Switch).value = False

@@ -45,10 +45,10 @@ class ReviewSettingsDialog(ModalScreen[ReviewSettings | None]):
             yield Label("Review settings", classes="title")
             for name in _FIELDS:
                 with Horizontal(classes="row"):
-                    yield Label(Text(SETTING_HELP[name]))
+                    yield Label(Text(_sentence(SETTING_HELP[name])))
                     yield Input(str(getattr(self.settings, name)), id=name)
             with Horizontal(classes="row"):
-                yield Label(Text(SETTING_HELP["star_adds_card"]))
+                yield Label(Text(_sentence(SETTING_HELP["star_adds_card"])))
                 yield Switch(self.settings.star_adds_card, id="star_adds_card")
             yield Label("", id="problem")
             with Horizontal(id="buttons"):
@@ -79,3 +79,7 @@ class ReviewSettingsDialog(ModalScreen[ReviewSettings | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _sentence(phrase: str) -> str:
+    return phrase[:1].upper() + phrase[1:]
