@@ -258,3 +258,16 @@ async def test_with_star_adds_card_off_a_star_makes_no_card(home, store):
         await pilot.press("s")
         assert store.paper(app.screen.query_one("#papers").current).starred
         assert len(app.deck) == 0
+
+
+async def test_a_brings_a_suspended_card_back(home, store):
+    clock = Clock()
+    app = make_app(home, store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        first = app.screen.query_one("#papers").current
+        await pilot.press("a", "v", "S", "escape")
+        assert app.deck.card(first).status == "suspended" and "0 due" in app.screen.sub_title
+        await pilot.press("a")
+        assert app.deck.card(first).status == "new" and "1 due" in app.screen.sub_title
+        await pilot.press("u")
+        assert app.deck.card(first).status == "suspended"

@@ -46,7 +46,7 @@ KEY_HELP = {
     "copy": "copy the title, a Markdown link, a citation or the abstract",
     "open_link": "open a link of the paper in the browser",
     "mark_all_read": "mark every paper in the view read (asks first)",
-    "toggle_card": "add the paper to the review deck, or take it out (its reviews are kept)",
+    "toggle_card": "add the paper to the review deck, take it out (its reviews are kept), or unsuspend it",
     "app.review": "review the flashcards due now (starred papers become flashcards)",
     "app.stats": "review stats: calendar, forecast, retention",
     "help": "this help",
@@ -341,7 +341,14 @@ class ReaderScreen(Screen[None]):
         paper_id = self._current()
         if not paper_id:
             return
+        card = self.deck.card(paper_id)
         try:
+            if card is not None and card.suspended:
+                self.deck.unsuspend(paper_id)
+                self.undo_stack.append(UndoStep("unsuspend", {}, lambda: self.deck.suspend(paper_id)))
+                self.notify("Unsuspended: the card is back in your reviews.")
+                self._cards_changed()
+                return
             removed = self.deck.remove(paper_id)
             if removed is None:
                 self.deck.add(paper_id)
