@@ -271,3 +271,21 @@ async def test_a_brings_a_suspended_card_back(home, store):
         assert app.deck.card(first).status == "new" and "1 due" in app.screen.sub_title
         await pilot.press("u")
         assert app.deck.card(first).status == "suspended"
+
+
+async def test_question_mark_lists_every_session_key(home, store):
+    from tui.screens.help import HelpScreen
+    from tui.screens.review import SESSION_KEYS
+
+    clock = Clock()
+    with_cards(store, clock, MAGISTRAL)
+    app = make_app(home, store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("v", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        listed = {key for key, _what in SESSION_KEYS}
+        for binding in ReviewScreen.BINDINGS:
+            name = {"space": "Space", "enter": "Enter", "escape": "Esc", "question_mark": "?"}.get(binding.key, binding.key)
+            assert name in listed or any(name in key.split() for key in listed), binding.key
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReviewScreen)

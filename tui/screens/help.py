@@ -22,12 +22,13 @@ class HelpScreen(ModalScreen[None]):
     """
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
 
-    def __init__(self, keys: list[tuple[str, str]]) -> None:
+    def __init__(self, keys: list[tuple[str, str]], *, title: str = "paperdeck keys") -> None:
         super().__init__()
         self.keys = keys
+        self.title_text = title
 
     def compose(self) -> ComposeResult:
-        table = Table(title="paperdeck keys", box=None, expand=True, show_header=False)
+        table = Table(title=self.title_text, box=None, expand=True, show_header=False)
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         for key, what in self.keys:

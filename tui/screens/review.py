@@ -17,12 +17,26 @@ from tui.library import Library
 from tui.review import Deck, format_interval
 from tui.safe_text import visible
 from tui.screens.dialogs import NoteDialog
+from tui.screens.help import HelpScreen
 from tui.session import ReviewSession, SessionSummary
 from tui.store import Store, StoreReadOnly
 from tui.widgets.detail import LANGUAGE_NAMES, LANGUAGES
 from tui.widgets.flashcard import render_back, render_front
 
 SETTING_LANGUAGE = "commentary_language"
+SESSION_KEYS = [
+    ("Space", "show the answer; once shown, grade Good"),
+    ("Enter", "once the answer is shown, grade Good"),
+    ("1 2 3 4", "grade Again / Hard / Good / Easy (each button shows the interval it gives)"),
+    ("u", "undo the last grade exactly, or the last bury or suspend"),
+    ("b", "bury the card until tomorrow"),
+    ("S", "suspend the card (a in the reader brings it back)"),
+    ("e", "edit your note on the paper (Ctrl+S saves)"),
+    ("f", "unfold or fold the abstract"),
+    ("l", "commentary in Korean ▸ English ▸ both (remembered)"),
+    ("Esc", "leave the session; everything graded is already saved"),
+    ("?", "this help"),
+]
 GRADES = (
     (Rating.Again, "Again", "error"),
     (Rating.Hard, "Hard", "warning"),
@@ -64,6 +78,7 @@ class ReviewScreen(Screen[SessionSummary]):
         Binding("f", "fold", "Abstract"),
         Binding("l", "cycle_language", "Language"),
         Binding("escape", "leave", "Leave"),
+        Binding("question_mark", "help", "Help"),
     ]
 
     def __init__(self, library: Library, store: Store, deck: Deck) -> None:
@@ -242,6 +257,9 @@ class ReviewScreen(Screen[SessionSummary]):
                     self._show()
 
         self.app.push_screen(NoteDialog(f"Note on {paper.title}", self.store.paper(paper.id).note), save)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(SESSION_KEYS, title="Review keys"))
 
     def action_leave(self) -> None:
         self.dismiss(self.session.summary)
