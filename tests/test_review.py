@@ -491,3 +491,26 @@ def test_stats_read_log_entries_written_by_hand_or_an_older_paperdeck(path: Path
     assert stats.true_retention == 0 and stats.retention_answers == 1
     assert stats.streak_days == 2
     store.close()
+
+
+def test_settings_typed_by_a_user_are_checked(path: Path):
+    settings = ReviewSettings()
+    assert settings.with_text("new_per_day", " 20 ").new_per_day == 20
+    assert settings.with_text("desired_retention", "0.85").desired_retention == 0.85
+    assert settings.with_text("day_start_hour", "0").day_start_hour == 0
+    assert settings.with_text("star_adds_card", "false").star_adds_card is False
+    for name, text in [
+        ("new_per_day", "-1"),
+        ("new_per_day", "ten"),
+        ("desired_retention", "1.5"),
+        ("day_start_hour", "24"),
+        ("star_adds_card", "maybe"),
+        ("colour", "blue"),
+    ]:
+        with pytest.raises(ValueError, match=name):
+            settings.with_text(name, text)
+    store = Store.open(path)
+    deck = Deck(store)
+    deck.apply_settings(settings.with_text("desired_retention", "0.8"))
+    assert deck.scheduler.desired_retention == 0.8 and deck.settings.desired_retention == 0.8
+    store.close()

@@ -13,7 +13,7 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter, methodcaller
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -28,6 +28,13 @@ SETTING_KEYS = {
     "new_per_day": "review_new_per_day",
     "day_start_hour": "review_day_start_hour",
     "star_adds_card": "review_star_adds_card",
+}
+# What each setting does, in the words the settings dialog and `paperdeck settings` show.
+SETTING_HELP = {
+    "desired_retention": "the share of cards you want to recall when they come due (0.70 to 0.99)",
+    "new_per_day": "new cards a day's sessions may introduce",
+    "day_start_hour": "the local hour (0 to 23) at which a new review day begins",
+    "star_adds_card": "starring a paper puts it in the review deck",
 }
 STATUSES = ("new", "learning", "review", "relearning", "suspended")
 _STATE_NAMES = {fsrs.State.Learning: "learning", fsrs.State.Review: "review", fsrs.State.Relearning: "relearning"}
@@ -74,6 +81,30 @@ class ReviewSettings:
             else default.day_start_hour,
             star_adds_card=star_adds if isinstance(star_adds, bool) else default.star_adds_card,
         )
+
+    def with_text(self, name: str, text: str) -> ReviewSettings:
+        """These settings with `name` set from text a user typed; ValueError says what is wrong."""
+        text = text.strip()
+        if name == "desired_retention":
+            try:
+                value: Any = float(text)
+            except ValueError:
+                value = None
+            if value is None or not 0.7 <= value <= 0.99:
+                raise ValueError(f"desired_retention must be a number from 0.70 to 0.99, not {text!r}")
+        elif name in ("new_per_day", "day_start_hour"):
+            value = int(text) if text.isdigit() else None
+            limit = 23 if name == "day_start_hour" else 9999
+            if value is None or value > limit:
+                raise ValueError(f"{name} must be a whole number from 0 to {limit}, not {text!r}")
+        elif name == "star_adds_card":
+            value = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False,
+                     "0": False}.get(text.lower())
+            if value is None:
+                raise ValueError(f"star_adds_card must be true or false, not {text!r}")
+        else:
+            raise ValueError(f"no setting {name!r}; the settings are: {', '.join(SETTING_HELP)}")
+        return replace(self, **{name: value})
 
     def save(self, store: Store) -> None:
         """Writes every setting to the store (raises StoreReadOnly on a read-only store)."""
@@ -215,14 +246,19 @@ class Deck:
         enable_fuzzing: bool = True,
     ) -> None:
         self.store = store
-        self.settings = settings if settings is not None else ReviewSettings.from_store(store)
         self.clock = clock
-        self._scheduler = fsrs.Scheduler(
-            desired_retention=self.settings.desired_retention, enable_fuzzing=enable_fuzzing
-        )
+        self._enable_fuzzing = enable_fuzzing
+        self.apply_settings(settings if settings is not None else ReviewSettings.from_store(store))
         # Views are rebuilt only when the store holds a different document for the paper, so
         # the cache cannot disagree with the store, whoever changed it.
         self._views: dict[str, tuple[Mapping[str, Any], CardView]] = {}
+
+    def apply_settings(self, settings: ReviewSettings) -> None:
+        """Uses new settings from now on (saving them is `ReviewSettings.save`)."""
+        self.settings = settings
+        self._scheduler = fsrs.Scheduler(
+            desired_retention=settings.desired_retention, enable_fuzzing=self._enable_fuzzing
+        )
 
     @property
     def scheduler(self) -> fsrs.Scheduler:
