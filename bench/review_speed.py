@@ -31,7 +31,8 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tui.review import CardView, Deck, compute_stats  # noqa: E402
+from tui.review import CardView, Deck  # noqa: E402
+from tui.review_stats import compute_stats  # noqa: E402
 from tui.storage import serialise, write_atomically  # noqa: E402
 from tui.store import Store, _fresh_tables  # noqa: E402
 

@@ -14,12 +14,11 @@ from tui.review import (
     CardView,
     Deck,
     ReviewSettings,
-    Stats,
-    compute_stats,
     format_interval,
     next_day_start,
     review_day,
 )
+from tui.review_stats import Stats, compute_stats
 from tui.store import Store, StoreReadOnly
 
 Again, Hard, Good, Easy = fsrs.Rating.Again, fsrs.Rating.Hard, fsrs.Rating.Good, fsrs.Rating.Easy

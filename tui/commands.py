@@ -114,7 +114,8 @@ def stats(home: Home, *, as_json: bool) -> int:
     from rich.console import Console
 
     from tui.charts import bar_chart, heatmap
-    from tui.review import Deck, ReviewSettings, compute_stats, review_day
+    from tui.review import Deck, ReviewSettings, review_day
+    from tui.review_stats import compute_stats
     from tui.screens.stats import stats_text
 
     store = _open_store(home)

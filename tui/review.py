@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import random
 import threading
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from operator import itemgetter, methodcaller
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -38,9 +36,6 @@ SETTING_HELP = {
 }
 STATUSES = ("new", "learning", "review", "relearning", "suspended")
 _STATE_NAMES = {fsrs.State.Learning: "learning", fsrs.State.Review: "review", fsrs.State.Relearning: "relearning"}
-HEATMAP_DAYS = 365
-FORECAST_DAYS = 30
-RETENTION_DAYS = 30
 
 
 def utc_now() -> datetime:
@@ -138,16 +133,16 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.astimezone()
 
 
-def _utc(moment: datetime) -> datetime:
+def to_utc(moment: datetime) -> datetime:
     """`moment` in UTC, to the whole second: fsrs wants UTC, and the store keeps seconds."""
     return _aware(moment).astimezone(UTC).replace(microsecond=0)
 
 
-def _iso(moment: datetime) -> str:
+def iso_utc(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def _parse(stamp: str) -> datetime:
+def parse_time(stamp: str) -> datetime:
     moment = datetime.fromisoformat(stamp)
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
@@ -189,8 +184,8 @@ class CardView:
             paper_id=document["paper_id"],
             card=fsrs.Card.from_dict(document["card"]),
             suspended=bool(document.get("suspended")),
-            buried_until=_parse(buried) if buried else None,
-            added_at=_parse(document["added_at"]),
+            buried_until=parse_time(buried) if buried else None,
+            added_at=parse_time(document["added_at"]),
         )
 
     def to_document(self) -> dict[str, Any]:
@@ -198,8 +193,8 @@ class CardView:
             "paper_id": self.paper_id,
             "card": self.card.to_dict(),
             "suspended": self.suspended,
-            "buried_until": _iso(self.buried_until) if self.buried_until else None,
-            "added_at": _iso(self.added_at),
+            "buried_until": iso_utc(self.buried_until) if self.buried_until else None,
+            "added_at": iso_utc(self.added_at),
         }
 
 
@@ -266,7 +261,7 @@ class Deck:
 
     def now(self, now: datetime | None = None) -> datetime:
         """`now`, or the deck's clock, in UTC to the second."""
-        return _utc(now if now is not None else self.clock())
+        return to_utc(now if now is not None else self.clock())
 
     def today(self, now: datetime | None = None) -> date:
         """The local review day of `now` (default: the clock's now)."""
@@ -279,11 +274,11 @@ class Deck:
 
     def card(self, paper_id: str) -> CardView | None:
         document = self.store.card_document(paper_id)
-        return None if document is None else self._view(paper_id, document)
+        return None if document is None else self.view_of(paper_id, document)
 
     def cards(self) -> list[CardView]:
         """Every card in the deck, oldest added first."""
-        return [self._view(paper_id, document) for paper_id, document in self.store.card_documents().items()]
+        return [self.view_of(paper_id, document) for paper_id, document in self.store.card_documents().items()]
 
     def __len__(self) -> int:
         return len(self.store.card_documents())
@@ -312,7 +307,7 @@ class Deck:
     def bury(self, paper_id: str, now: datetime | None = None) -> CardView:
         """Skips a card until the next day start; returns the card as it was, for undo."""
         moment = self.now(now)
-        return self._change(paper_id, buried_until=_iso(next_day_start(moment, self.settings.day_start_hour)))
+        return self._change(paper_id, buried_until=iso_utc(next_day_start(moment, self.settings.day_start_hour)))
 
     def suspend(self, paper_id: str) -> CardView:
         """Keeps a card out of every session until unsuspended; returns it as it was, for undo."""
@@ -323,7 +318,7 @@ class Deck:
 
     def _change(self, paper_id: str, **fields: Any) -> CardView:
         document = self._document(paper_id)
-        before = self._view(paper_id, document)
+        before = self.view_of(paper_id, document)
         if any(document.get(name) != value for name, value in fields.items()):
             self.store.put_card(paper_id, {**document, **fields})
         return before
@@ -334,7 +329,7 @@ class Deck:
             raise KeyError(f"paper {paper_id} has no review card")
         return document
 
-    def _view(self, paper_id: str, document: Mapping[str, Any]) -> CardView:
+    def view_of(self, paper_id: str, document: Mapping[str, Any]) -> CardView:
         cached = self._views.get(paper_id)
         if cached is not None and cached[0] is document:
             return cached[1]
@@ -347,16 +342,16 @@ class Deck:
     def is_due(self, paper_id: str, now: datetime | None = None) -> bool:
         """True for a reviewed card that is due now, neither suspended nor buried."""
         document = self.store.card_document(paper_id)
-        return document is not None and _due_now(document, _iso(self.now(now)))
+        return document is not None and _due_now(document, iso_utc(self.now(now)))
 
     def due_count(self, now: datetime | None = None) -> int:
         """How many reviewed cards are due now (new cards not counted)."""
-        stamp = _iso(self.now(now))
+        stamp = iso_utc(self.now(now))
         return sum(1 for document in self.store.card_documents().values() if _due_now(document, stamp))
 
     def new_count(self, now: datetime | None = None) -> int:
         """How many never-reviewed cards are waiting (neither suspended nor buried)."""
-        stamp = _iso(self.now(now))
+        stamp = iso_utc(self.now(now))
         return sum(1 for document in self.store.card_documents().values() if _new_now(document, stamp))
 
     def new_left_today(self, now: datetime | None = None) -> int:
@@ -366,7 +361,7 @@ class Deck:
     def introduced_today(self, now: datetime | None = None) -> int:
         """How many papers in the deck had their first review today (the new-card limit counts them)."""
         moment = self.now(now)
-        start = _iso(day_start(review_day(moment, self.settings.day_start_hour), self.settings.day_start_hour))
+        start = iso_utc(day_start(review_day(moment, self.settings.day_start_hour), self.settings.day_start_hour))
         count = 0
         for paper_id, document in self.store.card_documents().items():
             last = document["card"].get("last_review")
@@ -381,16 +376,16 @@ class Deck:
     def session_queue(self, now: datetime | None = None) -> list[str]:
         """Paper ids to review now: due cards, least retrievable first, then today's new cards."""
         moment = self.now(now)
-        stamp = _iso(moment)
+        stamp = iso_utc(moment)
         due: list[tuple[float, str, str]] = []
         new: list[tuple[datetime, str]] = []
         for paper_id, document in self.store.card_documents().items():
             if _due_now(document, stamp):
-                view = self._view(paper_id, document)
+                view = self.view_of(paper_id, document)
                 retrievability = self._scheduler.get_card_retrievability(view.card, moment)
-                due.append((retrievability, _iso(view.card.due), paper_id))
+                due.append((retrievability, iso_utc(view.card.due), paper_id))
             elif _new_now(document, stamp):
-                new.append((_parse(document["added_at"]), paper_id))
+                new.append((parse_time(document["added_at"]), paper_id))
         due.sort()
         if not new:
             return [paper_id for _, _, paper_id in due]
@@ -400,13 +395,13 @@ class Deck:
 
     def next_due(self, now: datetime | None = None) -> datetime | None:
         """When the next reviewed card falls due after now (for "next cards due in ..."), or None."""
-        stamp = _iso(self.now(now))
+        stamp = iso_utc(self.now(now))
         upcoming = [
-            _effective_due(document)
+            effective_due(document)
             for document in self.store.card_documents().values()
             if not document.get("suspended") and document["card"].get("last_review")
         ]
-        later = [moment for moment in upcoming if _iso(moment) > stamp]
+        later = [moment for moment in upcoming if iso_utc(moment) > stamp]
         return min(later, default=None)
 
     # --- grading --------------------------------------------------------------------------------
@@ -426,7 +421,7 @@ class Deck:
         rating = fsrs.Rating(rating)
         moment = self.now(now)
         document = self._document(paper_id)
-        view = self._view(paper_id, document)
+        view = self.view_of(paper_id, document)
         card = self._schedule(view, rating, moment, duration_ms)
         # Answering a buried card (it was shown anyway) ends the bury.
         after = CardView(paper_id, card, view.suspended, None, view.added_at)
@@ -434,7 +429,7 @@ class Deck:
             {
                 "paper_id": paper_id,
                 "rating": int(rating),
-                "reviewed_at": _iso(moment),
+                "reviewed_at": iso_utc(moment),
                 "duration_ms": max(0, int(duration_ms)),
                 "state": view.status if view.status != "suspended" else _state_name(view.card),
             }
@@ -446,7 +441,7 @@ class Deck:
         """Takes back a grade: the card exactly as it was before, and its log entry removed."""
         self.store.put_card(token.paper_id, token.before)
         self.store.remove_review(token.review_id)
-        return self._view(token.paper_id, self._document(token.paper_id))
+        return self.view_of(token.paper_id, self._document(token.paper_id))
 
     def _schedule(self, view: CardView, rating: fsrs.Rating, moment: datetime, duration_ms: int) -> fsrs.Card:
         seed = f"{view.paper_id}|{view.card.card_id}|{view.card.last_review}"
@@ -463,14 +458,14 @@ def _stamp_at_or_after(stamp: str, start: str) -> bool:
     """`stamp` >= `start` for ISO times; UTC to the second compares as text, fast ("" is never)."""
     if len(stamp) == len(start) == 25 and stamp.endswith("+00:00") and start.endswith("+00:00"):
         return stamp >= start
-    return _normal_stamp(stamp) >= _normal_stamp(start)
+    return normal_stamp(stamp) >= normal_stamp(start)
 
 
-def _effective_due(document: Mapping[str, Any]) -> datetime:
+def effective_due(document: Mapping[str, Any]) -> datetime:
     """When a card can next be shown: its due time, or the end of its bury if later."""
-    due = _parse(document["card"]["due"])
+    due = parse_time(document["card"]["due"])
     buried = document.get("buried_until")
-    return max(due, _parse(buried)) if buried else due
+    return max(due, parse_time(buried)) if buried else due
 
 
 def _due_now(document: Mapping[str, Any], now: str) -> bool:
@@ -515,104 +510,11 @@ def _one_decimal(amount: float) -> str:
     text = f"{amount:.1f}"
     return text[:-2] if text.endswith(".0") else text
 
-
-# --- stats ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Stats:
-    """The numbers behind the stats screen and `paperdeck stats`."""
-
-    reviews_per_day: dict[date, int]  # each of the last 365 local review days, oldest first
-    forecast: list[int]  # reviewed cards due on each of the next 30 days; [0] is today, overdue included
-    by_status: dict[str, int]  # new, learning, review, relearning, suspended
-    true_retention: float | None  # share of answers on Review-state cards not Again, last 30 days
-    retention_answers: int  # how many answers true_retention is over
-    average_retrievability: float | None  # over reviewed, unsuspended cards, now
-    total_reviews: int
-    time_spent_ms: int  # over the whole review log
-    streak_days: int  # review days in a row up to today (or yesterday, while today has none yet)
-    today: date  # the local review day the stats were computed on
-
-
-def compute_stats(deck: Deck, now: datetime | None = None) -> Stats:
-    """Stats of the deck and its review log at `now` (default: the deck's clock)."""
-    moment = deck.now(now)
-    hour = deck.settings.day_start_hour
-    today = review_day(moment, hour)
-    first_day = today - timedelta(days=HEATMAP_DAYS - 1)
-    # Day starts as UTC text: the review log's times (UTC, to the second) sort as text, so one
-    # sort and a bisect per day count them, without parsing two hundred thousand timestamps.
-    starts = [_iso(day_start(first_day + timedelta(days=n), hour)) for n in range(HEATMAP_DAYS + 1)]
-    log = list(deck.store.review_documents())
-    stamps, spent = _log_stamps_and_time(log)
-    ordered = sorted(stamps)  # the log is nearly in time order already, so this is quick
-    edges = [bisect_left(ordered, start) for start in starts]
-    per_day = [later - earlier for earlier, later in zip(edges, edges[1:])]
-    retention_from = starts[HEATMAP_DAYS - RETENTION_DAYS]
-    recent = [review for review, stamp in zip(log, stamps) if retention_from <= stamp < starts[-1]]
-    answers = [review.get("rating") for review in recent if review.get("state") == "review"]
-    passed = sum(1 for rating in answers if rating != fsrs.Rating.Again)
-
-    forecast = [0] * FORECAST_DAYS
-    forecast_starts = [day_start(today + timedelta(days=n), hour) for n in range(1, FORECAST_DAYS + 1)]
-    by_status = dict.fromkeys(STATUSES, 0)
-    retrievabilities: list[float] = []
-    for paper_id, document in deck.store.card_documents().items():
-        view = deck._view(paper_id, document)
-        by_status[view.status] += 1
-        if view.suspended or not view.reviewed:
-            continue
-        retrievabilities.append(deck.scheduler.get_card_retrievability(view.card, moment))
-        index = bisect_right(forecast_starts, _effective_due(document))
-        if index < FORECAST_DAYS:
-            forecast[index] += 1
-
-    streak = 0
-    days = per_day if per_day[-1] else per_day[:-1]
-    for count in reversed(days):
-        if not count:
-            break
-        streak += 1
-    return Stats(
-        reviews_per_day={first_day + timedelta(days=n): count for n, count in enumerate(per_day)},
-        forecast=forecast,
-        by_status=by_status,
-        true_retention=passed / len(answers) if answers else None,
-        retention_answers=len(answers),
-        average_retrievability=sum(retrievabilities) / len(retrievabilities) if retrievabilities else None,
-        total_reviews=len(log),
-        time_spent_ms=spent,
-        streak_days=streak,
-        today=today,
-    )
-
-
-def _log_stamps_and_time(log: list[dict[str, Any]]) -> tuple[list[str], int]:
-    """The review times as UTC text to the second, and the total time spent, over the whole log."""
-    try:
-        # map and itemgetter run in C: a tenth of the cost of a loop over the log.
-        stamps = list(map(_REVIEWED_AT, log))
-        spent = sum(map(_DURATION, log))
-        if set(map(len, stamps)) <= {25} and all(map(_IN_UTC, stamps)):
-            return stamps, spent
-    except (KeyError, TypeError):  # an entry written by hand or an older paperdeck
-        pass
-    stamps = [_normal_stamp(review.get("reviewed_at")) for review in log]
-    spent = sum(duration for review in log if isinstance(duration := review.get("duration_ms"), int))
-    return stamps, spent
-
-
-_REVIEWED_AT = itemgetter("reviewed_at")
-_DURATION = itemgetter("duration_ms")
-_IN_UTC = methodcaller("endswith", "+00:00")
-
-
-def _normal_stamp(stamp: Any) -> str:
+def normal_stamp(stamp: Any) -> str:
     """A review time in the log's own form (UTC, to the second); "" when it is not a time."""
     if isinstance(stamp, str) and len(stamp) == 25 and stamp.endswith("+00:00"):
         return stamp
     try:
-        return _iso(_utc(_parse(stamp)))
+        return iso_utc(to_utc(parse_time(stamp)))
     except (TypeError, ValueError):
         return ""

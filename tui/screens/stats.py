@@ -9,7 +9,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from tui.review import Deck, Stats, compute_stats, review_day
+from tui.review import Deck, review_day
+from tui.review_stats import Stats, compute_stats
 from tui.widgets.review_charts import ForecastChart, ReviewHeatmap
 
 STATUS_ORDER = ("new", "learning", "review", "relearning", "suspended")

@@ -11,8 +11,6 @@ from textual.widget import Widget
 
 from tui.charts import bar_chart, heatmap
 
-FORECAST_DAYS = 30
-
 
 def theme_heat_palette(variables: Mapping[str, str]) -> list[str]:
     """Five styles from the theme: an empty day, then quiet to busy in its success colour."""
