@@ -513,3 +513,21 @@ def test_settings_typed_by_a_user_are_checked(path: Path):
     deck.apply_settings(settings.with_text("desired_retention", "0.8"))
     assert deck.scheduler.desired_retention == 0.8 and deck.settings.desired_retention == 0.8
     store.close()
+
+
+def test_a_card_describes_where_it_stands(path: Path, local_zone):
+    store = Store.open(path)
+    try:
+        now = utc(2026, 3, 10, 12)
+        deck = Deck(store, clock=lambda: now)
+        deck.add("a")
+        assert deck.card("a").describe(now) == "new card"
+        deck.grade("a", fsrs.Rating.Good, now)
+        assert deck.card("a").describe(now) == "card due in 10m"
+        assert deck.card("a").describe(now + timedelta(hours=1)) == "card due now"
+        deck.bury("a", now)
+        assert deck.card("a").describe(now) == "card buried until tomorrow"
+        deck.suspend("a")
+        assert deck.card("a").describe(now) == "card suspended"
+    finally:
+        store.close()

@@ -173,6 +173,18 @@ class CardView:
     def reviewed(self) -> bool:
         return self.card.last_review is not None
 
+    def describe(self, now: datetime) -> str:
+        """Where the card stands, in a few words for the detail pane: "card due in 3d"."""
+        if self.suspended:
+            return "card suspended"
+        if self.buried(now):
+            return "card buried until tomorrow"
+        if not self.reviewed:
+            return "new card"
+        if self.card.due <= now:
+            return "card due now"
+        return f"card due in {format_interval(self.card.due - now)}"
+
     def buried(self, now: datetime) -> bool:
         """True while the card is buried (skipped until a later day start)."""
         return self.buried_until is not None and self.buried_until > now

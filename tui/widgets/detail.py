@@ -45,11 +45,19 @@ class PaperDetail(ScrollView, can_focus=True):
         """The pane's content as plain text."""
         return self._text.plain
 
-    def show(self, paper: Paper | None, state: PaperState, language: str, *, abstract_pending: bool = False) -> None:
+    def show(
+        self,
+        paper: Paper | None,
+        state: PaperState,
+        language: str,
+        *,
+        abstract_pending: bool = False,
+        card: str | None = None,
+    ) -> None:
         if paper is None:
             self._text = Text("No paper in this view.", style="italic")
         else:
-            self._text = render_detail(paper, state, language, abstract_pending=abstract_pending)
+            self._text = render_detail(paper, state, language, abstract_pending=abstract_pending, card=card)
         self._wrap()
         self.scroll_to(0, 0, animate=False)
         self.refresh()
@@ -92,8 +100,13 @@ class PaperDetail(ScrollView, can_focus=True):
         return self._strips[index]
 
 
-def render_detail(paper: Paper, state: PaperState, language: str, *, abstract_pending: bool = False) -> Text:
-    """The detail of a paper as Rich Text built from plain strings: no markup is ever parsed."""
+def render_detail(
+    paper: Paper, state: PaperState, language: str, *, abstract_pending: bool = False, card: str | None = None
+) -> Text:
+    """The detail of a paper as Rich Text built from plain strings: no markup is ever parsed.
+
+    `card` says where the paper stands in the review deck ("card due in 3d"), if it is there.
+    """
     text = Text()
     text.append(visible(paper.title), style="bold")
     text.append("\n")
@@ -117,6 +130,8 @@ def render_detail(paper: Paper, state: PaperState, language: str, *, abstract_pe
     facts.append("read" if state.read else "unread")
     if state.starred:
         facts.append("★ starred")
+    if card:
+        facts.append(card)
     text.append(" · ".join(facts), style="dim")
     text.append("\n")
     if paper.tags or state.tags:
