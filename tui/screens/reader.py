@@ -14,12 +14,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from tui.cite import clipboard_choices, is_web_url, web_links
 from tui.clipboard import copy_to_clipboard
-from tui.library import Library
+from tui.library import Library, freeze_heap
 from tui.query import Matcher, Query, QueryError, parse_query
 from tui.safe_text import visible
 from tui.screens.dialogs import ChoiceDialog, ConfirmDialog, NoteDialog, PromptDialog
@@ -28,6 +28,7 @@ from tui.review import Deck
 from tui.store import PaperState, Snapshot, Store, StoreReadOnly
 from tui.views import ALL, ViewKey, Views
 from tui.widgets.detail import LANGUAGE_NAMES, LANGUAGES, PaperDetail
+from tui.widgets.header import CountsHeader
 from tui.widgets.nav_tree import NavTree
 from tui.widgets.paper_list import PaperList
 
@@ -137,7 +138,7 @@ class ReaderScreen(Screen[None]):
         # Narrow or not before the widgets are styled: switching after the first layout
         # restyles every widget of the screen.
         self.set_class(self.app.size.width < 100, "-narrow")
-        yield Header()
+        yield CountsHeader()
         with Horizontal(id="panes"):
             yield NavTree(self.views, self.counts, id="nav")
             with Vertical(id="middle"):
@@ -147,6 +148,9 @@ class ReaderScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # The detail follows the cursor within the same key press, so that both change in one
+        # frame; PaperList.Highlighted would arrive after the list's frame was painted.
+        self.watch(self.query_one(PaperList), "cursor", self._cursor_moved, init=False)
         self._update_counts()
         self.show_view(ALL)
         self.query_one(PaperList).focus()
@@ -192,8 +196,7 @@ class ReaderScreen(Screen[None]):
         if view != self.current_view or query != self._query():
             return  # a newer filter is on its way
         self._last_filter = (view, query, ids)
-        self.query_one(PaperList).show(ids, keep=keep)
-        self._show_detail()
+        self.query_one(PaperList).show(ids, keep=keep)  # the detail follows the cursor
         self._shown_count = len(ids)
         self._update_title()
 
@@ -234,6 +237,10 @@ class ReaderScreen(Screen[None]):
         """Builds the case-folded search text of every paper before the user needs it."""
         for paper in self.library.papers.values():
             self.matcher.text_of(paper)
+        # Every paper now exists as an object (a warm start makes them as asked for) and
+        # lives as long as the app: out of the collector's way, or each full collection
+        # walks them all in the middle of a key press (100 ms at 100,000 papers).
+        freeze_heap()
 
     def _show_detail(self) -> None:
         paper_id = self.query_one(PaperList).current
@@ -252,14 +259,13 @@ class ReaderScreen(Screen[None]):
 
     def _update_title(self) -> None:
         view = self.current_view.label + (f" / {self.query_text}" if self.query_text else "")
-        self.sub_title = f"{view} ({self._shown_count}) · {self._counts}"
+        self.query_one(CountsHeader).show_sub_title(f"{view} ({self._shown_count}) · {self._counts}")
 
     @on(NavTree.ViewChosen)
     def _view_chosen(self, event: NavTree.ViewChosen) -> None:
         self.show_view(event.key)
 
-    @on(PaperList.Highlighted)
-    def _highlighted(self, _event: PaperList.Highlighted) -> None:
+    def _cursor_moved(self) -> None:
         self._show_detail()
 
     @on(PaperList.Opened)

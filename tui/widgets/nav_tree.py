@@ -73,19 +73,27 @@ class NavTree(Tree[ViewKey]):
     def refresh_counts(self, days: Iterable[date]) -> None:
         """New labels for the views and for the given days, their months and years."""
         for key in VIEWS:
-            self._node_by_key[key].set_label(_label(key.label, str(self.counts.of_view(key))))
+            self._relabel(self._node_by_key[key], _label(key.label, str(self.counts.of_view(key))))
         prefixes: set[str] = set()
         for day in days:
             node = self._node_by_key.get(ViewKey("day", day.isoformat()))
             if node is not None:
-                node.set_label(_label(day.isoformat(), _ratio((self.counts.day_unread[day], self.counts.day_total[day]))))
+                self._relabel(node, _label(day.isoformat(), _ratio((self.counts.day_unread[day], self.counts.day_total[day]))))
             prefixes.update((f"{day.year:04d}", f"{day.year:04d}-{day.month:02d}"))
         for prefix in prefixes:
             kind = "year" if len(prefix) == 4 else "month"
             node = self._node_by_key.get(ViewKey(kind, prefix))
             if node is not None:
                 name = prefix if kind == "year" else _MONTHS[int(prefix[5:]) - 1]
-                node.set_label(_label(name, _ratio(self._counts_of(prefix))))
+                self._relabel(node, _label(name, _ratio(self._counts_of(prefix))))
+
+    def _relabel(self, node: TreeNode[ViewKey], label: Text) -> None:
+        if node.label == label:
+            return
+        node.set_label(label)
+        # set_label repaints the node's line on the tree's next turn, which is the next
+        # frame; the key press that changed the count is being painted now.
+        self._refresh_node(node)
 
     def _add_dates(self, parent: TreeNode[ViewKey]) -> None:
         """Years and months now; a month's days when it is first opened (years of digests are
