@@ -357,3 +357,24 @@ async def test_abstracts_from_the_cache_arrive_after_the_first_screen(home, stor
         assert "Abstract\nLarge language models (LLMs) achieve remarkable advancements" in detail_text(app)
         await pilot.press("slash", *"leveraging tools")  # a word only the abstract holds
         assert paper_list(app).paper_ids == [paper_list(app).current] and len(paper_list(app).paper_ids) == 1
+
+
+async def test_the_footer_shows_the_keys_of_the_focused_pane(home, store):
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+
+        def shown() -> set[str]:
+            return {active.binding.key for active in app.screen.active_bindings.values() if active.binding.show}
+
+        assert {"enter", "r", "s", "t", "A", "slash", "question_mark", "q"} <= shown() and "l" not in shown()
+        await pilot.press("tab")  # the detail
+        assert {"l", "r", "s", "t", "slash"} <= shown() and "A" not in shown()
+        await pilot.press("tab")  # the tree
+        assert {"enter", "left_square_bracket", "slash"} <= shown() and "r" not in shown()
+        await pilot.press("r")  # paper keys still work from the tree
+        assert store.paper(paper_list(app).current).read
+        await pilot.press("slash")
+        assert shown() == {"enter", "escape"}  # letters are text in the filter
+        await pilot.press("escape", "question_mark")
+        keys = [key for key, _what in app.screen.keys]
+        assert {"r", "s", "l", "t", "n", "c", "o", "A", "/", "?", "q"} <= set(keys)

@@ -28,6 +28,7 @@ from tui.review import Deck
 from tui.store import PaperState, Snapshot, Store, StoreReadOnly
 from tui.views import ALL, ViewKey, Views
 from tui.widgets.detail import LANGUAGE_NAMES, LANGUAGES, PaperDetail
+from tui.widgets.filter_input import FilterInput
 from tui.widgets.header import CountsHeader
 from tui.widgets.nav_tree import NavTree
 from tui.widgets.paper_list import PaperList
@@ -79,18 +80,20 @@ class ReaderScreen(Screen[None]):
     ReaderScreen.-narrow PaperDetail { height: 1fr; width: 1fr; border-left: none; border-top: hkey $panel-lighten-2; }
     ReaderScreen.-narrow.-tree NavTree { display: block; height: 1fr; width: 1fr; }
     """
+    # Keys that act on a paper work from every pane; the list and the detail show them in the
+    # Footer (PAPER_BINDINGS), the tree and the filter do not.
     BINDINGS = [
-        Binding("r", "toggle_read", "Read"),
-        Binding("s", "toggle_star", "Star"),
-        Binding("l", "cycle_language", "Language"),
+        Binding("r", "toggle_read", "Read", show=False),
+        Binding("s", "toggle_star", "Star", show=False),
+        Binding("l", "cycle_language", "Language", show=False),
         Binding("slash", "filter", "Filter"),
         Binding("u", "undo", "Undo"),
-        Binding("t", "edit_tags", "Tags"),
-        Binding("n", "edit_note", "Note"),
-        Binding("c", "copy", "Copy"),
-        Binding("o", "open_link", "Open link"),
-        Binding("A", "mark_all_read", "All read"),
-        Binding("a", "toggle_card", "Card"),
+        Binding("t", "edit_tags", "Tags", show=False),
+        Binding("n", "edit_note", "Note", show=False),
+        Binding("c", "copy", "Copy", show=False),
+        Binding("o", "open_link", "Open link", show=False),
+        Binding("A", "mark_all_read", "All read", show=False),
+        Binding("a", "toggle_card", "Card", show=False),
         Binding("v", "app.review", "Review"),
         Binding("S", "app.stats", "Stats"),
         Binding("question_mark", "help", "Help"),
@@ -142,7 +145,7 @@ class ReaderScreen(Screen[None]):
         with Horizontal(id="panes"):
             yield NavTree(self.views, self.counts, id="nav")
             with Vertical(id="middle"):
-                yield Input(placeholder='filter: words  "a phrase"  tag:rl  unread  starred  after:2025-06-01', id="filter")
+                yield FilterInput(placeholder='filter: words  "a phrase"  tag:rl  unread  starred  after:2025-06-01', id="filter")
                 yield PaperList(self.library.papers, self.state_of, id="papers")
             yield PaperDetail(id="detail")
         yield Footer()
@@ -264,6 +267,12 @@ class ReaderScreen(Screen[None]):
     @on(NavTree.ViewChosen)
     def _view_chosen(self, event: NavTree.ViewChosen) -> None:
         self.show_view(event.key)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # In the filter, letters are text, not keys: the Footer shows what works there.
+        if isinstance(self.focused, FilterInput) and action != "clear_filter":
+            return False
+        return True
 
     def _cursor_moved(self) -> None:
         self._show_detail()
@@ -535,7 +544,7 @@ class ReaderScreen(Screen[None]):
                 ("PgUp / PgDn, Space", "page"), ("Enter, double click", "open the paper (marks it read)"),
                 ("Tab / Shift+Tab", "next / previous pane"), ("[ / ]", "older / newer digest date")]  # fmt: skip
         for binding in self.BINDINGS:
-            if isinstance(binding, Binding) and binding.show:
+            if isinstance(binding, Binding) and (binding.show or binding.action in KEY_HELP):
                 what = KEY_HELP.get(binding.action, binding.description)
                 rows.append((binding.key_display or _key_name(binding.key), what))
         rows += [("Esc", "clear the filter, close a dialog"), ("Ctrl+P", "command palette: every action, themes")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -10,6 +11,7 @@ from textual.strip import Strip
 from tui.model import Paper
 from tui.safe_text import visible
 from tui.store import PaperState
+from tui.widgets.paper_list import PAPER_BINDINGS
 
 # Commentary language: Korean, English, or both; `l` cycles through them in this order.
 LANGUAGES = ("ko", "en", "both")
@@ -32,6 +34,8 @@ class PaperDetail(ScrollView, can_focus=True):
         scrollbar-gutter: stable;
     }
     """
+
+    BINDINGS = [Binding("l", "screen.cycle_language", "Language"), *PAPER_BINDINGS]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -26,6 +27,12 @@ class NavTree(Tree[ViewKey]):
         padding: 0 1;
     }
     """
+
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Show"),
+        Binding("left_square_bracket", "screen.step_day(1)", "Older day"),
+        Binding("right_square_bracket", "screen.step_day(-1)", "Newer day"),
+    ]
 
     class ViewChosen(Message):
         def __init__(self, key: ViewKey) -> None:

@@ -26,6 +26,17 @@ from tui.safe_text import one_line
 from tui.store import PaperState
 
 _DATE_WIDTH = len("2025-06-11")
+# What can be done to the paper under the cursor: actions of the reader screen, shown in the
+# Footer while the list or the detail has focus (the keys work from every pane).
+PAPER_BINDINGS = (
+    Binding("r", "screen.toggle_read", "Read"),
+    Binding("s", "screen.toggle_star", "Star"),
+    Binding("a", "screen.toggle_card", "Card"),
+    Binding("t", "screen.edit_tags", "Tags"),
+    Binding("n", "screen.edit_note", "Note"),
+    Binding("c", "screen.copy", "Copy"),
+    Binding("o", "screen.open_link", "Open link"),
+)
 _TAGS_MAX_WIDTH = 24
 
 
@@ -66,7 +77,9 @@ class PaperList(ScrollView, can_focus=True):
         Binding("G,end", "last", "Last", show=False),
         Binding("pagedown,space", "page_down", "Page down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
-        Binding("enter", "open", "Open", show=False),
+        Binding("enter", "open", "Open"),
+        *PAPER_BINDINGS,
+        Binding("A", "screen.mark_all_read", "All read"),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
