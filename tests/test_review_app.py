@@ -136,6 +136,7 @@ async def test_starring_makes_a_card_and_undo_takes_it_back(home, store):
         first = app.screen.query_one("#papers").current
         await pilot.press("s")
         assert app.deck.has_card(first) and "1 due" in app.screen.sub_title
+        assert "★ starred · new card" in app.screen.query_one("#detail").text
         await pilot.press("s")  # unstarring keeps the card
         assert app.deck.has_card(first)
         await pilot.press("u", "u")

@@ -248,11 +248,13 @@ class ReaderScreen(Screen[None]):
     def _show_detail(self) -> None:
         paper_id = self.query_one(PaperList).current
         paper = self.library.papers.get(paper_id) if paper_id else None
+        card = self.deck.card(paper_id) if paper_id else None
         self.query_one(PaperDetail).show(
             paper,
             self.state_of(paper_id) if paper_id else _BLANK,
             self.language,
             abstract_pending=self.library.pending_abstracts is not None,
+            card=card.describe(self.deck.now()) if card else None,
         )
 
     def _update_counts(self) -> None:
