@@ -290,3 +290,15 @@ async def test_question_mark_lists_every_session_key(home, store):
             assert name in listed or any(name in key.split() for key in listed), binding.key
         await pilot.press("escape")
         assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_with_every_card_done_the_session_says_all_caught_up(home, store):
+    clock = Clock()
+    with_cards(store, clock, MAGISTRAL)
+    Deck(store, clock=clock).grade(MAGISTRAL, Rating.Easy)
+    app = make_app(home, store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("v")
+        text = screen_text(app)
+        assert "All caught up" in text and "Star papers" not in text
+        assert "Next card due" in text

@@ -163,8 +163,11 @@ class ReviewScreen(Screen[SessionSummary]):
         summary = self.session.summary
         text = Text()
         if summary.reviewed == 0 and not (summary.buried or summary.suspended):
-            text.append("Nothing to review right now.\n\n", style="bold")
-            text.append("Star papers in the reader (s) or add them to the deck (a) to make flashcards.\n")
+            if len(self.deck):
+                text.append("All caught up: nothing to review right now.\n", style="bold")
+            else:
+                text.append("Nothing to review right now.\n\n", style="bold")
+                text.append("Star papers in the reader (s) or add them to the deck (a) to make flashcards.\n")
         else:
             text.append("Session done\n\n", style="bold")
             text.append(f"Cards reviewed   {summary.reviewed}\n")
