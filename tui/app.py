@@ -19,9 +19,6 @@ from tui.messages import StoreSaid
 from tui.review import Deck, ReviewSettings, utc_now
 from tui.safe_text import visible
 from tui.screens.reader import ReaderScreen
-from tui.screens.review import ReviewScreen
-from tui.screens.settings import ReviewSettingsDialog
-from tui.screens.stats import StatsScreen
 from tui.store import Store, StoreReadOnly
 from tui.themes import load_themes
 
@@ -85,7 +82,7 @@ class PaperdeckApp(App[None]):
             self.notify(visible(message), title="Your state", severity="warning", timeout=30, markup=False)
         self.store.listeners.append(self._store_said)
         if self.start == "review":
-            self.push_screen(ReviewScreen(self.library, self.store, self.deck), lambda _summary: self.exit())
+            self.push_screen(self._review_screen(), lambda _summary: self.exit())
 
     def on_unmount(self) -> None:
         self.store.listeners.remove(self._store_said)
@@ -100,11 +97,19 @@ class PaperdeckApp(App[None]):
     def get_default_screen(self) -> ReaderScreen:
         return ReaderScreen(self.library, self.store, self.deck)
 
+    def _review_screen(self) -> Screen:
+        # Imported when first needed: the reader's first paint does not wait for these screens.
+        from tui.screens.review import ReviewScreen
+
+        return ReviewScreen(self.library, self.store, self.deck)
+
     def action_review(self) -> None:
         """Opens a review session over the reader; the reader catches up when it ends."""
-        self.push_screen(ReviewScreen(self.library, self.store, self.deck), self._back_from_review)
+        self.push_screen(self._review_screen(), self._back_from_review)
 
     def action_stats(self) -> None:
+        from tui.screens.stats import StatsScreen
+
         self.push_screen(StatsScreen(self.deck))
 
     def action_review_settings(self) -> None:
@@ -119,6 +124,8 @@ class PaperdeckApp(App[None]):
             self.deck.apply_settings(settings)
             self._back_from_review(None)  # due counts follow the new limits
             self.notify("Review settings saved.")
+
+        from tui.screens.settings import ReviewSettingsDialog
 
         self.push_screen(ReviewSettingsDialog(self.deck.settings), apply)
 
