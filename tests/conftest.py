@@ -101,3 +101,14 @@ def clean_clone(target: Path) -> Path:
     ignore = shutil.ignore_patterns(".venv", ".git", "__pycache__", ".pytest_cache", ".hypothesis", "build", "dist")
     shutil.copytree(REPO, target, ignore=ignore)
     return target
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Prints what the reliability tests tried, when any of them ran."""
+    from reliability import summary_lines
+
+    lines = summary_lines()
+    if lines:
+        terminalreporter.section("reliability figures")
+        for line in lines:
+            terminalreporter.write_line(line)
