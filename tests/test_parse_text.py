@@ -122,3 +122,15 @@ def test_parse_tags():
 )
 def test_date_from_file_name(name, expected):
     assert date_from_file_name(name) == expected
+
+
+def test_safe_json_escapes_what_a_terminal_would_act_on_and_keeps_the_value():
+    import orjson
+
+    from tui.safe_text import _SHOWN_AS_CODE, safe_json
+
+    text = "".join(chr(code) for code in _SHOWN_AS_CODE) + "é — “x” · 한국어"
+    escaped = safe_json(orjson.dumps({"t": text}))
+    assert orjson.loads(escaped) == {"t": text}
+    assert escaped.isascii() is False  # ordinary non-ASCII text stays as it is
+    assert not any(chr(code).encode() in escaped for code in _SHOWN_AS_CODE)

@@ -28,7 +28,7 @@ from tui.library import (
 )
 from tui.model import DigestFormat, Paper
 from tui.parse import ParseResult, parse_bytes
-from tui.safe_text import one_line, visible
+from tui.safe_text import one_line, safe_json, visible
 from tui.store import PaperState, Store, StoreError
 
 # Exit status: clean; an error was reported about a digest; usage error or unreadable path.
@@ -50,6 +50,14 @@ def _out(text: str = "") -> None:
 
 def _err(text: str) -> None:
     print(text, file=sys.stderr)
+
+
+def _out_json(data: bytes) -> None:
+    """JSON lines, exact; on a terminal, with bidi marks and C1 controls escaped so it cannot act on them.
+
+    Piped to a program, the bytes go as they are: escaping costs a scan of every byte.
+    """
+    sys.stdout.buffer.write(safe_json(data) if sys.stdout.isatty() else data)
 
 
 # --- open ---------------------------------------------------------------------------------
@@ -254,7 +262,6 @@ def check(paths: list[Path], *, as_json: bool, year: int | None, jobs: int = 1) 
             _err(f"paperdeck: {path}: no such file or folder")
             status = EXIT_USAGE
     totals = {"papers": 0, "errors": 0, "warnings": 0}
-    write = sys.stdout.buffer.write
     for checked in _check_files(files, year, as_json, jobs):
         if not checked.readable:
             _err(checked.report)
@@ -264,7 +271,7 @@ def check(paths: list[Path], *, as_json: bool, year: int | None, jobs: int = 1) 
         totals["errors"] += checked.errors
         totals["warnings"] += checked.warnings
         if as_json:
-            write(checked.json_lines)
+            _out_json(checked.json_lines)
             for line in checked.diagnostics:
                 _err(line)
         else:
@@ -426,7 +433,7 @@ def list_papers(
     if unread:
         papers = [p for p in papers if not states.get(p.id, blank).read]
     if as_json:
-        sys.stdout.buffer.write(b"".join(orjson.dumps(paper) + b"\n" for paper in papers))
+        _out_json(b"".join(orjson.dumps(paper) + b"\n" for paper in papers))
     else:
         for paper in papers:
             day = paper.digest_dates[-1].isoformat() if paper.digest_dates else "-"

@@ -6,6 +6,8 @@ right-to-left override instead of showing it, so those become visible stand-ins.
 
 from __future__ import annotations
 
+import re
+
 # C0 controls as their Unicode "control pictures" (U+2400..U+241F), DEL as U+2421.
 _C0 = {code: chr(0x2400 + code) for code in range(32) if code not in (9, 10)}
 _C0[0x7F] = "\u2421"
@@ -27,3 +29,18 @@ def visible(text: str) -> str:
 def one_line(text: str) -> str:
     """`visible(text)` on a single line: newlines and tabs become spaces."""
     return " ".join(visible(text).split())
+
+
+# The UTF-8 forms of the characters `visible` writes as <U+XXXX>: C1 controls and bidi marks.
+_JSON_UNSAFE = re.compile(rb"\xc2[\x80-\x9f]|\xe2(?:\x80[\x8e\x8f\xaa-\xae]|\x81[\xa6-\xa9])")
+
+
+def safe_json(data: bytes) -> bytes:
+    """JSON text with C1 controls and bidi marks written as \\u escapes: the same JSON, safe to print.
+
+    orjson already escapes C0 controls; these others would reach a terminal raw. They can
+    only occur inside JSON strings, so escaping them keeps every value exactly.
+    """
+    if data.isascii():
+        return data
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group().decode()):04x}".encode(), data)

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
-from tui.safe_text import one_line
+from tui.safe_text import one_line, visible
 
 _DIALOG_CSS = """
 {name} {{
@@ -91,11 +91,11 @@ class PromptDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield _title(self.title_text)
-            yield Input(value=self.value, id="answer")
+            yield Input(value=one_line(self.value), id="answer")
             yield _hint(self.hint or "Enter saves · Esc cancels")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+        self.dismiss(one_line(event.value))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -120,7 +120,9 @@ class NoteDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield _title(self.title_text)
-            yield TextArea(self.note, id="note", soft_wrap=True, show_line_numbers=False)
+            # A terminal acts on control characters and bidi overrides instead of showing them:
+            # the editor gets their visible stand-ins, and so does what it saves.
+            yield TextArea(visible(self.note), id="note", soft_wrap=True, show_line_numbers=False)
             yield _hint("Ctrl+S saves · Esc cancels")
 
     def on_mount(self) -> None:
@@ -129,7 +131,7 @@ class NoteDialog(ModalScreen[str | None]):
         area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
-        self.dismiss(self.query_one(TextArea).text)
+        self.dismiss(visible(self.query_one(TextArea).text))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
