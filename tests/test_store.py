@@ -53,8 +53,8 @@ def test_changes_reach_the_disk_on_their_own_in_the_documented_tables(path: Path
     store.set_setting("commentary_language", "both")
     wait_until_durable(store)
     data = on_disk(path)
-    assert sorted(data) == ["cards", "meta", "papers", "reviews", "settings"]
-    assert data["meta"] == {"1": {"schema_version": 1}}
+    assert sorted(data) == ["cards", "meta", "papers", "settings"]
+    assert data["meta"] == {"1": {"schema_version": 2}}
     documents = {doc["paper_id"]: doc for doc in data["papers"].values()}
     assert set(documents["a"]) == {"paper_id", "read_at", "starred_at", "tags", "note", "updated_at"}
     assert ISO_WITH_OFFSET.fullmatch(documents["a"]["read_at"])
@@ -135,10 +135,10 @@ def test_version_1_file_loads(path: Path):
     assert vit.note.endswith("Compare with DINOv2 registers.")
     assert store.paper("8e0a5702f8d4ea6f").read_at == "2025-06-12T09:00:00+09:00"
     assert store.setting("commentary_language") == "en"
-    assert len(store.reviews) == 1
+    assert store.review_count == 1
     store.set_star("8e0a5702f8d4ea6f", True)
     store.close()
-    assert on_disk(path)["meta"] == {"1": {"schema_version": 1}}
+    assert on_disk(path)["meta"] == {"1": {"schema_version": 2}}
     assert len(on_disk(path)["papers"]) == 2
 
 

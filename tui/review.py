@@ -159,6 +159,7 @@ class CardView:
     suspended: bool
     buried_until: datetime | None
     added_at: datetime
+    introduced_at: datetime | None = None  # its first answer as a new card (the new-card limit counts it)
 
     @property
     def status(self) -> str:
@@ -192,12 +193,14 @@ class CardView:
     @classmethod
     def from_document(cls, document: Mapping[str, Any]) -> CardView:
         buried = document.get("buried_until")
+        introduced = document.get("introduced_at")
         return cls(
             paper_id=document["paper_id"],
             card=fsrs.Card.from_dict(document["card"]),
             suspended=bool(document.get("suspended")),
             buried_until=parse_time(buried) if buried else None,
             added_at=parse_time(document["added_at"]),
+            introduced_at=parse_time(introduced) if introduced else None,
         )
 
     def to_document(self) -> dict[str, Any]:
@@ -207,6 +210,7 @@ class CardView:
             "suspended": self.suspended,
             "buried_until": iso_utc(self.buried_until) if self.buried_until else None,
             "added_at": iso_utc(self.added_at),
+            "introduced_at": iso_utc(self.introduced_at) if self.introduced_at else None,
         }
 
 
@@ -374,16 +378,12 @@ class Deck:
         """How many papers in the deck had their first review today (the new-card limit counts them)."""
         moment = self.now(now)
         start = iso_utc(day_start(review_day(moment, self.settings.day_start_hour), self.settings.day_start_hour))
-        count = 0
-        for paper_id, document in self.store.card_documents().items():
-            last = document["card"].get("last_review")
-            # Only a card reviewed today can have been introduced today; its log says whether.
-            if last and _stamp_at_or_after(last, start):
-                count += any(
-                    review.get("state") == "new" and _stamp_at_or_after(review.get("reviewed_at") or "", start)
-                    for review in self.store.reviews_of(paper_id)
-                )
-        return count
+        # Each card keeps when it was introduced, so a session never reads the review log.
+        return sum(
+            1
+            for document in self.store.card_documents().values()
+            if (introduced := document.get("introduced_at")) and _stamp_at_or_after(introduced, start)
+        )
 
     def session_queue(self, now: datetime | None = None) -> list[str]:
         """Paper ids to review now: due cards, least retrievable first, then today's new cards."""
@@ -436,7 +436,8 @@ class Deck:
         view = self.view_of(paper_id, document)
         card = self._schedule(view, rating, moment, duration_ms)
         # Answering a buried card (it was shown anyway) ends the bury.
-        after = CardView(paper_id, card, view.suspended, None, view.added_at)
+        introduced = moment if not view.reviewed else view.introduced_at
+        after = CardView(paper_id, card, view.suspended, None, view.added_at, introduced)
         review_id = self.store.add_review(
             {
                 "paper_id": paper_id,

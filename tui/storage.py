@@ -1,9 +1,12 @@
-"""The file under the state store: an in-memory TinyDB storage written atomically by a thread.
+"""The files under the state store: in-memory tables written atomically by a thread, and the review log.
 
 TinyDB's own JSONStorage re-reads and re-writes the whole file on every query and change.
 Here the documents live in memory; a change marks them dirty and a background writer
 serialises them with orjson and replaces the file atomically, coalescing bursts. The UI
 never waits for the disk.
+
+The review log grows by one answer per grade and would soon outweigh everything else, so it
+lives in a file of its own, `reviews.jsonl` (see `ReviewLog`), which the same writer appends to.
 """
 
 from __future__ import annotations
@@ -11,7 +14,10 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from operator import methodcaller
 from pathlib import Path
 from typing import Any
 
@@ -138,11 +144,188 @@ class StateDB(TinyDB):
     table_class = MemoryTable
 
 
+# --- the review log: reviews.jsonl ---------------------------------------------------------------
+
+# How much of the end of the log is read to find the last answer's id without reading it all.
+_TAIL_BYTES = 64 * 1024
+
+
+class LogDamaged(Exception):
+    """The review log holds no line this version can read; the message says what is wrong."""
+
+
+@dataclass
+class LogRead:
+    """What reading `reviews.jsonl` found."""
+
+    entries: dict[int, dict[str, Any]] = field(default_factory=dict)  # by id, oldest first
+    max_id: int = 0  # the highest id in the file, undone answers included
+    tombstones: int = 0
+    torn_line: int | None = None  # the number of a last line cut short, ignored
+    bad_lines: list[int] = field(default_factory=list)  # other lines that are not log lines
+
+
+class ReviewLog:
+    """`reviews.jsonl`: the review log, one compact JSON object per line, only ever appended to.
+
+    An answer is `{"id": 7, "paper_id": ..., "rating": ..., "reviewed_at": ..., ...}`; an undone
+    answer is followed by a tombstone `{"undo": 7}`, and both disappear when the file is
+    compacted (rewritten atomically). A line counts once its newline is written: a crash
+    mid-append leaves at most a torn last line, which is ignored and cut off on the next write.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.tombstones = 0  # tombstone lines in the file, as far as this process knows
+        # Bytes up to the end of the last complete line; None until the file is looked at.
+        self._good_size: int | None = None
+
+    def read(self) -> LogRead:
+        """Every answer in the file, undone ones dropped; raises LogDamaged if no line is one."""
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            self._good_size = 0
+            return LogRead()
+        end = data.rfind(b"\n") + 1
+        self._good_size = end
+        body = data[:end]
+        read = LogRead()
+        if data[end:].strip():
+            read.torn_line = body.count(b"\n") + 1
+        if body.strip():
+            if not self._read_fast(body, read):
+                self._read_slowly(body, read)
+        return read
+
+    def _read_fast(self, body: bytes, read: LogRead) -> bool:
+        """One orjson call over the whole file, for a log of answers only, as paperdeck writes it."""
+        try:
+            lines = orjson.loads(b"[" + body[:-1].replace(b"\n", b",") + b"]")
+        except orjson.JSONDecodeError:
+            return False
+        # The checks map C functions over the lines: a log can hold hundreds of thousands.
+        if not set(map(type, lines)) <= {dict}:
+            return False
+        ids = list(map(_GET_ID, lines))
+        if not set(map(type, ids)) <= {int} or not set(map(type, map(_GET_PAPER, lines))) <= {str}:
+            return False
+        read.entries = dict(zip(ids, lines))
+        read.max_id = max(ids, default=0)
+        self.tombstones = 0
+        return True
+
+    def _read_slowly(self, body: bytes, read: LogRead) -> None:
+        """Line by line: tombstones, and lines that are not log lines, which are reported."""
+        entries = read.entries
+        good = 0
+        for number, line in enumerate(body.split(b"\n")[:-1], start=1):
+            kind, value = _log_line(line)
+            if kind == "entry":
+                entries[value["id"]] = value
+                read.max_id = max(read.max_id, value["id"])
+            elif kind == "undo":
+                entries.pop(value, None)
+                read.max_id = max(read.max_id, value)
+                read.tombstones += 1
+            elif line.strip():
+                read.bad_lines.append(number)
+                continue
+            good += 1
+        if not good:
+            raise LogDamaged("not a review log: no line is an answer")
+        self.tombstones = read.tombstones
+
+    def last_id(self) -> int:
+        """The highest id in the file, reading only its end when it can."""
+        try:
+            with open(self.path, "rb") as handle:
+                size = handle.seek(0, os.SEEK_END)
+                start = max(0, size - _TAIL_BYTES)
+                handle.seek(start)
+                chunk = handle.read()
+        except FileNotFoundError:
+            self._good_size = 0
+            return 0
+        end = chunk.rfind(b"\n") + 1
+        if start == 0 or end:
+            self._good_size = start + end
+        lines = chunk[:end].split(b"\n")[:-1]
+        if start > 0:
+            lines = lines[1:]  # the first line in the chunk may be cut at its start
+        highest = 0
+        for line in lines:
+            kind, value = _log_line(line)
+            if kind == "entry":
+                highest = max(highest, value["id"])
+            elif kind == "undo":
+                highest = max(highest, value)
+        if highest or start == 0:
+            return highest
+        return self.read().max_id  # a tail of nothing but damage: read the whole file
+
+    def append(self, documents: Iterable[dict[str, Any]]) -> None:
+        """Adds lines and fsyncs them; a torn tail left by a crash or a failed write is cut off first."""
+        data = b"".join(orjson.dumps(document) + b"\n" for document in documents)
+        if not data:
+            return
+        if self._good_size is None:
+            self.last_id()
+        created = not self.path.exists()
+        with open(self.path, "ab") as handle:
+            if os.fstat(handle.fileno()).st_size != self._good_size:
+                handle.truncate(self._good_size)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if created:
+            _fsync_folder(self.path.parent)
+        self._good_size = (self._good_size or 0) + len(data)
+        self.tombstones += data.count(b'{"undo":')
+
+    def rewrite(self, entries: Iterable[dict[str, Any]]) -> None:
+        """Replaces the file atomically with these answers alone: no tombstones, no torn line."""
+        data = b"".join(orjson.dumps(entry) + b"\n" for entry in entries)
+        write_atomically(self.path, data)
+        self._good_size = len(data)
+        self.tombstones = 0
+
+    def cut_torn_line(self) -> None:
+        """Cuts off a torn last line now (the file was read; the store holds the lock)."""
+        if self._good_size is not None and self.path.exists() and self.path.stat().st_size > self._good_size:
+            os.truncate(self.path, self._good_size)
+
+    def forget_size(self) -> None:
+        """The file was moved away or replaced from outside: look at it again before appending."""
+        self._good_size = None
+        self.tombstones = 0
+
+
+_GET_ID = methodcaller("get", "id")
+_GET_PAPER = methodcaller("get", "paper_id")
+
+
+def _log_line(line: bytes) -> tuple[str, Any]:
+    """("entry", document), ("undo", id), or ("bad", None) for one line of the log."""
+    try:
+        value = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return "bad", None
+    if isinstance(value, dict):
+        if type(value.get("id")) is int and isinstance(value.get("paper_id"), str):
+            return "entry", value
+        if type(value.get("undo")) is int and len(value) == 1:
+            return "undo", value["undo"]
+    return "bad", None
+
+
 class Writer:
-    """Writes the tables to disk in a background thread, soon after each change.
+    """Writes the tables and the review log to disk in a background thread, soon after each change.
 
     Changes are counted; `durable` is the count that is safely on disk. A failed write is
     kept pending and retried, and reported through `on_error` (and `on_recovered`).
+    A change to the tables rewrites `store.json`; an answer added or undone is one line
+    appended to the review log, which never makes `store.json` be written again.
     """
 
     def __init__(
@@ -150,18 +333,27 @@ class Writer:
         path: Path,
         tables: Callable[[], Tables],
         *,
+        log: ReviewLog | None = None,
         on_error: Callable[[OSError], None] | None = None,
         on_recovered: Callable[[], None] | None = None,
         on_durable: Callable[[int], None] | None = None,
     ) -> None:
         self.path = path
         self._tables = tables
+        self.log = log
         self._on_error = on_error
         self._on_recovered = on_recovered
         self._on_durable = on_durable
-        self._condition = threading.Condition()
+        # Reentrant: the store changes its memory and tells the writer under this one lock.
+        self.lock = threading.RLock()
+        self._condition = threading.Condition(self.lock)
         self._wanted = 0  # changes made
         self._durable = 0  # changes on disk
+        self._tables_changed = 0  # the last change that touched the tables
+        self._tables_durable = 0
+        self._log_entries: dict[int, dict[str, Any]] = {}  # answers not yet appended, by id
+        self._log_undos: list[int] = []  # ids of answers undone, not yet appended as tombstones
+        self._log_snapshot: Callable[[], Iterable[dict[str, Any]]] | None = None  # compaction wanted
         self._write_lock = threading.Lock()  # one write at a time: the thread or a flush
         self._closed = False
         self.last_error: OSError | None = None
@@ -181,10 +373,39 @@ class Writer:
         return self._durable
 
     def changed(self) -> None:
-        """Called on the UI thread after each change: cheap, never touches the disk."""
+        """Called on the UI thread after each change to the tables: cheap, never touches the disk."""
         with self._condition:
             self._wanted += 1
+            self._tables_changed = self._wanted
             self._condition.notify()
+
+    def log_added(self, entry: dict[str, Any]) -> None:
+        """An answer to append to the review log (its "id" set); cheap, never touches the disk."""
+        with self._condition:
+            self._log_entries[entry["id"]] = entry
+            self._wanted += 1
+            self._condition.notify()
+
+    def log_undone(self, entry_id: int) -> None:
+        """An answer taken back: forgotten if not yet written, else a tombstone to append."""
+        with self._condition:
+            if self._log_entries.pop(entry_id, None) is None:
+                self._log_undos.append(entry_id)
+            self._wanted += 1
+            self._condition.notify()
+
+    def compact_log(self, snapshot: Callable[[], Iterable[dict[str, Any]]]) -> None:
+        """Rewrites the review log as `snapshot()` gives it, taken with the next write's batch."""
+        with self._condition:
+            self._log_snapshot = snapshot
+            self._wanted += 1
+            self._condition.notify()
+
+    @contextmanager
+    def holding_log(self) -> Iterator[tuple[list[dict[str, Any]], list[int]]]:
+        """While no write runs: the answers and undos not yet in the log file, to read it whole."""
+        with self._write_lock, self._condition:
+            yield list(self._log_entries.values()), list(self._log_undos)
 
     def flush(self) -> bool:
         """Writes now, on the calling thread, if anything is pending; True when all is on disk."""
@@ -220,17 +441,50 @@ class Writer:
 
     def _write_once(self) -> bool:
         with self._write_lock:
-            target = self._wanted
-            if target <= self._durable:
-                return True
+            with self._condition:
+                target = self._wanted
+                if target <= self._durable:
+                    return True
+                tables_target = self._tables_changed
+                entries = list(self._log_entries.values())
+                undos = self._log_undos
+                self._log_entries = {}
+                self._log_undos = []
+                compact = self._log_snapshot
+                self._log_snapshot = None
+                snapshot = list(compact()) if compact is not None else None
             try:
-                data = serialise(self._tables())
-                write_atomically(self.path, data)
+                # A grade changes a card (store.json) and adds an answer (the log); an undo
+                # puts the card back and takes the answer out. The log is written first and
+                # its tombstones last, so a crash between the files can only leave the log
+                # holding an answer the card does not show (the card comes due again, and the
+                # extra answer counts in the stats); never a card moved by an answer the log
+                # lost, and never an answer reported saved that is not on disk.
+                if entries:
+                    assert self.log is not None
+                    self.log.append(entries)
+                    entries = []
+                if tables_target > self._tables_durable:
+                    write_atomically(self.path, serialise(self._tables()))
+                    self._tables_durable = tables_target
+                if undos:
+                    assert self.log is not None
+                    self.log.append({"undo": entry_id} for entry_id in undos)
+                    undos = []
+                if snapshot is not None:
+                    assert self.log is not None
+                    self.log.rewrite(snapshot)
+                    snapshot = None
             except OSError as exc:
                 error = exc
                 first_failure = self.last_error is None
                 self.last_error = exc
                 failed = True
+                with self._condition:  # what was not written goes back, ahead of newer changes
+                    self._log_entries = {**{entry["id"]: entry for entry in entries}, **self._log_entries}
+                    self._log_undos = undos + self._log_undos
+                    if snapshot is not None and self._log_snapshot is None:
+                        self._log_snapshot = compact
             else:
                 self._durable = max(self._durable, target)
                 recovered = self.last_error is not None

@@ -1,15 +1,18 @@
-"""The state store: everything a user does, in one TinyDB file, `store.json` in the data home.
+"""The state store: everything a user does, in the data home's `store.json` (TinyDB) and `reviews.jsonl`.
 
-Tables (names fixed, so that a person can read the file):
+Tables of `store.json` (names fixed, so that a person can read the file):
     papers    one document per paper the user touched: paper_id, read_at, starred_at, tags,
               note, updated_at
     cards     a review card per paper: paper_id, card (the scheduler's card fields, as
-              fsrs.Card.to_dict gives them), suspended, buried_until, added_at
-    reviews   one document per answer: paper_id, rating (1 Again .. 4 Easy), reviewed_at,
-              duration_ms, state (the card's status before the answer: new, learning,
-              review or relearning); kept when the card is removed
+              fsrs.Card.to_dict gives them), suspended, buried_until, added_at, introduced_at
+              (when it was first answered as a new card)
     settings  key, value
     meta      schema_version
+
+The review log, `reviews.jsonl` beside it, holds one line per answer: id, paper_id, rating
+(1 Again .. 4 Easy), reviewed_at, duration_ms, state (the card's status before the answer:
+new, learning, review or relearning); answers are kept when the card is removed. It is read
+when first asked for (the stats), never to open the store or a session.
 
 Changes apply in memory at once and reach the disk through `storage.Writer`. Opening never
 silently overwrites user data: a damaged file is moved aside, a newer schema is refused.
@@ -22,6 +25,7 @@ import gc
 import os
 import shutil
 import signal
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
@@ -32,12 +36,49 @@ from typing import Any
 
 import orjson
 
-from tui.storage import MemoryStorage, StateDB, Tables, Writer, write_atomically
+from tui.storage import (
+    LogDamaged,
+    LogRead,
+    MemoryStorage,
+    ReviewLog,
+    StateDB,
+    Tables,
+    Writer,
+    serialise,
+    write_atomically,
+)
 
-SCHEMA_VERSION = 1
-TABLES = ("papers", "cards", "reviews", "settings", "meta")
+SCHEMA_VERSION = 2
+TABLES = ("papers", "cards", "settings", "meta")
+REVIEW_LOG = "reviews.jsonl"
+# The review log is compacted (rewritten without them) once this many undone answers pile up.
+COMPACT_AFTER_UNDOS = 256
+
+
+@dataclass
+class Beside:
+    """What a migration moved out of store.json into files of its own, to be written before it."""
+
+    reviews: list[dict[str, Any]] | None = None
+
+
+def _move_reviews_out(tables: Tables, beside: Beside) -> None:
+    """Version 2: the review log leaves store.json for reviews.jsonl; cards say when they were introduced."""
+    reviews = sorted(tables.pop("reviews", {}).items(), key=lambda item: int(item[0]))
+    beside.reviews = [{"id": int(key), **document} for key, document in reviews]
+    # The new-card limit counts cards first answered today: each card now keeps that time
+    # itself, so that a session need not read the whole log to know it.
+    cards = {document["paper_id"]: document for document in tables.get("cards", {}).values()}
+    for entry in beside.reviews:
+        card = cards.get(entry.get("paper_id"))  # type: ignore[arg-type]
+        introduced = entry.get("reviewed_at")
+        if card is not None and entry.get("state") == "new" and isinstance(introduced, str):
+            if isinstance(card.get("card"), dict) and card["card"].get("last_review"):
+                card["introduced_at"] = introduced
+
+
 # Each migration turns the tables of version N into those of version N + 1, in place.
-MIGRATIONS: dict[int, Callable[[Tables], None]] = {}
+MIGRATIONS: dict[int, Callable[[Tables, Beside], None]] = {1: _move_reviews_out}
 
 try:
     import fcntl
@@ -115,16 +156,26 @@ Snapshot = dict[str, PaperState | None]
 class Store:
     """The user's state, keyed by paper id. Open it with `Store.open(path)`."""
 
-    def __init__(self, path: Path, tables: Tables, *, read_only: bool, report: OpenReport) -> None:
+    def __init__(
+        self,
+        path: Path,
+        tables: Tables,
+        *,
+        read_only: bool,
+        report: OpenReport,
+        reviews: list[dict[str, Any]] | None = None,
+    ) -> None:
         self.path = path
         self.read_only = read_only
         self.report = report
         self._lock_handle: Any = None
         self._closed = False
         self.listeners: list[Callable[[str], None]] = []  # told of write failures/recovery
+        self._log = ReviewLog(path.with_name(REVIEW_LOG))
         self._writer = Writer(
             path,
             lambda: tables,
+            log=self._log,
             on_error=lambda exc: self._tell(f"cannot save {path}: {exc.strerror or exc}; retrying"),
             on_recovered=lambda: self._tell(f"saved {path} again; nothing was lost"),
         )
@@ -132,16 +183,19 @@ class Store:
         self._papers = self._db.table("papers")
         self._settings = self._db.table("settings")
         self.cards = self._db.table("cards")
-        self.reviews = self._db.table("reviews")
         self._tables = tables
         self._paper_doc_ids = {doc["paper_id"]: int(doc_id) for doc_id, doc in tables["papers"].items()}
         self._next_paper_doc_id = max(self._paper_doc_ids.values(), default=0) + 1
         self._card_doc_ids = {doc["paper_id"]: int(doc_id) for doc_id, doc in tables["cards"].items()}
         self._next_card_doc_id = max(self._card_doc_ids.values(), default=0) + 1
-        # The review log can hold hundreds of thousands of answers; its indexes are built on
-        # first use, so that opening the store for reading pays nothing for them.
-        self._review_keys_by_paper: dict[str, list[str]] | None = None
-        self._next_review_doc_id: int | None = None
+        # The review log can hold hundreds of thousands of answers: it is read, and indexed,
+        # when first asked for, so that opening the store or a session pays nothing for it.
+        self._reviews: dict[int, dict[str, Any]] | None = (
+            None if reviews is None else {entry["id"]: entry for entry in reviews}
+        )
+        self._review_ids_by_paper: dict[str, list[int]] | None = None
+        self._next_review_id: int | None = None
+        self._review_log_max = 0  # the highest id in the log file when it was read
         self._setting_doc_ids = {doc["key"]: int(doc_id) for doc_id, doc in tables["settings"].items()}
 
     # --- opening and closing ---------------------------------------------------------------
@@ -167,8 +221,11 @@ class Store:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            tables = _load(path, report, may_repair=not read_only)
-            store = cls(path, tables, read_only=read_only, report=report)
+            tables, moved_reviews = _load(path, report, may_repair=not read_only)
+            # A read-only store cannot write the log its migration moved out: it keeps it in memory.
+            if moved_reviews is not None and path.with_name(REVIEW_LOG).exists():
+                moved_reviews = None
+            store = cls(path, tables, read_only=read_only, report=report, reviews=moved_reviews)
         finally:
             if collecting:
                 gc.enable()
@@ -215,9 +272,16 @@ class Store:
         signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)
 
+    @property
+    def review_log_path(self) -> Path:
+        return self._log.path
+
     def _tell(self, message: str) -> None:
-        for listener in list(self.listeners):
+        listeners = list(self.listeners)
+        for listener in listeners:
             listener(message)
+        if not listeners:  # the command line: nobody shows notices, so say it on stderr
+            print(f"paperdeck: {message}", file=sys.stderr)
 
     def _check_writable(self) -> None:
         if self.read_only:
@@ -379,57 +443,131 @@ class Store:
         return removed
 
     def add_review(self, document: Mapping[str, Any]) -> int:
-        """Appends one answer to the review log; returns its document id (to remove it on undo)."""
+        """Appends one answer to the review log; returns its id (to remove it on undo)."""
         self._check_writable()
-        paper_id = document["paper_id"]
-        if self._next_review_doc_id is None:
-            self._next_review_doc_id = max(map(int, self._tables["reviews"]), default=0) + 1
-        doc_id = self._next_review_doc_id
-        self._next_review_doc_id += 1
-        stored = dict(document)
+        if self._next_review_id is None:
+            # Only the end of the file is read: a grade must not load the whole log.
+            self._next_review_id = self._log.last_id() + 1 if self._reviews is None else self._review_log_max + 1
+        entry_id = self._next_review_id
+        self._next_review_id += 1
+        entry = {"id": entry_id, **document}
+        with self._writer.lock:  # the writer's compaction snapshot sees the log whole
+            if self._reviews is not None:
+                self._reviews[entry_id] = entry
+                if self._review_ids_by_paper is not None:
+                    self._review_ids_by_paper.setdefault(entry["paper_id"], []).append(entry_id)
+            self._writer.log_added(entry)
+        return entry_id
 
-        def updater(table: MutableMapping[int, Any]) -> None:
-            table[doc_id] = stored
-
-        self.reviews.update_in_place(updater)  # type: ignore[attr-defined]
-        if self._review_keys_by_paper is not None:
-            self._review_keys_by_paper.setdefault(paper_id, []).append(str(doc_id))
-        return doc_id
-
-    def remove_review(self, doc_id: int) -> None:
-        """Takes one answer out of the review log (undo of a grade)."""
+    def remove_review(self, entry_id: int) -> None:
+        """Takes one answer out of the review log (undo of a grade), for good: it survives reopening."""
         self._check_writable()
-        document = self._tables["reviews"].get(str(doc_id))
-        if document is None:
-            return
-
-        def updater(table: MutableMapping[int, Any]) -> None:
-            del table[doc_id]
-
-        self.reviews.update_in_place(updater)  # type: ignore[attr-defined]
-        if self._review_keys_by_paper is not None:
-            keys = self._review_keys_by_paper.get(document.get("paper_id"), [])
-            if str(doc_id) in keys:
-                keys.remove(str(doc_id))
+        with self._writer.lock:
+            if self._reviews is not None:
+                entry = self._reviews.pop(entry_id, None)
+                if entry is None:
+                    return
+                if self._review_ids_by_paper is not None:
+                    ids = self._review_ids_by_paper.get(entry.get("paper_id"), [])
+                    if entry_id in ids:
+                        ids.remove(entry_id)
+            self._writer.log_undone(entry_id)
+        if self._reviews is not None and self._log.tombstones >= COMPACT_AFTER_UNDOS:
+            self._compact_review_log()
 
     def review_documents(self) -> Iterable[dict[str, Any]]:
         """Every answer in the review log, in the order they were added (do not change them)."""
-        return self._tables["reviews"].values()
+        return self._review_log().values()
 
     @property
     def review_count(self) -> int:
-        return len(self._tables["reviews"])
+        return len(self._review_log())
 
     def reviews_of(self, paper_id: str) -> list[dict[str, Any]]:
         """The answers given on one paper's cards, oldest first, removed cards' included."""
-        reviews = self._tables["reviews"]
-        if self._review_keys_by_paper is None:
-            index: defaultdict[str, list[str]] = defaultdict(list)
+        reviews = self._review_log()
+        if self._review_ids_by_paper is None:
+            index: defaultdict[str, list[int]] = defaultdict(list)
             paper_ids = map(methodcaller("get", "paper_id"), reviews.values())
             for key, of_paper in zip(reviews, paper_ids):
                 index[of_paper].append(key)
-            self._review_keys_by_paper = dict(index)
-        return [reviews[key] for key in self._review_keys_by_paper.get(paper_id, ())]
+            self._review_ids_by_paper = dict(index)
+        return [reviews[key] for key in self._review_ids_by_paper.get(paper_id, ())]
+
+    @property
+    def review_log_loaded(self) -> bool:
+        return self._reviews is not None
+
+    def _review_log(self) -> dict[int, dict[str, Any]]:
+        if self._reviews is None:
+            collecting = gc.isenabled()
+            gc.disable()  # as in `open`: the answers live as long as the store
+            try:
+                self._reviews = self._read_review_log()
+            finally:
+                if collecting:
+                    gc.enable()
+        return self._reviews
+
+    def _read_review_log(self) -> dict[int, dict[str, Any]]:
+        """The log file with what is not yet written to it; damage reported, set aside, repaired."""
+        path = self._log.path
+        with self._writer.holding_log() as (unwritten, undone):
+            try:
+                read = self._log.read()
+            except LogDamaged as damage:
+                read = LogRead()
+                if self.read_only:
+                    self._say(f"{path} is damaged ({damage}); close the other paperdeck to repair it")
+                else:
+                    aside = _aside_name(path)
+                    os.replace(path, aside)
+                    self._log.forget_size()
+                    self._say(f"{path} was damaged ({damage}); it is kept as {aside} and the review log starts empty")
+            except OSError as exc:
+                raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
+            if read.torn_line is not None:
+                self._say(
+                    f"{path}:{read.torn_line}: warning: an answer cut short when paperdeck stopped, "
+                    "before it was saved; left out"
+                )
+                if not self.read_only:
+                    self._log.cut_torn_line()
+            compact = read.tombstones >= COMPACT_AFTER_UNDOS
+            if read.bad_lines:
+                lines = ", ".join(map(str, read.bad_lines[:5])) + (", ..." if len(read.bad_lines) > 5 else "")
+                where = ""
+                if not self.read_only:
+                    aside = _aside_name(path)
+                    shutil.copyfile(path, aside)
+                    where = f"; the file as it was is kept as {aside}"
+                    compact = True
+                self._say(
+                    f"{path}: warning: line {lines} {'is' if len(read.bad_lines) == 1 else 'are'} not an answer "
+                    f"of the review log; left out{where}"
+                )
+            reviews = read.entries
+            for entry in unwritten:
+                reviews[entry["id"]] = entry
+            for entry_id in undone:
+                reviews.pop(entry_id, None)
+            self._review_log_max = read.max_id
+        if compact and not self.read_only:
+            self._compact_review_log(reviews)
+        return reviews
+
+    def _compact_review_log(self, reviews: dict[int, dict[str, Any]] | None = None) -> None:
+        log = reviews if reviews is not None else self._reviews
+        assert log is not None
+        self._writer.compact_log(lambda: list(log.values()))
+
+    def _say(self, message: str) -> None:
+        self.report.messages.append(message)
+        self._tell(message)
+
+
+def _aside_name(path: Path) -> Path:
+    return path.with_name(f"{path.name}.corrupt-{datetime.now().strftime('%Y%m%d-%H%M%S')}")
 
 
 def _replace(state: PaperState, **changes: Any) -> PaperState:
@@ -439,42 +577,63 @@ def _replace(state: PaperState, **changes: Any) -> PaperState:
 # --- loading, checking and repairing the file -------------------------------------------------
 
 
-def _load(path: Path, report: OpenReport, *, may_repair: bool) -> Tables:
-    """The tables in `path`, migrated to the current schema; a damaged file moved aside."""
+def _load(path: Path, report: OpenReport, *, may_repair: bool) -> tuple[Tables, list[dict[str, Any]] | None]:
+    """The tables in `path`, migrated to the current schema; a damaged file moved aside.
+
+    Also the review log a migration moved out of the file, when it did.
+    """
     backup = path.with_name(path.name + ".bak")
     if not path.exists():
-        return _fresh_tables()
+        return _fresh_tables(), None
+    beside = Beside()
     try:
-        tables = _parse(path.read_bytes(), path)
+        tables = _parse(path.read_bytes(), path, beside)
     except _Damaged as damage:
         if not may_repair:
             raise StoreError(f"{path} is damaged ({damage}); close the other paperdeck to repair it") from None
-        aside = path.with_name(f"{path.name}.corrupt-{datetime.now().strftime('%Y%m%d-%H%M%S')}")
+        aside = _aside_name(path)
         os.replace(path, aside)
         report.moved_aside = aside
         report.messages.append(f"{path} was damaged ({damage}); it is kept as {aside}")
+        beside = Beside()
         try:
-            tables = _parse(backup.read_bytes(), backup)
+            tables = _parse(backup.read_bytes(), backup, beside)
         except (OSError, _Damaged):
             report.messages.append("started a fresh store")
-            return _fresh_tables()
+            return _fresh_tables(), None
         report.recovered_from_backup = True
         report.messages.append(f"recovered your state from {backup}, the last store that loaded cleanly")
-        write_atomically(path, orjson.dumps(tables, option=orjson.OPT_INDENT_2))
-        return tables
+        _write_migrated(path, tables, beside)
+        return tables, beside.reviews
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
     if may_repair:
+        if beside.reviews is not None:
+            _write_migrated(path, tables, beside)
         # The file loaded cleanly: it becomes the backup a damaged store is recovered from.
         shutil.copyfile(path, backup)
-    return tables
+    return tables, beside.reviews
+
+
+def _write_migrated(path: Path, tables: Tables, beside: Beside) -> None:
+    """Writes the files a migration moved data into, then the store: a crash anywhere loses nothing.
+
+    Until store.json is replaced it still holds the old tables, and the migration runs again.
+    A review log already there is kept as it is: it was written by that same migration
+    interrupted, or the store came back from an older backup while the log went on growing, so
+    it holds every answer the old table did and maybe more.
+    """
+    log = path.with_name(REVIEW_LOG)
+    if beside.reviews is not None and not log.exists():
+        ReviewLog(log).rewrite(beside.reviews)
+    write_atomically(path, serialise(tables))
 
 
 class _Damaged(Exception):
     """The bytes are not a store this version can use; the message says what is wrong."""
 
 
-def _parse(data: bytes, path: Path) -> Tables:
+def _parse(data: bytes, path: Path, beside: Beside) -> Tables:
     if not data.strip():
         raise _Damaged("the file is empty")
     try:
@@ -498,7 +657,7 @@ def _parse(data: bytes, path: Path) -> Tables:
             f"{SCHEMA_VERSION}). Upgrade paperdeck; the file has not been touched."
         )
     for step in range(version, SCHEMA_VERSION):
-        MIGRATIONS[step](tables)
+        MIGRATIONS[step](tables, beside)
     for name in TABLES:
         tables.setdefault(name, {})
     tables["meta"] = {"1": {"schema_version": SCHEMA_VERSION}}
