@@ -31,7 +31,9 @@ class PaperDetail(ScrollView, can_focus=True):
         padding: 0 1;
         background: $surface;
         overflow-x: hidden;
-        scrollbar-gutter: stable;
+        /* Always shown: a scroll bar that comes and goes with the paper's length would lay
+           the whole screen out again on the key press that changed papers. */
+        overflow-y: scroll;
     }
     """
 
@@ -78,7 +80,13 @@ class PaperDetail(ScrollView, can_focus=True):
         self._strips = [Strip(line).apply_style(base).crop_extend(0, width, base) for line in lines]
         self._blank = Strip.blank(width, base)
         self._wrapped_width = width
-        size = Size(width, len(self._strips))
+        self._set_scroll_range()
+
+    def _set_scroll_range(self) -> None:
+        region = self.scrollable_content_region
+        # At least the pane's height: a shorter text leaves the (always shown) scroll bar an
+        # empty track rather than a thumb the height of the pane.
+        size = Size(region.width, max(len(self._strips), region.height))
         if size != self.virtual_size:
             # Assigning virtual_size asks the whole screen for a new layout (70 ms on a
             # cursor move). Only this pane's scroll range changed: set it quietly and
@@ -89,6 +97,8 @@ class PaperDetail(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         if self.scrollable_content_region.width != self._wrapped_width:
             self._wrap()
+        else:
+            self._set_scroll_range()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

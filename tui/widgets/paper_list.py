@@ -11,7 +11,7 @@ from datetime import date
 
 from rich.cells import cell_len
 from rich.segment import Segment
-from rich.text import Text
+from rich.style import Style
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.events import Click
@@ -47,6 +47,9 @@ class PaperList(ScrollView, can_focus=True):
     PaperList {
         background: $surface;
         overflow-x: hidden;
+        /* Always shown: a scroll bar that comes and goes as views grow and shrink would
+           lay the whole screen out again, and change the rows' width. */
+        overflow-y: scroll;
     }
     PaperList > .paper-list--cursor {
         background: $block-cursor-background;
@@ -111,6 +114,7 @@ class PaperList(ScrollView, can_focus=True):
         self._state_of = state_of
         self.paper_ids: list[str] = []
         self._rows: LRUCache[tuple[str, int, bool, PaperState], Strip] = LRUCache(1024)
+        self._styles: dict[tuple[bool, bool], tuple[Style, Style, Style, Style]] = {}
 
     # --- content ---------------------------------------------------------------------------
 
@@ -196,7 +200,10 @@ class PaperList(ScrollView, can_focus=True):
         self._rows.clear()
 
     def _set_virtual_height(self, rows: int) -> None:
-        size = Size(self.scrollable_content_region.width, rows)
+        region = self.scrollable_content_region
+        # At least the list's height: a short view leaves the (always shown) scroll bar an
+        # empty track rather than a thumb the height of the list.
+        size = Size(region.width, max(rows, region.height))
         if size != self.virtual_size:
             # Assigning virtual_size would ask the whole screen for a new layout; only this
             # list's scroll range changed, so set it quietly and update the scrollbars.
@@ -206,6 +213,7 @@ class PaperList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._rows.clear()
+        self._styles.clear()
 
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
@@ -223,27 +231,39 @@ class PaperList(ScrollView, can_focus=True):
         return strip
 
     def _render_row(self, paper: Paper, state: PaperState, width: int, is_cursor: bool) -> Strip:
-        # Full (not partial) component styles, so that colours with alpha such as
-        # $text-muted are blended with the background as the theme intends.
-        style = self.get_component_rich_style
-        base = style("paper-list--read" if state.read else "paper-list--unread")
+        plain, star, tag_style, date_style = self._row_styles(state.read, is_cursor)
         day = paper.digest_dates[-1] if paper.digest_dates else None
         # Tags get at most a fifth of the row: the title is what the eye scans.
-        tags = _fit(" ".join(f"#{tag}" for tag in (*paper.tags, *state.tags)), min(_TAGS_MAX_WIDTH, width // 5))
+        tags = _fit(one_line(" ".join(f"#{tag}" for tag in (*paper.tags, *state.tags))), min(_TAGS_MAX_WIDTH, width // 5))
         fixed = 4 + 1 + _DATE_WIDTH + (cell_len(tags) + 1 if tags else 0)
         title_width = max(width - fixed, 8)
-        row = Text(no_wrap=True, overflow="ellipsis", end="")
-        row.append("● " if not state.read else "  ")
-        row.append("★ " if state.starred else "  ", style("paper-list--star"))
-        row.append(_pad(_fit(one_line(paper.title), title_width), title_width))
+        # Segments made directly, every one measured: a page of rows is painted within a key
+        # press, and going through rich Text costs three times as much.
+        segments = [
+            Segment("  " if state.read else "● ", plain),
+            Segment("★ " if state.starred else "  ", star),
+            Segment(_pad(_fit(one_line(paper.title), title_width), title_width), plain),
+        ]
         if tags:
-            row.append(" ")
-            row.append(tags, style("paper-list--tags"))
-        row.append(" ")
-        row.append(_date_text(day), style("paper-list--date"))
-        cursor = style("paper-list--cursor") if is_cursor else None
-        segments = Segment.apply_style(row.render(self.app.console), base, cursor)
-        return Strip(segments, row.cell_len).crop_extend(0, width, cursor or base)
+            segments += [Segment(" ", plain), Segment(tags, tag_style)]
+        segments += [Segment(" ", plain), Segment(_date_text(day), date_style)]
+        return Strip(segments, fixed + title_width).crop_extend(0, width, plain)
+
+    def _row_styles(self, read: bool, is_cursor: bool) -> tuple[Style, Style, Style, Style]:
+        """Plain, star, tags and date styles of a row, made once per theme."""
+        styles = self._styles.get((read, is_cursor))
+        if styles is None:
+            # Full (not partial) component styles, so that colours with alpha such as
+            # $text-muted are blended with the background as the theme intends.
+            style = self.get_component_rich_style
+            base = style("paper-list--read" if read else "paper-list--unread")
+            cursor = style("paper-list--cursor") if is_cursor else Style()
+            styles = tuple(
+                base + part + cursor
+                for part in (Style(), style("paper-list--star"), style("paper-list--tags"), style("paper-list--date"))
+            )
+            self._styles[(read, is_cursor)] = styles
+        return styles
 
 
 def _fit(text: str, width: int) -> str:
