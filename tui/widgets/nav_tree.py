@@ -152,16 +152,23 @@ class NavTree(Tree[ViewKey]):
             return
         parent = node.parent
         while parent is not None:
-            parent.expand()
+            if not parent.is_expanded:
+                parent.expand()  # which lays the tree out again, even for an open node
             parent = parent.parent
         self.move_cursor(node)
         if announce:
-            self.post_message(self.ViewChosen(key))
+            self._announce(key)
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[ViewKey]) -> None:
         event.stop()
         if event.node.data is not None:
-            self.post_message(self.ViewChosen(event.node.data))
+            self._announce(event.node.data)
+
+    def _announce(self, key: ViewKey) -> None:
+        # Straight to the screen rather than bubbling up through the panes, a turn each: it
+        # arrives before the screen paints the tree's new cursor, so that the cursor and the
+        # view it chose show in the same frame.
+        self.screen.post_message(self.ViewChosen(key))
 
 
 def _label(name: str, count: str) -> Text:
