@@ -139,6 +139,18 @@ async def test_slash_filters_as_you_type_and_escape_clears(home, store):
         assert len(paper_list(app).paper_ids) == 3
 
 
+async def test_a_filter_longer_than_its_field_scrolls_to_keep_the_cursor_in_view(home, store):
+    app = make_app(home, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash", *("magistral " * 12))
+        field = app.screen.query_one("#filter")
+        assert field.virtual_size.width > field.scrollable_content_region.width
+        assert field.scroll_offset.x > 0
+        assert "magistral" in field.render_line(0).text
+        await pilot.press("home")
+        assert field.scroll_offset.x == 0
+
+
 async def test_choosing_tree_nodes_filters_the_list(home, store):
     app = make_app(home, store)
     async with app.run_test(size=(120, 40)) as pilot:

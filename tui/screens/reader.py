@@ -456,8 +456,8 @@ class ReaderScreen(Screen[None]):
             self._refilter(keep=self._current())
         else:
             # A big view waits for a pause in the typing, so that a fast typist's every
-            # letter does not start a scan of the whole library.
-            self._update_title()
+            # letter does not start a scan of the whole library. The title follows with the
+            # papers found (its count would be the last filter's), in the frame of the list.
             self._filter_timer = self.set_timer(FILTER_PAUSE_SECONDS, lambda: self._refilter(keep=self._current()))
 
     @on(Input.Submitted, "#filter")
