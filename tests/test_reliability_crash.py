@@ -191,3 +191,34 @@ def test_random_kills_never_lose_a_change_older_than_a_second(tmp_path: Path):
     record("changes confirmed on screen before a kill", len(history))
     assert history, "no change was ever confirmed: the test drove nothing"
     assert stored_counts(home)[0] > KILLS // 3
+
+
+def test_two_apps_on_one_home_the_second_reads_only_and_the_first_loses_nothing(tmp_path: Path):
+    home = tmp_path / "home"
+    (home / "library").mkdir(parents=True)
+    for sample in SAMPLES.glob("*.txt"):
+        shutil.copy(sample, home / "library" / sample.name)
+    first = Terminal(home)
+    second = None
+    try:
+        assert first.wait_for(COUNTS, 0, timeout=60)
+        second = Terminal(home)
+        assert second.wait_for(re.compile(rb"read-only"), 0, timeout=60), "the second app did not say it is read-only"
+        since = second.mark()
+        second.send("s")
+        assert second.wait_for(re.compile(rb"read-only"), since, timeout=10), "a refused change says why"
+        since = first.mark()
+        first.send("s")
+        assert first.wait_for(re.compile(rb"1 starred"), since, timeout=10)
+        second.kill(signal.SIGTERM)  # closing the read-only one writes nothing
+        second = None
+        first.send("j")
+        since = first.mark()
+        first.send("s")
+        assert first.wait_for(re.compile(rb"2 starred"), since, timeout=10)
+    finally:
+        if second is not None:
+            second.kill(signal.SIGKILL)
+        first.kill(signal.SIGTERM)
+    assert stored_counts(home)[0] == 2
+    record("two apps on one home: the second read-only, nothing lost")
