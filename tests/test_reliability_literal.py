@@ -12,8 +12,6 @@ import pty
 import re
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from tui.library import load_library
 from tui.model import paper_id
 from tui.store import Store
 
+pytestmark = pytest.mark.usefixtures("utc_zone")
 MARKUP = "[bold red]x[/]"
 LONG_WORD = "w" * 500
 TITLE = f"Hostile {MARKUP} [CLS] \x1b[2J\x07 \u202eevil \U0001f680 {LONG_WORD}"
@@ -60,15 +59,6 @@ def hostile_digest(tmp_path: Path) -> Path:
     path = tmp_path / "2025-06-11.txt"
     path.write_text(DIGEST, encoding="utf-8")
     return path
-
-
-@pytest.fixture(autouse=True)
-def utc_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def screen_text(app) -> str:

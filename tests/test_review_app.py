@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,6 +16,7 @@ from tui.screens.review import ReviewScreen
 from tui.screens.stats import StatsScreen
 from tui.store import Store
 
+pytestmark = pytest.mark.usefixtures("utc_zone")  # local days are UTC days here
 MAGISTRAL = paper_id("Magistral")
 VIT = paper_id("Vision Transformers Don't Need Trained Registers")
 TL = paper_id("TL-Training: A Task-Feature-Based Framework for Training Large Language Models in Tool Use")
@@ -30,16 +29,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-@pytest.fixture(autouse=True)
-def utc_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Local days are UTC days here, so that what the screens say does not depend on the machine."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def make_app(home, store: Store, clock: Clock, start: str = "reader") -> PaperdeckApp:
