@@ -6,9 +6,11 @@ from datetime import date
 
 import pytest
 from conftest import COMMENTARY, HF_MAR_06
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tui.library import load_library
-from tui.query import Matcher, Query, QueryError, parse_query
+from tui.query import Matcher, Query, QueryError, SearchText, parse_query
 from tui.store import PaperState
 
 
@@ -77,3 +79,37 @@ def test_state_tags_and_dates_combine(library):
     assert len(matcher.filter(everything, parse_query("before:2025-07-01"))) == 8
     assert len(matcher.filter(everything, parse_query("after:2026-03-06"))) == 49
     assert matcher.filter(everything, Query()) == everything
+
+
+QUERIES = ["magistral", "MAGISTRAL", "귀엽네요", '"register tokens" vit', "the", "e", "rl tag:rl", "model unread",
+           "reasoning after:2026-03-06", "tok before:2025-07-01", "zebra", "don't registers", '"pre-training"']  # fmt: skip
+
+
+@pytest.mark.parametrize("chunk_chars", [1, 5_000, 1 << 20])
+def test_prepared_search_keeps_exactly_the_same_papers(library, monkeypatch, chunk_chars):
+    monkeypatch.setattr("tui.query.CHUNK_CHARS", chunk_chars)
+    states = {"0846680f50ad5204": PaperState(read_at="x")}
+    plain = Matcher(library, states=lambda paper_id: states.get(paper_id, PaperState()))
+    prepared = Matcher(library, states=plain.states)
+    prepared.prepare()
+    everything = [p.id for p in library.sorted_papers()]
+    # The whole library is scanned chunk by chunk; a few papers are asked one by one.
+    for base in (everything, everything[::-1], everything[:7]):
+        for text in QUERIES:
+            query = parse_query(text)
+            assert prepared.filter(base, query) == plain.filter(base, query), (text, len(base))
+
+
+@given(
+    texts=st.lists(st.text(alphabet="ab 가é\n", max_size=12), min_size=1, max_size=30),
+    needle=st.text(alphabet="ab 가é\n", min_size=1, max_size=4),
+    chunk_chars=st.sampled_from([1, 7, 40, 1 << 20]),
+)
+def test_a_needle_matches_within_one_papers_text_only(texts, needle, chunk_chars):
+    ids = [f"p{number}" for number in range(len(texts))]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("tui.query.CHUNK_CHARS", chunk_chars)
+        search = SearchText(zip(ids, texts))
+    found = sorted(paper_id for chunk in search.chunks for paper_id in search.papers_with(chunk, (needle,)))
+    assert found == sorted(paper_id for paper_id, text in zip(ids, texts) if needle in text)
+    assert [search.holds(paper_id, needle) for paper_id in ids] == [needle in text for text in texts]

@@ -12,8 +12,10 @@ Matching is case-insensitive for every script, Korean included. Pure: no Textual
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from array import array
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from tui.library import Library
@@ -110,6 +112,87 @@ def haystack(paper: Paper) -> str:
     return "\n".join(parts).casefold()
 
 
+# About a millisecond of str.find, and of asking papers one by one: a worker thread lets the
+# UI thread have the interpreter between steps this size.
+CHUNK_CHARS = 1 << 20
+STEP_PAPERS = 2_000
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    text: str  # the search texts of some papers, back to back
+    starts: array  # where each paper's text starts in `text`, and where the last one ends
+    ids: list[str]
+
+
+class SearchText:
+    """The search texts of many papers, joined a chunk of papers at a time.
+
+    One str.find scans a chunk (about a million characters) in a millisecond, where asking
+    each paper's text in turn costs a round of the interpreter per paper: filtering the whole
+    library for a word goes from a third of a second to a tenth. A match counts only within
+    one paper's text, so the papers found are exactly those whose own text holds the needle.
+    ASCII texts and the others go to separate chunks: one Korean letter would make CPython
+    store a whole chunk of English two bytes a character.
+    """
+
+    def __init__(self, texts: Iterable[tuple[str, str]]) -> None:
+        """`texts` are (paper id, search text) pairs."""
+        self.chunks: list[_Chunk] = []
+        self._where: dict[str, tuple[_Chunk, int]] = {}
+        pending: dict[bool, tuple[list[str], list[str], int]] = {}
+        for paper_id, text in texts:
+            narrow = text.isascii()
+            ids, parts, size = pending.get(narrow) or ([], [], 0)
+            ids.append(paper_id)
+            parts.append(text)
+            size += len(text) + 1
+            if size >= CHUNK_CHARS:
+                self._add_chunk(ids, parts)
+                pending.pop(narrow, None)
+            else:
+                pending[narrow] = (ids, parts, size)
+        for ids, parts, _size in pending.values():
+            self._add_chunk(ids, parts)
+
+    def _add_chunk(self, ids: list[str], parts: list[str]) -> None:
+        starts = array("q", [0])
+        for part in parts:
+            starts.append(starts[-1] + len(part) + 1)  # and a newline between papers
+        chunk = _Chunk("\n".join(parts), starts, ids)
+        self.chunks.append(chunk)
+        for index, paper_id in enumerate(ids):
+            self._where[paper_id] = (chunk, index)
+
+    def __contains__(self, paper_id: object) -> bool:
+        return paper_id in self._where
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def holds(self, paper_id: str, needle: str) -> bool:
+        """Whether the paper's text holds `needle` (the paper must be in here)."""
+        chunk, index = self._where[paper_id]
+        return chunk.text.find(needle, chunk.starts[index], chunk.starts[index + 1] - 1) >= 0
+
+    def papers_with(self, chunk: _Chunk, needles: tuple[str, ...]) -> list[str]:
+        """The papers of `chunk` whose text holds every needle."""
+        first, rest = needles[0], needles[1:]
+        size = len(first)
+        starts, ids, find = chunk.starts, chunk.ids, chunk.text.find
+        found: list[str] = []
+        at = find(first)
+        while at >= 0:
+            index = bisect_right(starts, at) - 1
+            start, after = starts[index], starts[index + 1]
+            if at + size < after and (not rest or all(find(needle, start, after - 1) >= 0 for needle in rest)):
+                found.append(ids[index])
+            # On to the next paper, whether or not this one matched: a match starting later
+            # in this paper's text cannot end within it if this one did not.
+            at = find(first, after)
+        return found
+
+
 @dataclass
 class Matcher:
     """Decides which papers a query keeps, with what it needs from the library and the store."""
@@ -118,6 +201,7 @@ class Matcher:
     states: Callable[[str], PaperState]
     due: Callable[[str], bool] = lambda _paper_id: False
     _haystacks: dict[str, str] = field(default_factory=dict)
+    _search: SearchText | None = None
 
     def text_of(self, paper: Paper) -> str:
         text = self._haystacks.get(paper.id)
@@ -125,11 +209,21 @@ class Matcher:
             text = self._haystacks[paper.id] = haystack(paper)
         return text
 
+    def prepare(self) -> None:
+        """Makes the search text of every paper, joined for fast scans (seconds: a worker's job)."""
+        search = SearchText((paper.id, haystack(paper)) for paper in self.library.papers.values())
+        self._search = search
+        self._haystacks = {}  # the joined texts hold them all
+
     def forget_texts(self) -> None:
         """Drops the prepared search texts (the papers' text changed)."""
         self._haystacks = {}
+        self._search = None
 
     def keeps(self, paper: Paper, query: Query) -> bool:
+        return self._keeps_besides_texts(paper, query) and self._holds_texts(paper, query.texts)
+
+    def _keeps_besides_texts(self, paper: Paper, query: Query) -> bool:
         if query.after and not any(day >= query.after for day in paper.digest_dates):
             return False
         if query.before and not any(day < query.before for day in paper.digest_dates):
@@ -146,14 +240,54 @@ class Matcher:
         for tag in query.tags:
             if tag not in paper.tags and tag not in state.tags:
                 return False
-        if query.texts:
-            text = self.text_of(paper)
-            return all(needle in text for needle in query.texts)
         return True
 
-    def filter(self, paper_ids: Iterable[str], query: Query) -> list[str]:
+    def _holds_texts(self, paper: Paper, texts: tuple[str, ...]) -> bool:
+        if not texts:
+            return True
+        search = self._search
+        if search is not None and paper.id in search:
+            return all(search.holds(paper.id, needle) for needle in texts)
+        text = self.text_of(paper)
+        return all(needle in text for needle in texts)
+
+    def filter(self, paper_ids: Sequence[str], query: Query) -> list[str]:
         """The ids, in their order, of the papers the query keeps."""
+        *_, kept = self.filter_in_steps(paper_ids, query)
+        return kept  # type: ignore[return-value]
+
+    def filter_in_steps(self, paper_ids: Sequence[str], query: Query) -> Iterator[list[str] | None]:
+        """`filter` in steps of a few milliseconds: None after each step, then the ids kept.
+
+        A worker thread gives the UI thread the interpreter between steps, and stops early
+        when the query is already out of date.
+        """
         if query.is_empty:
-            return list(paper_ids)
+            yield list(paper_ids)
+            return
         papers = self.library.papers
-        return [paper_id for paper_id in paper_ids if self.keeps(papers[paper_id], query)]
+        search = self._search
+        # A word in a third of the library or more: scanning every chunk costs less than
+        # asking those papers one by one.
+        if query.texts and search is not None and len(paper_ids) * 3 >= len(search):
+            found: set[str] = set()
+            for chunk in search.chunks:
+                found.update(search.papers_with(chunk, query.texts))
+                yield None
+            rest = replace(query, words=(), phrases=())
+            kept: list[str] = []
+            for start in range(0, len(paper_ids), STEP_PAPERS * 10):
+                step = paper_ids[start : start + STEP_PAPERS * 10]
+                if rest.is_empty:
+                    kept += [paper_id for paper_id in step if paper_id in found]
+                else:
+                    kept += [i for i in step if i in found and self._keeps_besides_texts(papers[i], rest)]
+                yield None
+            yield kept
+            return
+        kept = []
+        for start in range(0, len(paper_ids), STEP_PAPERS):
+            kept += [i for i in paper_ids[start : start + STEP_PAPERS] if self.keeps(papers[i], query)]
+            yield None
+        yield kept
+

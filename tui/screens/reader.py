@@ -57,7 +57,6 @@ KEY_HELP = {
 # Views up to this size filter on the UI thread (a few ms); bigger ones in a worker thread.
 SYNC_FILTER_LIMIT = 5_000
 FILTER_PAUSE_SECONDS = 0.12
-FILTER_CHUNK = 2_000
 SEARCH_PREPARE_DELAY = 1.0
 
 
@@ -187,12 +186,10 @@ class ReaderScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="filter")
     def _filter_in_thread(self, view: ViewKey, query: Query, base: list[str], keep: str | None) -> None:
         worker = get_current_worker()
-        ids: list[str] = []
-        for start in range(0, len(base), FILTER_CHUNK):
+        for ids in self.matcher.filter_in_steps(base, query):
             if worker.is_cancelled:
                 return  # the user typed on; a newer filter has started
-            ids += self.matcher.filter(base[start : start + FILTER_CHUNK], query)
-            time.sleep(0)  # let the UI thread take the GIL between chunks
+            time.sleep(0)  # let the UI thread take the GIL between steps
         self.app.call_from_thread(self._show_filtered, view, query, ids, keep)
 
     def _show_filtered(self, view: ViewKey, query: Query, ids: list[str], keep: str | None) -> None:
@@ -238,8 +235,7 @@ class ReaderScreen(Screen[None]):
     @work(thread=True, group="search-index")
     def _prepare_search(self) -> None:
         """Builds the case-folded search text of every paper before the user needs it."""
-        for paper in self.library.papers.values():
-            self.matcher.text_of(paper)
+        self.matcher.prepare()
         # Every paper now exists as an object (a warm start makes them as asked for) and
         # lives as long as the app: out of the collector's way, or each full collection
         # walks them all in the middle of a key press (100 ms at 100,000 papers).
