@@ -1,6 +1,8 @@
 """A process that uses a store the way paperdeck does, for tests that kill or race it.
 
     python tests/store_worker.py churn STORE   change papers forever; print "durable N" lines
+    python tests/store_worker.py grade STORE   add and grade cards forever, undoing every fifth grade;
+                                               print "durable N ID" (graded) and "undone N ID" lines
     python tests/store_worker.py hold STORE    open the store, print "ready", wait for stdin to close
     python tests/store_worker.py signal STORE  save on SIGTERM/SIGHUP, change one paper, print "changed", wait
 """
@@ -12,6 +14,9 @@ import time
 from collections import deque
 from pathlib import Path
 
+from datetime import UTC, datetime, timedelta
+
+from tui.review import Deck, ReviewSettings
 from tui.store import Store
 
 
@@ -30,11 +35,36 @@ def churn(store: Store) -> None:
         time.sleep(0.0005)
 
 
+def grade(store: Store) -> None:
+    """Adds cards c0, c1, ... (after those already there) and grades each once (Good, duration_ms N), as a session does."""
+    moment = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    deck = Deck(store, ReviewSettings(new_per_day=10**6), clock=lambda: moment)
+    waiting: deque[tuple[int, int, int, bool]] = deque()  # (card number, answer id, change count, undone)
+    number = len(store.card_documents())  # after the cards of earlier runs
+    while True:
+        paper_id = f"c{number}"
+        deck.add(paper_id)
+        token = deck.grade(paper_id, 3, duration_ms=number)
+        undone = number % 5 == 4
+        if undone:
+            deck.undo(token)
+        waiting.append((number, token.review_id, store.writer.changes, undone))
+        durable = store.writer.durable
+        while waiting and waiting[0][2] <= durable:
+            done, review_id, _, was_undone = waiting.popleft()
+            print(f"{'undone' if was_undone else 'durable'} {done} {review_id}", flush=True)
+        number += 1
+        moment += timedelta(seconds=1)
+        time.sleep(0.0005)
+
+
 def main() -> int:
     mode, path = sys.argv[1], Path(sys.argv[2])
     store = Store.open(path)
     if mode == "churn":
         churn(store)
+    elif mode == "grade":
+        grade(store)
     elif mode == "hold":
         print("read-only" if store.read_only else "ready", flush=True)
         sys.stdin.read()

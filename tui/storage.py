@@ -283,6 +283,33 @@ class ReviewLog:
         self._good_size = (self._good_size or 0) + len(data)
         self.tombstones += data.count(b'{"undo":')
 
+    def compact(self) -> None:
+        """Rewrites the file without undone answers, their tombstones, or lines that are not answers.
+
+        From the file itself, so that what it means cannot change: the writer does this after
+        its appends, whatever the store holds in memory by then.
+        """
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return
+        lines = data[: data.rfind(b"\n") + 1].split(b"\n")[:-1]
+        undone = {value for kind, value in map(_log_line, filter(_TOMBSTONE, lines)) if kind == "undo"}
+        kept = []
+        for line in lines:
+            if line.startswith(b'{"id":'):  # as paperdeck writes them: the id first, no spaces
+                head = line[6 : line.find(b",")]
+                if head.isdigit() and int(head) not in undone:
+                    kept.append(line)
+                    continue
+            kind, value = _log_line(line)
+            if kind == "entry" and value["id"] not in undone:
+                kept.append(line)
+        data = b"".join(line + b"\n" for line in kept)
+        write_atomically(self.path, data)
+        self._good_size = len(data)
+        self.tombstones = 0
+
     def rewrite(self, entries: Iterable[dict[str, Any]]) -> None:
         """Replaces the file atomically with these answers alone: no tombstones, no torn line."""
         data = b"".join(orjson.dumps(entry) + b"\n" for entry in entries)
@@ -301,6 +328,7 @@ class ReviewLog:
         self.tombstones = 0
 
 
+_TOMBSTONE = methodcaller("startswith", b'{"undo":')
 _GET_ID = methodcaller("get", "id")
 _GET_PAPER = methodcaller("get", "paper_id")
 
@@ -353,7 +381,7 @@ class Writer:
         self._tables_durable = 0
         self._log_entries: dict[int, dict[str, Any]] = {}  # answers not yet appended, by id
         self._log_undos: list[int] = []  # ids of answers undone, not yet appended as tombstones
-        self._log_snapshot: Callable[[], Iterable[dict[str, Any]]] | None = None  # compaction wanted
+        self._log_compact = False
         self._write_lock = threading.Lock()  # one write at a time: the thread or a flush
         self._closed = False
         self.last_error: OSError | None = None
@@ -387,17 +415,16 @@ class Writer:
             self._condition.notify()
 
     def log_undone(self, entry_id: int) -> None:
-        """An answer taken back: forgotten if not yet written, else a tombstone to append."""
+        """An answer taken back: a tombstone to append (even if the answer is not written yet)."""
         with self._condition:
-            if self._log_entries.pop(entry_id, None) is None:
-                self._log_undos.append(entry_id)
+            self._log_undos.append(entry_id)
             self._wanted += 1
             self._condition.notify()
 
-    def compact_log(self, snapshot: Callable[[], Iterable[dict[str, Any]]]) -> None:
-        """Rewrites the review log as `snapshot()` gives it, taken with the next write's batch."""
+    def compact_log(self) -> None:
+        """Rewrites the review log without undone answers, with the next write."""
         with self._condition:
-            self._log_snapshot = snapshot
+            self._log_compact = True
             self._wanted += 1
             self._condition.notify()
 
@@ -441,40 +468,44 @@ class Writer:
 
     def _write_once(self) -> bool:
         with self._write_lock:
+            # What is taken when matters. A grade adds its answer before it changes the card,
+            # and an undo puts the card back before it adds the tombstone; so tombstones taken
+            # before the tables are serialised have their cards back in that copy, and answers
+            # taken after it include every answer the copy shows. Both count from `target`.
             with self._condition:
                 target = self._wanted
                 if target <= self._durable:
                     return True
                 tables_target = self._tables_changed
-                entries = list(self._log_entries.values())
                 undos = self._log_undos
-                self._log_entries = {}
                 self._log_undos = []
-                compact = self._log_snapshot
-                self._log_snapshot = None
-                snapshot = list(compact()) if compact is not None else None
+                compact = self._log_compact
+                self._log_compact = False
+            tables = serialise(self._tables()) if tables_target > self._tables_durable else None
+            with self._condition:
+                entries = list(self._log_entries.values())
+                self._log_entries = {}
             try:
-                # A grade changes a card (store.json) and adds an answer (the log); an undo
-                # puts the card back and takes the answer out. The log is written first and
-                # its tombstones last, so a crash between the files can only leave the log
-                # holding an answer the card does not show (the card comes due again, and the
-                # extra answer counts in the stats); never a card moved by an answer the log
-                # lost, and never an answer reported saved that is not on disk.
+                # The log is written before store.json and its tombstones after, so a crash
+                # between the files can only leave the log holding an answer the card does
+                # not show (the card comes due again; the extra answer counts in the stats),
+                # never a card moved by an answer the log has lost, or an undone answer gone
+                # from the log while the card still shows it.
                 if entries:
                     assert self.log is not None
                     self.log.append(entries)
                     entries = []
-                if tables_target > self._tables_durable:
-                    write_atomically(self.path, serialise(self._tables()))
+                if tables is not None:
+                    write_atomically(self.path, tables)
                     self._tables_durable = tables_target
                 if undos:
                     assert self.log is not None
                     self.log.append({"undo": entry_id} for entry_id in undos)
                     undos = []
-                if snapshot is not None:
+                if compact:
                     assert self.log is not None
-                    self.log.rewrite(snapshot)
-                    snapshot = None
+                    self.log.compact()
+                    compact = False
             except OSError as exc:
                 error = exc
                 first_failure = self.last_error is None
@@ -483,8 +514,7 @@ class Writer:
                 with self._condition:  # what was not written goes back, ahead of newer changes
                     self._log_entries = {**{entry["id"]: entry for entry in entries}, **self._log_entries}
                     self._log_undos = undos + self._log_undos
-                    if snapshot is not None and self._log_snapshot is None:
-                        self._log_snapshot = compact
+                    self._log_compact = self._log_compact or compact
             else:
                 self._durable = max(self._durable, target)
                 recovered = self.last_error is not None

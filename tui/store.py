@@ -451,7 +451,7 @@ class Store:
         entry_id = self._next_review_id
         self._next_review_id += 1
         entry = {"id": entry_id, **document}
-        with self._writer.lock:  # the writer's compaction snapshot sees the log whole
+        with self._writer.lock:  # a reader of the whole log sees the answer in one place or the other
             if self._reviews is not None:
                 self._reviews[entry_id] = entry
                 if self._review_ids_by_paper is not None:
@@ -472,8 +472,8 @@ class Store:
                     if entry_id in ids:
                         ids.remove(entry_id)
             self._writer.log_undone(entry_id)
-        if self._reviews is not None and self._log.tombstones >= COMPACT_AFTER_UNDOS:
-            self._compact_review_log()
+        if self._log.tombstones >= COMPACT_AFTER_UNDOS:
+            self._writer.compact_log()
 
     def review_documents(self) -> Iterable[dict[str, Any]]:
         """Every answer in the review log, in the order they were added (do not change them)."""
@@ -553,13 +553,8 @@ class Store:
                 reviews.pop(entry_id, None)
             self._review_log_max = read.max_id
         if compact and not self.read_only:
-            self._compact_review_log(reviews)
+            self._writer.compact_log()
         return reviews
-
-    def _compact_review_log(self, reviews: dict[int, dict[str, Any]] | None = None) -> None:
-        log = reviews if reviews is not None else self._reviews
-        assert log is not None
-        self._writer.compact_log(lambda: list(log.values()))
 
     def _say(self, message: str) -> None:
         self.report.messages.append(message)
