@@ -4,13 +4,15 @@
 
 The store is built once per run of this script: each card gets its share of the review log
 over the last year, scheduled by fsrs at random times with mostly Good answers, and is written
-as paperdeck writes it. Figures (median of the runs):
-- floor: reading store.json and orjson-loading it, what any opening of the store must pay.
+as paperdeck writes it (store.json and reviews.jsonl). Figures (median of the runs):
+- floor: reading store.json and reviews.jsonl and orjson-loading them: all the state there is.
 - `paperdeck review` from the shell: Store.open + Deck(...) + session_queue(), from nothing
   in memory (the store's own opening includes its backup copy and shape checks).
 - a session in the running app: Deck(...) + session_queue() on the store the app holds open.
-- the stats: Deck(...) + compute_stats() on the open store, no card views cached.
-Target: each under 300 ms.
+- the stats, first time: Store.open + Deck(...) + compute_stats(), which reads the review log.
+- the stats again: Deck(...) + compute_stats() on the open store, the log already read.
+- one grade: the UI thread's cost of Deck.grade, and the time until it is on disk.
+Target: each opening under 300 ms.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import gc
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -33,15 +36,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tui.review import CardView, Deck  # noqa: E402
 from tui.review_stats import compute_stats  # noqa: E402
-from tui.storage import serialise, write_atomically  # noqa: E402
-from tui.store import Store, _fresh_tables  # noqa: E402
+from tui.storage import ReviewLog, serialise, write_atomically  # noqa: E402
+from tui.store import REVIEW_LOG, Store, _fresh_tables  # noqa: E402
 
 RATINGS = (fsrs.Rating.Again, fsrs.Rating.Hard, fsrs.Rating.Good, fsrs.Rating.Easy)
 WEIGHTS = (0.12, 0.08, 0.72, 0.08)
 
 
 def build_store(path: Path, cards: int, reviews: int, now: datetime, seed: int = 7) -> None:
-    """A store with `cards` review cards and `reviews` log entries, as paperdeck would write it."""
+    """A store with `cards` review cards and `reviews` log entries, as paperdeck would write them."""
     rng = random.Random(seed)
     scheduler = fsrs.Scheduler(enable_fuzzing=False)
     tables = _fresh_tables()
@@ -56,8 +59,10 @@ def build_store(path: Path, cards: int, reviews: int, now: datetime, seed: int =
         added = now - timedelta(seconds=rng.randrange(2 * 86400, 365 * 86400))
         card = fsrs.Card(card_id=int(added.timestamp() * 1000), due=added)
         span = (now - added).total_seconds()
+        introduced = None
         for moment in sorted(added + timedelta(seconds=rng.randrange(int(span))) for _ in range(count)):
             moment = moment.replace(microsecond=0)
+            introduced = introduced or moment
             status = "new" if card.last_review is None else card.state.name.lower()
             rating = rng.choices(RATINGS, WEIGHTS)[0]
             card, _ = scheduler.review_card(card, rating, moment)
@@ -68,11 +73,13 @@ def build_store(path: Path, cards: int, reviews: int, now: datetime, seed: int =
                 "duration_ms": rng.randrange(2000, 40000),
                 "state": status,
             })
-        view = CardView(paper_id, card, suspended=number % 50 == 0, buried_until=None, added_at=added)
+        view = CardView(
+            paper_id, card, suspended=number % 50 == 0, buried_until=None, added_at=added, introduced_at=introduced
+        )
         card_table[str(number + 1)] = view.to_document()
     # paperdeck appends answers as they are given, so the log is in time order.
     log.sort(key=lambda review: review["reviewed_at"])
-    tables["reviews"] = {str(number): review for number, review in enumerate(log, start=1)}
+    ReviewLog(path.with_name(REVIEW_LOG)).rewrite({"id": number, **review} for number, review in enumerate(log, 1))
     write_atomically(path, serialise(tables))
 
 
@@ -88,6 +95,26 @@ def timed(action: Callable[[], object], runs: int) -> list[float]:
     return times
 
 
+def time_grades(folder: Path, grades: int, now: datetime) -> tuple[list[float], list[float]]:
+    """Grades the due cards of a copy of the store one at a time, as a session does."""
+    copy = folder / "grading"
+    copy.mkdir()
+    for name in ("store.json", REVIEW_LOG):
+        shutil.copyfile(folder / name, copy / name)
+    store = Store.open(copy / "store.json")
+    deck = Deck(store, clock=lambda: now)
+    costs, durable = [], []
+    for paper_id in deck.session_queue()[:grades]:
+        start = time.perf_counter()
+        deck.grade(paper_id, fsrs.Rating.Good, duration_ms=5000)
+        costs.append(time.perf_counter() - start)
+        while store.pending:
+            time.sleep(0.001)
+        durable.append(time.perf_counter() - start)
+    store.close()
+    return costs, durable
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cards", type=int, default=10_000)
@@ -95,12 +122,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
     now = datetime.now(UTC).replace(microsecond=0)
-    path = Path(tempfile.mkdtemp(prefix="paperdeck-review-bench-")) / "store.json"
+    folder = Path(tempfile.mkdtemp(prefix="paperdeck-review-bench-"))
+    path = folder / "store.json"
+    log_path = folder / REVIEW_LOG
     start = time.perf_counter()
     build_store(path, args.cards, args.reviews, now)
     print(
-        f"store with {args.cards} cards and {args.reviews} reviews: {path.stat().st_size / 1e6:.1f} MB on disk "
-        f"(built in {time.perf_counter() - start:.1f} s)"
+        f"store with {args.cards} cards and {args.reviews} reviews: store.json {path.stat().st_size / 1e6:.1f} MB, "
+        f"{REVIEW_LOG} {log_path.stat().st_size / 1e6:.1f} MB (built in {time.perf_counter() - start:.1f} s)"
     )
 
     def open_session() -> Store:
@@ -109,8 +138,18 @@ def main(argv: list[str] | None = None) -> int:
         store.close()  # nothing changed: releases the lock, writes nothing
         return store
 
-    floors = timed(lambda: orjson.loads(path.read_bytes()), args.runs)
+    def open_stats() -> Store:
+        store = Store.open(path)
+        compute_stats(Deck(store, clock=lambda: now))
+        store.close()
+        return store
+
+    def read_everything() -> tuple[object, list[object]]:
+        return orjson.loads(path.read_bytes()), list(map(orjson.loads, log_path.read_bytes().splitlines()))
+
+    floors = timed(read_everything, args.runs)
     shell_sessions = timed(open_session, args.runs)
+    first_stats = timed(open_stats, args.runs)
     store = Store.open(path)
     queue = Deck(store, clock=lambda: now).session_queue()
     stats = compute_stats(Deck(store, clock=lambda: now))
@@ -121,14 +160,18 @@ def main(argv: list[str] | None = None) -> int:
     app_sessions = timed(lambda: Deck(store, clock=lambda: now).session_queue(), args.runs)
     stats_times = timed(lambda: compute_stats(Deck(store, clock=lambda: now)), args.runs)
     store.close()
+    grade_costs, grade_durable = time_grades(folder, max(args.runs, 5) * 4, now)
 
     floor = statistics.median(floors)
     print("\n| what | median | min | max | × floor |\n| --- | --- | --- | --- | --- |")
     for label, values in (
-        ("read + orjson.loads store.json (floor)", floors),
+        ("read + orjson.loads store.json and reviews.jsonl (floor)", floors),
         ("`paperdeck review` from the shell: Store.open + Deck + session_queue", shell_sessions),
         ("a session in the running app: Deck + session_queue", app_sessions),
-        ("the stats: Deck + compute_stats", stats_times),
+        ("the stats, first time: Store.open + Deck + compute_stats (reads the log)", first_stats),
+        ("the stats again: Deck + compute_stats", stats_times),
+        ("one grade: UI-thread cost of Deck.grade", grade_costs),
+        ("one grade: until it is on disk", grade_durable),
     ):
         median = statistics.median(values)
         print(
