@@ -14,8 +14,10 @@ from conftest import COMMENTARY, HF_MAR_06, HF_OCT_31, SAMPLES
 CHECK_JSON_KEYS = [
     "id", "title", "authors", "authors_count", "org", "abstract", "commentary_ko", "commentary_en",
     "tags", "digest_date", "published", "upvotes", "links", "source",
+    "arxiv_id", "auto_tags", "commentary_machine",
 ]  # fmt: skip
 PAPERDECK = Path(sys.executable).with_name("paperdeck")
+HF_API_JUNE_11 = Path(__file__).parent / "fixtures" / "hf-api" / "2025-06-11.json"
 
 
 def run(
@@ -191,6 +193,37 @@ def test_add_of_a_non_digest_imports_nothing(home, tmp_path):
     assert result.returncode == 1
     assert f"{junk}: no papers found, not imported" in out(result)
     assert list((home / "library").iterdir()) == []
+
+
+def test_add_takes_api_responses_and_merges_them_with_text_digests(home):
+    run("add", COMMENTARY, home=home)
+    result = run("add", HF_API_JUNE_11.parent, home=home)
+    assert result.returncode == 0, err(result)
+    lines = out(result).splitlines()
+    assert f"{HF_API_JUNE_11}: Daily Papers API response, 3 paper(s): 1 new, 2 merged with papers already known -> 2025-06-11.json" in lines
+    assert lines[-1] == "added 2 file(s): 3 new paper(s), 2 merged"
+    listed = [orjson.loads(line) for line in out(run("list", "--json", home=home)).splitlines()]
+    vit = next(p for p in listed if p["title"] == "Vision Transformers Don't Need Trained Registers")
+    assert (vit["arxiv_id"], vit["tags"], vit["auto_tags"][0]) == ("2506.08010", ["vit", "transformer"], "vision-transformers")
+    assert vit["commentary_ko"] and vit["commentary_machine"]
+
+
+def test_add_of_an_api_response_from_stdin_keeps_it_as_json(home):
+    result = run("add", "-", home=home, stdin=HF_API_JUNE_11.read_bytes())
+    assert result.returncode == 0, err(result)
+    assert (home / "library" / "2025-06-11.hf-api.json").read_bytes() == HF_API_JUNE_11.read_bytes()
+
+
+def test_add_of_a_broken_api_response_names_the_file_and_imports_nothing(home, tmp_path):
+    broken = tmp_path / "2025-06-13.json"
+    broken.write_bytes(HF_API_JUNE_11.read_bytes()[:-40])
+    result = run("add", broken, home=home)
+    assert result.returncode == 1
+    assert out(result).splitlines()[0].startswith(f"  {broken}:")
+    assert "error: not valid JSON" in out(result)
+    assert f"{broken}: no papers found, not imported" in out(result)
+    assert list((home / "library").iterdir()) == []
+    assert_no_traceback(result)
 
 
 def test_add_missing_path_exits_2(home, tmp_path):

@@ -7,13 +7,15 @@ from datetime import date
 
 import pytest
 
-from tui.parse import parse_bytes
+from tui.parse import parse_bytes, parse_text
 from tui.parse.text import (
     Report,
     date_from_file_name,
     decode,
+    find_arxiv_ids,
     find_urls,
     join_prose,
+    links_with_arxiv,
     parse_tags,
     split_lines,
 )
@@ -134,3 +136,46 @@ def test_safe_json_escapes_what_a_terminal_would_act_on_and_keeps_the_value():
     assert orjson.loads(escaped) == {"t": text}
     assert escaped.isascii() is False  # ordinary non-ASCII text stays as it is
     assert not any(chr(code).encode() in escaped for code in _SHOWN_AS_CODE)
+
+
+# --- arXiv ids ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("see https://arxiv.org/abs/2506.08009 for more", ("2506.08009",)),
+        ("pdf: https://arxiv.org/pdf/2401.12345v3.pdf and html http://arXiv.org/html/2312.0001v1", ("2401.12345", "2312.0001")),
+        ("as in arXiv:2506.08009v2, and ARXIV: 1706.03762.", ("2506.08009", "1706.03762")),
+        ("twice: arXiv:2506.08009 https://arxiv.org/abs/2506.08009v1", ("2506.08009",)),
+        ("not ids: arXiv:25.1, arxiv.org/list/cs.LG, 2506.08009 alone, arXiv:2506.123456", ()),
+    ],
+)
+def test_arxiv_ids_in_links_and_citations(text, ids):
+    assert find_arxiv_ids(text) == ids
+
+
+def test_the_abstracts_arxiv_id_is_the_papers_and_every_one_is_a_link():
+    arxiv_id, links = links_with_arxiv("Code: https://github.com/a/b. Paper: arXiv:2506.08009.", "Related: arXiv:2401.00001")
+    assert arxiv_id == "2506.08009"
+    assert links == ("https://arxiv.org/abs/2506.08009", "https://arxiv.org/abs/2401.00001", "https://github.com/a/b")
+
+
+def test_several_ids_in_commentary_alone_name_no_paper_of_its_own():
+    assert links_with_arxiv("No link.", "Related: arXiv:2401.00001, arXiv:2401.00002")[0] is None
+    assert links_with_arxiv("No link.", "The paper: https://arxiv.org/abs/2401.00001")[0] == "2401.00001"
+
+
+def test_both_text_formats_give_a_paper_its_arxiv_link():
+    commentary = parse_text(
+        "2025년 6월 11일\nA Paper\n(Ann Lee)\nAn abstract, arXiv:2506.08009.\n한국어 코멘트.\nEnglish.\n#tag\n", "a.txt"
+    )
+    assert commentary.entries[0].arxiv_id == "2506.08009"
+    assert commentary.entries[0].links == ("https://arxiv.org/abs/2506.08009",)
+    page = parse_text(
+        "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nDaily Papers\n\nbyAK and the research community\n\n"
+        "Mar 6\n\nA Page Paper\n\nWe study it (https://arxiv.org/pdf/2503.01234v2).\n\n  • 3 authors\n·\nMar 5\n",
+        "2026-03-06.txt",
+    )
+    assert page.entries[0].arxiv_id == "2503.01234"
+    assert page.entries[0].links == ("https://arxiv.org/abs/2503.01234", "https://arxiv.org/pdf/2503.01234v2")

@@ -35,7 +35,7 @@ from tui.model import Diagnostic, DigestFormat, Paper, Severity
 from tui.parse import PARSER_VERSION, ParseResult
 from tui.storage import write_atomically
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 ABSTRACTS_PER_CHUNK = 5_000
 _ordinal = date.fromordinal
 
@@ -262,11 +262,14 @@ def _record(paper: Paper) -> tuple:
         paper.upvotes,
         paper.links,
         paper.sources,
+        paper.arxiv_id,
+        paper.auto_tags,
+        paper.commentary_machine,
     )
 
 
 def _paper(record: tuple) -> Paper:
-    (id_, title, authors, count, org, ko, en, tags, days, published, upvotes, links, sources) = record
+    (id_, title, authors, count, org, ko, en, tags, days, published, upvotes, links, sources, arxiv_id, auto_tags, machine) = record
     return Paper(
         id_,
         title,
@@ -282,6 +285,9 @@ def _paper(record: tuple) -> Paper:
         upvotes,
         links,
         sources,
+        arxiv_id,
+        auto_tags,
+        machine,
     )
 
 

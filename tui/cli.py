@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         "add",
         parents=[common, year],
         help="copy digest files into the library",
-        description="Copy digest files (a folder: every .txt in it; '-': standard input) into the "
+        description="Copy digest files (a folder: every .txt and .json in it; '-': standard input) into the "
         "library, skipping files already there, and report what they hold.",
     )
     add.add_argument("paths", nargs="+", metavar="PATH", help="digest file, folder, or - for stdin")

@@ -40,6 +40,7 @@ _FILES_PER_TASK = 16
 FORMAT_NAMES = {
     DigestFormat.COMMENTARY: "commentary digest",
     DigestFormat.HF_DAILY: "Daily Papers page",
+    DigestFormat.HF_API: "Daily Papers API response",
     DigestFormat.UNKNOWN: "unknown format",
 }
 
@@ -254,7 +255,7 @@ def check(paths: list[Path], *, as_json: bool, year: int | None, jobs: int = 1) 
         if path.is_dir():
             found = digest_files(path)
             if not found:
-                _err(f"paperdeck: {path}: no .txt digest files in this folder")
+                _err(f"paperdeck: {path}: no digest files (.txt, .json) in this folder")
             files.extend(found)
         elif path.exists():
             files.append(path)
@@ -380,7 +381,8 @@ def _library_name(item: Incoming, result: ParseResult) -> str:
         return item.name
     dates = result.digest_dates
     stem = dates[0].isoformat() if dates else date.today().isoformat()
-    return f"{stem}.{result.format.value}.txt"
+    suffix = ".json" if result.format is DigestFormat.HF_API else ".txt"
+    return f"{stem}.{result.format.value}{suffix}"
 
 
 def _free_name(folder: Path, name: str) -> Path:

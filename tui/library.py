@@ -15,7 +15,7 @@ from tui.model import Diagnostic, DigestEntry, DigestFormat, Paper, Severity
 from tui.parse import ParseResult, parse_bytes
 
 # What a digest file is called; anything else in a folder is not read.
-DIGEST_SUFFIXES = (".txt",)
+DIGEST_SUFFIXES = (".txt", ".json")
 
 
 def digest_files(folder: Path) -> list[Path]:
@@ -127,6 +127,9 @@ def paper_from_entry(entry: DigestEntry) -> Paper:
         upvotes=entry.upvotes,
         links=entry.links,
         sources=(entry.source,),
+        arxiv_id=entry.arxiv_id,
+        auto_tags=entry.auto_tags,
+        commentary_machine=entry.commentary_machine,
     )
 
 
@@ -149,6 +152,9 @@ def merge_entry(paper: Paper, entry: DigestEntry) -> None:
     paper.upvotes = max(upvotes) if upvotes else None
     paper.links = _union(paper.links, entry.links)
     paper.sources = (*paper.sources, entry.source)
+    paper.arxiv_id = paper.arxiv_id or entry.arxiv_id
+    paper.auto_tags = _union(paper.auto_tags, entry.auto_tags)
+    paper.commentary_machine = paper.commentary_machine or entry.commentary_machine
 
 
 def _merge_text(kept: str, other: str) -> str:

@@ -15,6 +15,7 @@ class DigestFormat(StrEnum):
 
     COMMENTARY = "commentary"  # Format A: a researcher's notes, Korean + English commentary
     HF_DAILY = "hf-daily"  # Format B: a saved Hugging Face "Daily Papers" page
+    HF_API = "hf-api"  # the JSON of the Hugging Face daily papers API
     UNKNOWN = "unknown"
 
 
@@ -61,6 +62,10 @@ class DigestEntry:
     upvotes: int | None = None
     links: tuple[str, ...] = ()
     source: str = ""  # "FILE:LINE" of the title
+    # Added after the fields above, so that `check --json` only gains keys at the end.
+    arxiv_id: str | None = None  # "2506.08009", without a version
+    auto_tags: tuple[str, ...] = ()  # keywords a machine chose (the API's ai_keywords), not the digest's
+    commentary_machine: str = ""  # an English commentary a machine wrote (the API's ai_summary)
 
 
 @dataclass(slots=True)
@@ -84,10 +89,23 @@ class Paper:
     upvotes: int | None = None
     links: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()  # "FILE:LINE" of each sighting
+    arxiv_id: str | None = None
+    auto_tags: tuple[str, ...] = ()  # machine-chosen keywords, kept apart from the digests' tags
+    commentary_machine: str = ""  # machine-written English commentary, kept apart from a person's
 
     @property
     def has_commentary(self) -> bool:
+        """Whether a person wrote commentary on the paper (a machine's summary does not count)."""
         return bool(self.commentary_ko or self.commentary_en)
+
+    @property
+    def arxiv_url(self) -> str | None:
+        return arxiv_abs_url(self.arxiv_id) if self.arxiv_id else None
+
+
+def arxiv_abs_url(arxiv_id: str) -> str:
+    """The abstract page of an arXiv paper: the one link every reference manager understands."""
+    return f"https://arxiv.org/abs/{arxiv_id}"
 
 
 # Runs of anything that is not a letter or digit (punctuation, symbols, whitespace, `_`).

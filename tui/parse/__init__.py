@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 # cache and parses nothing, and should not pay for importing them.
 
 # Bump when a parser change alters what a file parses to; parse caches key on it.
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 
 __all__ = ["PARSER_VERSION", "ParseResult", "parse_bytes", "parse_text"]
 
@@ -80,15 +80,23 @@ def parse_text(
 
 def _parse(text: str, report: Report, *, year: int | None, modified: date | None) -> ParseResult:
     from tui.parse.commentary import CommentaryParser
-    from tui.parse.detect import detect_format
+    from tui.parse.detect import detect_format, looks_like_api_json
     from tui.parse.hf_daily import HfDailyParser
     from tui.parse.text import date_from_file_name, split_lines
 
-    lines = split_lines(text)
-    fmt = detect_format(lines)
     file_date = date_from_file_name(report.path.replace("\\", "/").rsplit("/", 1)[-1])
     fallback = file_date or modified or date.today()
     entries: list[DigestEntry] = []
+    if looks_like_api_json(text, report.path):
+        from tui.parse.hf_api import HfApiParser
+
+        fmt = DigestFormat.HF_API
+        entries = HfApiParser(text, report, file_date=file_date, fallback_date=fallback).parse()
+        if not entries and not any(d.severity is Severity.ERROR for d in report.diagnostics):
+            report.warn(1, "no papers found" + ("" if report.diagnostics else " (an empty list: no papers that day)"))
+        return ParseResult(report.path, fmt, tuple(entries), tuple(report.diagnostics))
+    lines = split_lines(text)
+    fmt = detect_format(lines)
     if fmt is DigestFormat.COMMENTARY:
         entries = CommentaryParser(lines, report, fallback).parse()
     elif fmt is DigestFormat.HF_DAILY:

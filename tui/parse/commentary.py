@@ -23,10 +23,10 @@ from tui.model import DigestEntry, paper_id
 from tui.parse.text import (
     Report,
     collapse_spaces,
-    find_urls,
     is_korean,
     is_tag_line,
     join_prose,
+    links_with_arxiv,
     parse_tags,
 )
 
@@ -211,6 +211,7 @@ class CommentaryParser:
         abstract = join_prose(abstract_lines)
         commentary_ko = "\n".join(korean)
         commentary_en = "\n".join(english)
+        arxiv_id, links = links_with_arxiv(abstract, commentary_ko, commentary_en)
         self.entries.append(
             DigestEntry(
                 id=paper_id(title),
@@ -223,7 +224,8 @@ class CommentaryParser:
                 commentary_ko=commentary_ko,
                 commentary_en=commentary_en,
                 tags=tags,
-                links=find_urls(abstract, commentary_ko, commentary_en),
+                links=links,
+                arxiv_id=arxiv_id,
             )
         )
         return index

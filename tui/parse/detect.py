@@ -1,9 +1,12 @@
-"""Telling the digest formats apart from the first lines of a file."""
+"""Telling the digest formats apart: JSON by its first character, text by its first lines."""
 
 from __future__ import annotations
 
+import json
+
 from tui.model import DigestFormat
 from tui.parse.commentary import is_author_line, parse_date_line
+from tui.parse.hf_api import WHITESPACE
 from tui.parse.hf_daily import SEPARATORS, is_header_line, parse_month_day
 from tui.parse.text import is_tag_line
 
@@ -40,3 +43,23 @@ def detect_format(lines: list[str]) -> DigestFormat:
     if commentary == hf_daily == 0:
         return DigestFormat.UNKNOWN
     return DigestFormat.COMMENTARY if commentary > hf_daily else DigestFormat.HF_DAILY
+
+
+def looks_like_api_json(text: str, path: str) -> bool:
+    """Whether the text is the API's JSON: named `.json`, or a JSON list of paper items."""
+    start = text.lstrip(WHITESPACE + "\ufeff")[:1]
+    if start not in ("[", "{"):
+        return False
+    if path.lower().endswith(".json"):
+        return True
+    if start != "[":
+        return False
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(data, list) and (not data or any(_is_item(item) for item in data[:5]))
+
+
+def _is_item(item: object) -> bool:
+    return isinstance(item, dict) and (isinstance(item.get("paper"), dict) or "title" in item)

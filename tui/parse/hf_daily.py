@@ -24,7 +24,7 @@ from datetime import date
 from typing import NamedTuple
 
 from tui.model import DigestEntry, paper_id
-from tui.parse.text import Report, collapse_spaces, find_urls, join_prose
+from tui.parse.text import Report, collapse_spaces, join_prose, links_with_arxiv
 
 HEADER_LINES = frozenset(
     {
@@ -262,6 +262,7 @@ class HfDailyParser:
             for entry in page.entries:
                 published = entry.published.resolve(page_year, self.report) if entry.published else None
                 abstract = join_prose(entry.abstract_lines)
+                arxiv_id, links = links_with_arxiv(abstract)
                 out.append(
                     DigestEntry(
                         id=paper_id(entry.title),
@@ -273,7 +274,8 @@ class HfDailyParser:
                         abstract=abstract,
                         published=published,
                         upvotes=entry.published.upvotes if entry.published else None,
-                        links=find_urls(abstract),
+                        links=links,
+                        arxiv_id=arxiv_id,
                     )
                 )
         return out

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from tui.model import Diagnostic, Severity
+from tui.model import Diagnostic, Severity, arxiv_abs_url
 
 # Hangul syllables, jamo and compatibility jamo: a line holding any of them is Korean.
 _HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
@@ -15,6 +15,11 @@ _URL = re.compile(r"[hH][tT][tT][pP][sS]?://[^\s<>\"'`]+")
 _URL_TRAILING = ".,;:!?'\"*"
 _TAG_LINE = re.compile(r"#[^\s#]+(?:\s+#[^\s#]+)*")
 _TAG_EDGE_PUNCT = ".,;:!?()[]{}'\""
+# New-style arXiv ids (since 2007) as a link (abs, pdf, html pages, any version) or a citation.
+_ARXIV_ID = re.compile(
+    r"(?:arxiv\.org/(?:abs|pdf|html)/|arxiv:\s?)(\d{4}\.\d{4,5})(?:v\d+)?(?!\d)",
+    re.IGNORECASE,
+)
 _FILE_NAME_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 # A line made only of punctuation closes the sentence before it: "available at" / URL / ".".
 _LONE_PUNCTUATION = re.compile(r"[.,;:!?)\]}]+")
@@ -169,6 +174,33 @@ def find_urls(*texts: str) -> tuple[str, ...]:
                 found.setdefault(url, None)
         scheme_end = text.find("://", scheme_end + 3)
     return tuple(found)
+
+
+def find_arxiv_ids(*texts: str) -> tuple[str, ...]:
+    """Every arXiv id the texts mention, as a link or as `arXiv:2506.08009`, in order, each once."""
+    found: dict[str, None] = {}
+    for text in texts:
+        # Most texts mention no arXiv at all; the case-blind find spares them the regex.
+        if "arxiv" in text.lower():
+            for match in _ARXIV_ID.finditer(text):
+                found.setdefault(match.group(1), None)
+    return tuple(found)
+
+
+def links_with_arxiv(abstract: str, *commentary: str) -> tuple[str | None, tuple[str, ...]]:
+    """A paper's arXiv id and its links: every arXiv id mentioned, as its abstract page, then
+    every URL of the text.
+
+    The id is the first one the abstract mentions; failing that, the commentary's only one.
+    Commentary often lists related papers, so of several there, none is taken as the paper's.
+    """
+    ids = find_arxiv_ids(abstract, *commentary)
+    urls = find_urls(abstract, *commentary)
+    if not ids:
+        return None, urls
+    own = find_arxiv_ids(abstract)
+    arxiv_id = own[0] if own else (ids[0] if len(ids) == 1 else None)
+    return arxiv_id, tuple(dict.fromkeys((*(arxiv_abs_url(i) for i in ids), *urls)))
 
 
 def _trim_url(url: str) -> str:
