@@ -11,6 +11,7 @@ from tui.app import PaperdeckApp
 from tui.home import Home
 from tui.library import load_library
 from tui.model import paper_id
+from tui.review import Deck
 from tui.store import Store
 from tui.views import ViewKey
 
@@ -149,6 +150,20 @@ async def test_a_filter_longer_than_its_field_scrolls_to_keep_the_cursor_in_view
         assert "magistral" in field.render_line(0).text
         await pilot.press("home")
         assert field.scroll_offset.x == 0
+
+
+async def test_cards_due_show_in_the_header_and_the_tree_once_the_reader_is_up(home, store):
+    deck = Deck(store)
+    for paper in (MAGISTRAL, VIT):
+        deck.add(paper)
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "2 due" in app.screen.sub_title
+        assert "Due for review  2" in tree_labels(app)
+        app.screen.query_one("#nav").select_key(ViewKey("view", "due"))
+        await pilot.pause()
+        assert sorted(paper_list(app).paper_ids) == sorted([MAGISTRAL, VIT])
 
 
 async def test_choosing_tree_nodes_filters_the_list(home, store):
