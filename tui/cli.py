@@ -1,4 +1,4 @@
-"""The `paperdeck` command: open the reader, or add, check and list digests from the shell.
+"""The `paperdeck` command: open the reader, or add, fetch, check, list and export from the shell.
 
 Exit status: 0 clean, 1 when an error diagnostic was printed, 2 for usage errors and
 paths that cannot be read. No traceback ever reaches the user: an unexpected failure is
@@ -18,7 +18,7 @@ from pathlib import Path
 from tui import __version__, commands
 from tui.home import resolve_home
 
-COMMANDS = ("open", "add", "check", "list", "review", "stats", "settings")
+COMMANDS = ("open", "add", "check", "list", "review", "stats", "settings", "fetch", "export", "backup", "restore")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,6 +116,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     settings.add_argument("name", nargs="?", metavar="NAME")
     settings.add_argument("value", nargs="?", metavar="VALUE")
+
+    fetch = commands.add_parser(
+        "fetch",
+        parents=[common],
+        help="download Hugging Face Daily Papers into the library",
+        description="Download the Hugging Face daily papers API's list of a day (default: today) or "
+        "of every day of an ISO week so far, and save each day into the library as "
+        "hf-api-YYYY-MM-DD.json, replacing an earlier fetch of that day. A day that fails saves nothing.",
+    )
+    when = fetch.add_mutually_exclusive_group()
+    when.add_argument("--date", metavar="YYYY-MM-DD", help="the day to fetch (default: today)")
+    when.add_argument("--week", metavar="YYYY-Www", help="every day of this ISO week up to today, e.g. 2025-W24")
+    fetch.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="where the API lives (default: $PAPERDECK_HF_URL, else https://huggingface.co)",
+    )
+    fetch.add_argument(
+        "--timeout", type=float, default=20.0, metavar="SECONDS", help="give up on a day after this long (default: 20)"
+    )
     return parser
 
 
@@ -173,6 +193,8 @@ def _run(args: argparse.Namespace) -> int:
         return commands.stats(home, as_json=args.json)
     if args.command == "settings":
         return commands.settings(home, args.name, args.value)
+    if args.command == "fetch":
+        return commands.fetch(home, day_text=args.date, week=args.week, base_url=args.base_url, timeout=args.timeout)
     return commands.open_reader(home, args.paths, year=args.year)
 
 

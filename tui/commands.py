@@ -476,3 +476,57 @@ def _date_prefix(text: str) -> str:
         return date_parser.parse(text).date().isoformat()
     except (ValueError, OverflowError) as exc:
         raise ValueError(f"--date: cannot read {text!r} as a date") from exc
+
+
+# --- fetch --------------------------------------------------------------------------------
+
+
+def fetch(home: Home, *, day_text: str | None, week: str | None, base_url: str | None, timeout: float) -> int:
+    """Downloads Daily Papers API lists into the library, a file per day; a day that fails saves nothing."""
+    from tui import fetch as api
+    from tui.storage import write_atomically
+
+    try:
+        base = api.base_url(base_url)
+        days = api.week_days(week) if week else [_fetch_day(day_text)]
+    except ValueError as exc:
+        _err(f"paperdeck: {exc}")
+        return EXIT_USAGE
+    days = [day for day in days if day <= date.today()]
+    if not days:
+        _err(f"paperdeck: {'--week ' + week if week else '--date ' + str(day_text)}: that is still to come")
+        return EXIT_USAGE
+    home.ensure()
+    status = EXIT_OK
+    for day in days:
+        try:
+            fetched = api.fetch_day(base, day, timeout=timeout)
+        except api.FetchError as exc:
+            _err(f"paperdeck: {day.isoformat()}: {visible(str(exc))} Nothing saved.")
+            status = EXIT_ERRORS
+            if exc.offline:
+                break
+            continue
+        papers = len(fetched.result.entries)
+        if not papers:
+            _out(f"{day.isoformat()}: no papers that day; nothing saved")
+            continue
+        target = home.library / api.file_name(day)
+        if target.exists() and target.read_bytes() == fetched.data:
+            _out(f"{day.isoformat()}: {papers} paper(s), unchanged since the last fetch")
+            continue
+        replacing = target.exists()
+        write_atomically(target, fetched.data)
+        for diagnostic in fetched.result.diagnostics:
+            _out(f"  {visible(str(diagnostic))}")
+        _out(f"{day.isoformat()}: {papers} paper(s) -> {target.name}{' (replaced)' if replacing else ''}")
+    return status
+
+
+def _fetch_day(text: str | None) -> date:
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"--date: {text!r} is not a date like 2025-06-11") from None
