@@ -563,7 +563,11 @@ class ReaderScreen(Screen[None]):
         if target is None:
             self.notify("No more digest dates that way.")
             return
-        self.query_one(NavTree).select_key(ViewKey("day", target.isoformat()))
+        key = ViewKey("day", target.isoformat())
+        # Shown here rather than when the tree's ViewChosen arrives: the tree's cursor and
+        # the papers of the day then change within one turn, and are painted in one frame.
+        self.query_one(NavTree).select_key(key, announce=False)
+        self.show_view(key)
 
 
 @dataclass(frozen=True)

@@ -165,9 +165,8 @@ class NavTree(Tree[ViewKey]):
             self._announce(event.node.data)
 
     def _announce(self, key: ViewKey) -> None:
-        # Straight to the screen rather than bubbling up through the panes, a turn each: it
-        # arrives before the screen paints the tree's new cursor, so that the cursor and the
-        # view it chose show in the same frame.
+        # Straight to the screen rather than bubbling up through the panes, a turn each: the
+        # view follows sooner, often in the frame that paints the tree's cursor.
         self.screen.post_message(self.ViewChosen(key))
 
 
