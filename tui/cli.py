@@ -136,6 +136,22 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument(
         "--timeout", type=float, default=20.0, metavar="SECONDS", help="give up on a day after this long (default: 20)"
     )
+
+    export = commands.add_parser(
+        "export",
+        parents=[common],
+        help="write papers as Markdown, JSON, CSV or BibTeX",
+        description="Write the library's papers, newest first, as a Markdown reading list, JSON "
+        "(every field and your state; 'paperdeck add' reads it back), CSV for spreadsheets "
+        "(UTF-8 with a byte-order mark) or BibTeX.",
+    )
+    export.add_argument("--format", required=True, choices=("md", "json", "csv", "bibtex"), help="the file format")
+    export.add_argument("--starred", action="store_true", help="only starred papers")
+    export.add_argument(
+        "--query", metavar="Q", help="only papers this filter keeps, as the reader's / filter: words, \"phrases\", "
+        "tag:rl, unread, read, starred, due, after:2025-06-01, before:2025-07"
+    )
+    export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (default: standard output)")
     return parser
 
 
@@ -193,6 +209,10 @@ def _run(args: argparse.Namespace) -> int:
         return commands.stats(home, as_json=args.json)
     if args.command == "settings":
         return commands.settings(home, args.name, args.value)
+    if args.command == "export":
+        return commands.export_papers(
+            home, format_name=args.format, starred=args.starred, query_text=args.query, output=args.output
+        )
     if args.command == "fetch":
         return commands.fetch(home, day_text=args.date, week=args.week, base_url=args.base_url, timeout=args.timeout)
     return commands.open_reader(home, args.paths, year=args.year)

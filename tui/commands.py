@@ -41,6 +41,7 @@ FORMAT_NAMES = {
     DigestFormat.COMMENTARY: "commentary digest",
     DigestFormat.HF_DAILY: "Daily Papers page",
     DigestFormat.HF_API: "Daily Papers API response",
+    DigestFormat.EXPORT: "paperdeck export",
     DigestFormat.UNKNOWN: "unknown format",
 }
 
@@ -381,7 +382,7 @@ def _library_name(item: Incoming, result: ParseResult) -> str:
         return item.name
     dates = result.digest_dates
     stem = dates[0].isoformat() if dates else date.today().isoformat()
-    suffix = ".json" if result.format is DigestFormat.HF_API else ".txt"
+    suffix = ".json" if result.format in (DigestFormat.HF_API, DigestFormat.EXPORT) else ".txt"
     return f"{stem}.{result.format.value}{suffix}"
 
 
@@ -530,3 +531,53 @@ def _fetch_day(text: str | None) -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise ValueError(f"--date: {text!r} is not a date like 2025-06-11") from None
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+def export_papers(
+    home: Home, *, format_name: str, starred: bool, query_text: str | None, output: Path | None
+) -> int:
+    """Writes the library's papers (all, starred, or those a filter keeps) in an export format."""
+    from tui import export
+    from tui.query import Matcher, QueryError, parse_query
+    from tui.storage import write_atomically
+
+    try:
+        query = parse_query(query_text or "")
+    except QueryError as exc:
+        _err(f"paperdeck: --query: {exc}")
+        return EXIT_USAGE
+    store = _open_store(home)
+    if store is None:
+        return EXIT_USAGE
+    try:
+        states = store.paper_states()
+        cards = {paper_id: export.card_summary(doc) for paper_id, doc in store.card_documents().items()}
+        language = store.setting("commentary_language", "ko")
+        due: set[str] = set()
+        if "due" in query.flags:
+            from tui.review import Deck, ReviewSettings
+
+            due = set(Deck(store, ReviewSettings.from_store(store)).session_queue())
+    finally:
+        store.close()
+    files, showing_samples = library_files(home)
+    if showing_samples:
+        _err("paperdeck: the library is empty; exporting the bundled sample digests (add yours with 'paperdeck add')")
+    library = load_library(files)
+    blank = PaperState()
+    ids = [paper_id for paper_id in library.order if not starred or states.get(paper_id, blank).starred]
+    matcher = Matcher(library, lambda paper_id: states.get(paper_id, blank), due.__contains__)
+    ids = matcher.filter(ids, query)
+    items = [export.Exported(library.papers[i], states.get(i, blank), cards.get(i)) for i in ids]
+    data = export.export(format_name, items, language=language if language in ("ko", "en", "both") else "ko")
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        _err(f"exported {len(items)} paper(s)")
+        return EXIT_OK
+    write_atomically(output, data)
+    _err(f"exported {len(items)} paper(s) to {visible(str(output))}")
+    return EXIT_OK

@@ -16,6 +16,7 @@ class DigestFormat(StrEnum):
     COMMENTARY = "commentary"  # Format A: a researcher's notes, Korean + English commentary
     HF_DAILY = "hf-daily"  # Format B: a saved Hugging Face "Daily Papers" page
     HF_API = "hf-api"  # the JSON of the Hugging Face daily papers API
+    EXPORT = "paperdeck-export"  # paperdeck's own JSON export, read back
     UNKNOWN = "unknown"
 
 

@@ -80,21 +80,28 @@ def parse_text(
 
 def _parse(text: str, report: Report, *, year: int | None, modified: date | None) -> ParseResult:
     from tui.parse.commentary import CommentaryParser
-    from tui.parse.detect import detect_format, looks_like_api_json
+    from tui.parse.detect import detect_format, json_format
     from tui.parse.hf_daily import HfDailyParser
     from tui.parse.text import date_from_file_name, split_lines
 
     file_date = date_from_file_name(report.path.replace("\\", "/").rsplit("/", 1)[-1])
     fallback = file_date or modified or date.today()
     entries: list[DigestEntry] = []
-    if looks_like_api_json(text, report.path):
+    json_kind = json_format(text, report.path)
+    if json_kind is DigestFormat.EXPORT:
+        import json
+
+        from tui.parse.export_json import parse_export
+
+        entries = parse_export(json.loads(text.lstrip("\ufeff")), text, report)
+        return ParseResult(report.path, json_kind, tuple(entries), tuple(report.diagnostics))
+    if json_kind is DigestFormat.HF_API:
         from tui.parse.hf_api import HfApiParser
 
-        fmt = DigestFormat.HF_API
         entries = HfApiParser(text, report, file_date=file_date, fallback_date=fallback).parse()
         if not entries and not any(d.severity is Severity.ERROR for d in report.diagnostics):
             report.warn(1, "no papers found" + ("" if report.diagnostics else " (an empty list: no papers that day)"))
-        return ParseResult(report.path, fmt, tuple(entries), tuple(report.diagnostics))
+        return ParseResult(report.path, json_kind, tuple(entries), tuple(report.diagnostics))
     lines = split_lines(text)
     fmt = detect_format(lines)
     if fmt is DigestFormat.COMMENTARY:

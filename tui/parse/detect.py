@@ -6,6 +6,7 @@ import json
 
 from tui.model import DigestFormat
 from tui.parse.commentary import is_author_line, parse_date_line
+from tui.parse.export_json import EXPORT_FORMAT_NAME
 from tui.parse.hf_api import WHITESPACE
 from tui.parse.hf_daily import SEPARATORS, is_header_line, parse_month_day
 from tui.parse.text import is_tag_line
@@ -45,20 +46,30 @@ def detect_format(lines: list[str]) -> DigestFormat:
     return DigestFormat.COMMENTARY if commentary > hf_daily else DigestFormat.HF_DAILY
 
 
-def looks_like_api_json(text: str, path: str) -> bool:
-    """Whether the text is the API's JSON: named `.json`, or a JSON list of paper items."""
+def json_format(text: str, path: str) -> DigestFormat | None:
+    """The JSON format of a file, if it is JSON: a paperdeck export, or (named `.json`, or a
+    JSON list of paper items) the daily papers API's list. None for anything else."""
     start = text.lstrip(WHITESPACE + "\ufeff")[:1]
     if start not in ("[", "{"):
-        return False
-    if path.lower().endswith(".json"):
-        return True
-    if start != "[":
-        return False
+        return None
+    named_json = path.lower().endswith(".json")
+    if start == "{":
+        try:
+            data = json.loads(text.lstrip("\ufeff"))
+        except (ValueError, RecursionError):
+            data = None
+        if isinstance(data, dict) and data.get("format") == EXPORT_FORMAT_NAME:
+            return DigestFormat.EXPORT
+        return DigestFormat.HF_API if named_json else None
+    if named_json:
+        return DigestFormat.HF_API
     try:
-        data = json.loads(text)
+        data = json.loads(text.lstrip("\ufeff"))
     except (ValueError, RecursionError):
-        return False
-    return isinstance(data, list) and (not data or any(_is_item(item) for item in data[:5]))
+        return None
+    if isinstance(data, list) and (not data or any(_is_item(item) for item in data[:5])):
+        return DigestFormat.HF_API
+    return None
 
 
 def _is_item(item: object) -> bool:
