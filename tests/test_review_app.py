@@ -171,6 +171,8 @@ async def test_the_stats_screen_draws_the_calendar_forecast_and_numbers(home, st
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("S")
         assert isinstance(app.screen, StatsScreen)
+        await app.workers.wait_for_complete()  # the stats are counted off the UI thread
+        await pilot.pause()
         assert "Reviews in the last year · 2 in all" in screen_text(app)
         numbers = str(app.screen.query_one("#numbers").render())
         assert "0 new · 2 learning · 0 review · 0 relearning · 0 suspended" in numbers
@@ -206,12 +208,18 @@ def test_snapshot_of_a_revealed_card(snap_compare, home):
         store.close()
 
 
+async def open_stats(pilot) -> None:
+    await pilot.press("S")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def test_snapshot_of_the_stats_after_a_year(snap_compare, home):
     store = Store.open(home.store)
     clock = Clock()
     year_of_reviews(store, clock)
     try:
-        assert snap_compare(make_app(home, store, clock), terminal_size=(120, 40), press=["S"])
+        assert snap_compare(make_app(home, store, clock), terminal_size=(120, 40), run_before=open_stats)
     finally:
         store.close()
 

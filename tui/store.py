@@ -26,6 +26,7 @@ import os
 import shutil
 import signal
 import sys
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
@@ -196,6 +197,7 @@ class Store:
         self._review_ids_by_paper: dict[str, list[int]] | None = None
         self._next_review_id: int | None = None
         self._review_log_max = 0  # the highest id in the log file when it was read
+        self._review_log_loading = threading.Lock()
         self._setting_doc_ids = {doc["key"]: int(doc_id) for doc_id, doc in tables["settings"].items()}
 
     # --- opening and closing ---------------------------------------------------------------
@@ -500,13 +502,16 @@ class Store:
 
     def _review_log(self) -> dict[int, dict[str, Any]]:
         if self._reviews is None:
-            collecting = gc.isenabled()
-            gc.disable()  # as in `open`: the answers live as long as the store
-            try:
-                self._reviews = self._read_review_log()
-            finally:
-                if collecting:
-                    gc.enable()
+            # The app may read the log in a worker while the UI thread asks for it too: once.
+            with self._review_log_loading:
+                if self._reviews is None:
+                    collecting = gc.isenabled()
+                    gc.disable()  # as in `open`: the answers live as long as the store
+                    try:
+                        self._read_review_log()
+                    finally:
+                        if collecting:
+                            gc.enable()
         return self._reviews
 
     def _read_review_log(self) -> dict[int, dict[str, Any]]:
@@ -552,6 +557,8 @@ class Store:
             for entry_id in undone:
                 reviews.pop(entry_id, None)
             self._review_log_max = read.max_id
+            # Still holding the writer: an answer added from now on goes into this dict.
+            self._reviews = reviews
         if compact and not self.read_only:
             self._writer.compact_log()
         return reviews

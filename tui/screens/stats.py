@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from tui.review import Deck, review_day
+from tui.review import Deck
 from tui.review_stats import Stats, compute_stats
 from tui.widgets.review_charts import ForecastChart, ReviewHeatmap
 
@@ -29,22 +30,38 @@ class StatsScreen(Screen[None]):
     def __init__(self, deck: Deck) -> None:
         super().__init__()
         self.deck = deck
-        now = deck.clock()
-        self.stats = compute_stats(deck, now)
-        self.today = review_day(now, deck.settings.day_start_hour)
+        self.stats: Stats | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll():
-            yield Static(f"Reviews in the last year · {self.stats.total_reviews} in all", classes="section")
-            yield ReviewHeatmap(self.stats.reviews_per_day, self.today, id="heatmap")
-            yield Static("Cards due in the next 30 days", classes="section")
-            yield ForecastChart(self.stats.forecast, id="forecast")
-            yield Static(stats_text(self.stats), id="numbers")
+        with VerticalScroll(id="charts"):
+            yield Static("Counting your reviews…", id="counting")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Review stats"
+        self._count()
+
+    @work(thread=True, exclusive=True)
+    def _count(self) -> None:
+        """Reads the review log (the first time, hundreds of thousands of answers) off the UI thread."""
+        now = self.deck.now()
+        stats = compute_stats(self.deck, now)
+        self.app.call_from_thread(self._show, stats)
+
+    def _show(self, stats: Stats) -> None:
+        self.stats = stats
+        charts = self.query_one("#charts", VerticalScroll)
+        charts.remove_children()
+        charts.mount_all(
+            [
+                Static(f"Reviews in the last year · {stats.total_reviews} in all", classes="section"),
+                ReviewHeatmap(stats.reviews_per_day, stats.today, id="heatmap"),
+                Static("Cards due in the next 30 days", classes="section"),
+                ForecastChart(stats.forecast, id="forecast"),
+                Static(stats_text(stats), id="numbers"),
+            ]
+        )
 
     def action_leave(self) -> None:
         self.dismiss(None)
