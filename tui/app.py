@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -23,6 +24,8 @@ from tui.store import Store, StoreReadOnly
 from tui.themes import load_themes
 
 DEFAULT_THEME = "paperdeck-dark"
+# After the first screens, so that reading a long review log does not compete with them.
+REVIEW_LOG_DELAY = 2.0
 SETTING_THEME = "theme"
 
 
@@ -68,6 +71,8 @@ class PaperdeckApp(App[None]):
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
         if self.exit_after_start:
             self.call_after_refresh(self.exit)
+        elif len(self.deck):
+            self.set_timer(REVIEW_LOG_DELAY, self._read_review_log)
         if self.showing_samples:
             self.notify(
                 "Your library is empty, so these are the bundled sample digests. "
@@ -83,6 +88,11 @@ class PaperdeckApp(App[None]):
         self.store.listeners.append(self._store_said)
         if self.start == "review":
             self.push_screen(self._review_screen(), lambda _summary: self.exit())
+
+    @work(thread=True, group="review-log")
+    def _read_review_log(self) -> None:
+        """Reads the review log (one line per answer ever given) before the stats ask for it."""
+        self.store.review_count  # noqa: B018 - reading it is the point
 
     def on_unmount(self) -> None:
         self.store.listeners.remove(self._store_said)
