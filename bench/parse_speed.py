@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from figures import Figure, table  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 
@@ -51,30 +54,34 @@ def check_json(folder: Path, jobs: int) -> float:
     return time.perf_counter() - start
 
 
+def measure(papers: int, runs: int) -> list[Figure]:
+    """The read floor and `check --json` with one process per CPU and with one, interleaved."""
+    folder = corpus(papers)
+    jobs = os.cpu_count() or 1
+    times: dict[str, list[float]] = {"read": [], "default": [], "one": []}
+    for _ in range(runs):
+        # Interleaved, so that a burst of load elsewhere hits all alike.
+        times["read"].append(read_floor(folder))
+        times["default"].append(check_json(folder, jobs))
+        times["one"].append(check_json(folder, 1))
+    floor = "read + splitlines (floor)"
+    return [
+        Figure("parse", floor, times["read"]),
+        Figure("parse", f"check --json, cold ({jobs} processes)", times["default"], floor=floor,
+               target="≤ 5× floor", ratio_target=5.0),  # fmt: skip
+        Figure("parse", "check --json --jobs=1", times["one"], floor=floor),
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
-    folder = corpus(args.papers)
-    jobs = os.cpu_count() or 1
-    times: dict[str, list[float]] = {"read": [], "default": [], "one": []}
-    for _ in range(args.runs):
-        # Interleaved, so that a burst of load elsewhere hits all alike.
-        times["read"].append(read_floor(folder))
-        times["default"].append(check_json(folder, jobs))
-        times["one"].append(check_json(folder, 1))
-    read = statistics.median(times["read"])
-    print(f"corpus: {args.papers} papers, {sum(1 for _ in folder.glob('*.txt'))} files, median of {args.runs} runs")
-    rows = [
-        ("read + splitlines (floor)", "read"),
-        (f"check --json ({jobs} processes)", "default"),
-        ("check --json --jobs=1", "one"),
-    ]
-    for label, key in rows:
-        runs = times[key]
-        median = statistics.median(runs)
-        print(f"{label:32} {median:6.2f} s  (min {min(runs):.2f}, max {max(runs):.2f})  {median / read:5.1f}x floor")
+    figures = measure(args.papers, args.runs)
+    files = sum(1 for _ in corpus(args.papers).glob("*.txt"))
+    print(f"corpus: {args.papers} papers, {files} files, median of {args.runs} runs\n")
+    print(table(figures))
     return 0
 
 

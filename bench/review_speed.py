@@ -21,7 +21,6 @@ import argparse
 import gc
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -33,6 +32,9 @@ import fsrs
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from figures import Figure, table  # noqa: E402
 
 from tui.review import CardView, Deck  # noqa: E402
 from tui.review_stats import compute_stats  # noqa: E402
@@ -115,22 +117,13 @@ def time_grades(folder: Path, grades: int, now: datetime) -> tuple[list[float], 
     return costs, durable
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cards", type=int, default=10_000)
-    parser.add_argument("--reviews", type=int, default=200_000)
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args(argv)
+def measure(cards: int, reviews: int, runs: int) -> list[Figure]:
+    """Opening a session and the stats on a big deck, against reading all the state there is."""
     now = datetime.now(UTC).replace(microsecond=0)
     folder = Path(tempfile.mkdtemp(prefix="paperdeck-review-bench-"))
     path = folder / "store.json"
     log_path = folder / REVIEW_LOG
-    start = time.perf_counter()
-    build_store(path, args.cards, args.reviews, now)
-    print(
-        f"store with {args.cards} cards and {args.reviews} reviews: store.json {path.stat().st_size / 1e6:.1f} MB, "
-        f"{REVIEW_LOG} {log_path.stat().st_size / 1e6:.1f} MB (built in {time.perf_counter() - start:.1f} s)"
-    )
+    build_store(path, cards, reviews, now)
 
     def open_session() -> Store:
         store = Store.open(path)
@@ -147,37 +140,35 @@ def main(argv: list[str] | None = None) -> int:
     def read_everything() -> tuple[object, list[object]]:
         return orjson.loads(path.read_bytes()), list(map(orjson.loads, log_path.read_bytes().splitlines()))
 
-    floors = timed(read_everything, args.runs)
-    shell_sessions = timed(open_session, args.runs)
-    first_stats = timed(open_stats, args.runs)
+    floors = timed(read_everything, runs)
+    shell_sessions = timed(open_session, runs)
+    first_stats = timed(open_stats, runs)
     store = Store.open(path)
-    queue = Deck(store, clock=lambda: now).session_queue()
-    stats = compute_stats(Deck(store, clock=lambda: now))
-    print(
-        f"session: {len(queue)} cards; stats: {stats.total_reviews} reviews, "
-        f"{sum(stats.forecast)} due in 30 days, true retention {stats.true_retention:.2f}"
-    )
-    app_sessions = timed(lambda: Deck(store, clock=lambda: now).session_queue(), args.runs)
-    stats_times = timed(lambda: compute_stats(Deck(store, clock=lambda: now)), args.runs)
+    app_sessions = timed(lambda: Deck(store, clock=lambda: now).session_queue(), runs)
+    stats_times = timed(lambda: compute_stats(Deck(store, clock=lambda: now)), runs)
     store.close()
-    grade_costs, grade_durable = time_grades(folder, max(args.runs, 5) * 4, now)
+    grade_costs, grade_durable = time_grades(folder, max(runs, 5) * 4, now)
+    floor = "read + orjson.loads of store.json and reviews.jsonl (floor)"
+    size = (path.stat().st_size + log_path.stat().st_size) / 1e6
+    under = {"target": "< 300 ms", "absolute_target": 0.3}
+    return [
+        Figure("review", floor, floors, extra={"megabytes": size}),
+        Figure("review", f"open a session in the app ({cards:,} cards)", app_sessions, floor=floor, **under),
+        Figure("review", f"open the stats in the app ({reviews:,} answers, log read)", stats_times, floor=floor, **under),
+        Figure("review", "paperdeck review from the shell (open the store + queue)", shell_sessions, floor=floor),
+        Figure("review", "stats from nothing (open the store, read the log, count)", first_stats, floor=floor),
+        Figure("review", "one grade: UI-thread cost", grade_costs),
+        Figure("review", "one grade: until on disk", grade_durable, target="< 1 s", absolute_target=1.0),
+    ]
 
-    floor = statistics.median(floors)
-    print("\n| what | median | min | max | × floor |\n| --- | --- | --- | --- | --- |")
-    for label, values in (
-        ("read + orjson.loads store.json and reviews.jsonl (floor)", floors),
-        ("`paperdeck review` from the shell: Store.open + Deck + session_queue", shell_sessions),
-        ("a session in the running app: Deck + session_queue", app_sessions),
-        ("the stats, first time: Store.open + Deck + compute_stats (reads the log)", first_stats),
-        ("the stats again: Deck + compute_stats", stats_times),
-        ("one grade: UI-thread cost of Deck.grade", grade_costs),
-        ("one grade: until it is on disk", grade_durable),
-    ):
-        median = statistics.median(values)
-        print(
-            f"| {label} | {median * 1000:.0f} ms | {min(values) * 1000:.0f} ms | {max(values) * 1000:.0f} ms "
-            f"| {median / floor:.2f} |"
-        )
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cards", type=int, default=10_000)
+    parser.add_argument("--reviews", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    print(table(measure(args.cards, args.reviews, args.runs)))
     return 0
 
 

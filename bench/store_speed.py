@@ -13,15 +13,19 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import orjson
 
-from tui.storage import serialise, write_atomically
-from tui.store import Store
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from figures import Figure, table  # noqa: E402
+
+from tui.storage import serialise, write_atomically  # noqa: E402
+from tui.store import Store  # noqa: E402
 
 
 def raw_write(path: Path, tables: dict) -> float:
@@ -40,20 +44,17 @@ def store_write(path: Path, tables: dict) -> float:
     return time.perf_counter() - start
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--papers", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args(argv)
+def measure(papers: int, runs: int) -> list[Figure]:
+    """One change's UI-thread cost and time to disk, and a full write against an orjson dump."""
     folder = Path(tempfile.mkdtemp(prefix="paperdeck-store-bench-"))
     store = Store.open(folder / "store.json")
-    store.mark_read_many(f"paper-{n}" for n in range(args.papers))
+    store.mark_read_many(f"paper-{n}" for n in range(papers))
     store.flush()
     tables = store._tables
 
     change_costs = []
     to_durable = []
-    for run in range(max(args.runs, 5) * 20):
+    for run in range(max(runs, 5) * 20):
         start = time.perf_counter()
         store.toggle_star(f"paper-{run}")
         change_costs.append(time.perf_counter() - start)
@@ -64,22 +65,27 @@ def main(argv: list[str] | None = None) -> int:
     store.flush()
 
     floors, writes = [], []
-    for _ in range(args.runs):
+    for _ in range(runs):
         floors.append(raw_write(folder / "raw.json", tables))
         writes.append(store_write(folder / "store.json", tables))
     store.close()
+    size = (folder / "store.json").stat().st_size / 1e6
+    floor = "orjson dump + write + fsync (floor)"
+    return [
+        Figure("store", "UI-thread cost of one change", change_costs, target="< 2 ms", absolute_target=0.002),
+        Figure("store", "change to durable", to_durable, target="< 1 s", absolute_target=1.0),
+        Figure("store", floor, floors),
+        Figure("store", f"one full write ({papers:,} papers, {size:.0f} MB)", writes, floor=floor,
+               target="≤ 2× floor", ratio_target=2.0),  # fmt: skip
+    ]
 
-    def row(label: str, values: list[float], floor: float | None = None) -> None:
-        median = statistics.median(values)
-        ratio = f"  {median / floor:5.2f}x floor" if floor else ""
-        print(f"{label:36} {median * 1000:9.3f} ms  (min {min(values) * 1000:.3f}, max {max(values) * 1000:.3f}){ratio}")
 
-    print(f"store with {args.papers} paper documents, {(folder / 'store.json').stat().st_size / 1e6:.1f} MB on disk")
-    row("UI-thread cost of one change", change_costs)
-    row("change to durable", to_durable)
-    floor = statistics.median(floors)
-    row("orjson dump + write + fsync (floor)", floors, floor)
-    row("one full write of the store", writes, floor)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--papers", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    print(table(measure(args.papers, args.runs)))
     return 0
 
 
