@@ -152,6 +152,26 @@ def build_parser() -> argparse.ArgumentParser:
         "tag:rl, unread, read, starred, due, after:2025-06-01, before:2025-07"
     )
     export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (default: standard output)")
+
+    backup = commands.add_parser(
+        "backup",
+        parents=[common],
+        help="save your store, review log, library and themes in one archive",
+        description="Write the data home's store.json, reviews.jsonl, library/ and themes/ into one "
+        ".tar.gz archive, with a manifest of checksums. The parse cache is left out.",
+    )
+    backup.add_argument("file", type=Path, metavar="FILE", help="the archive to write, e.g. paperdeck-backup.tar.gz")
+    backup.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    restore = commands.add_parser(
+        "restore",
+        parents=[common],
+        help="bring a backup back into the data home",
+        description="Check a backup made by 'paperdeck backup' and put its files in the data home. "
+        "A home that already has a store or a library is left alone unless --force is given; "
+        "then what was there is moved into a folder replaced-by-restore-DATE in the home.",
+    )
+    restore.add_argument("file", type=Path, metavar="FILE", help="the archive 'paperdeck backup' wrote")
+    restore.add_argument("--force", action="store_true", help="replace an existing store and library")
     return parser
 
 
@@ -209,6 +229,10 @@ def _run(args: argparse.Namespace) -> int:
         return commands.stats(home, as_json=args.json)
     if args.command == "settings":
         return commands.settings(home, args.name, args.value)
+    if args.command == "backup":
+        return commands.backup(home, args.file, force=args.force)
+    if args.command == "restore":
+        return commands.restore(home, args.file, force=args.force)
     if args.command == "export":
         return commands.export_papers(
             home, format_name=args.format, starred=args.starred, query_text=args.query, output=args.output

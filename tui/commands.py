@@ -581,3 +581,69 @@ def export_papers(
     write_atomically(output, data)
     _err(f"exported {len(items)} paper(s) to {visible(str(output))}")
     return EXIT_OK
+
+
+# --- backup and restore ---------------------------------------------------------------------
+
+
+def backup(home: Home, target: Path, *, force: bool) -> int:
+    """Writes the home's store, review log, library and themes into one archive."""
+    from tui.backup import BackupError, write_backup
+
+    if target.exists() and not force:
+        _err(f"paperdeck: {target} exists; give --force to replace it")
+        return EXIT_USAGE
+    store = None
+    if home.store.exists():
+        # Holding the store's lock keeps another paperdeck from writing while the files are read.
+        store = _open_store(home, quiet=True)
+        if store is None:
+            return EXIT_USAGE
+        if store.read_only:
+            _err(f"paperdeck: {visible(store.report.read_only_because or 'the store is in use')}; "
+                 "the backup holds what it has saved so far")
+    try:
+        summary = write_backup(home, target)
+    except BackupError as exc:
+        _err(f"paperdeck: {visible(str(exc))}")
+        return EXIT_USAGE
+    finally:
+        if store is not None:
+            store.close()
+    _out(f"backed up {summary.files} file(s) ({summary.library_files} digest(s)) to {visible(str(target))}, "
+         f"{summary.size:,} bytes")
+    return EXIT_OK
+
+
+def restore(home: Home, source: Path, *, force: bool) -> int:
+    """Brings a backup back into the home; replaces an existing store or library only with --force."""
+    from tui.backup import BackupError, home_in_use, read_backup
+    from tui.backup import restore as put_back
+
+    try:
+        files = read_backup(source)
+    except BackupError as exc:
+        _err(f"paperdeck: {visible(str(exc))}; nothing changed")
+        return EXIT_USAGE
+    in_use = home_in_use(home)
+    if in_use and not force:
+        _err(f"paperdeck: {visible(str(home.root))} already holds {', '.join(in_use)}; "
+             "give --force to replace them (they are moved aside, not deleted)")
+        return EXIT_USAGE
+    if home.root.is_dir():
+        # A running paperdeck holds the store's lock (even before its first save).
+        store = _open_store(home, quiet=True)
+        if store is None:
+            return EXIT_USAGE
+        in_other_hands = store.read_only
+        store.close()
+        if in_other_hands:
+            _err(f"paperdeck: {visible(store.report.read_only_because or 'the store is in use')}; "
+                 "quit it before restoring; nothing changed")
+            return EXIT_USAGE
+    aside = put_back(files, home)
+    digests = sum(1 for name in files if name.startswith("library/"))
+    _out(f"restored {len(files)} file(s) ({digests} digest(s)) from {visible(str(source))} into {visible(str(home.root))}")
+    if aside is not None:
+        _out(f"what was there before is in {visible(str(aside))}")
+    return EXIT_OK
