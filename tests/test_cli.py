@@ -226,6 +226,64 @@ def test_add_of_a_broken_api_response_names_the_file_and_imports_nothing(home, t
     assert_no_traceback(result)
 
 
+def many_digests(folder: Path, count: int) -> Path:
+    folder.mkdir()
+    text = COMMENTARY.read_text(encoding="utf-8")
+    for day in range(1, count + 1):
+        (folder / f"2025-07-{day:02d}.txt").write_text(text.replace("2025년 6월 11일", f"2025년 7월 {day}일"), encoding="utf-8")
+    return folder
+
+
+def run_with_terminal_stderr(*args: str | Path, home: Path) -> tuple[int, bytes, bytes]:
+    """Runs paperdeck with standard error on a pseudo-terminal; returns status, stdout, terminal output."""
+    import pty
+    import threading
+
+    main, side = pty.openpty()
+    env = {**os.environ, "PAPERDECK_HOME": str(home), "COLUMNS": "100", "TERM": "xterm-256color"}
+    process = subprocess.Popen([str(PAPERDECK), *map(str, args)], stdout=subprocess.PIPE, stderr=side, env=env)
+    os.close(side)
+    seen = bytearray()
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # the terminal's other side closed: the process is gone
+                return
+            if not chunk:
+                return
+            seen.extend(chunk)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    stdout = process.stdout.read()
+    status = process.wait(timeout=60)
+    reader.join(timeout=10)
+    os.close(main)
+    return status, stdout, bytes(seen)
+
+
+def test_add_of_many_files_shows_a_progress_bar_on_a_terminal(home, tmp_path):
+    folder = many_digests(tmp_path / "july", 24)
+    status, stdout, terminal = run_with_terminal_stderr("add", folder, home=home)
+    assert status == 0
+    assert b"Importing" in terminal and b"24/24" in terminal
+    # Standard output, piped, gets the report and none of the bar.
+    lines = stdout.decode().splitlines()
+    assert len(lines) == 25 and lines[-1] == "added 24 file(s): 8 new paper(s), 184 merged"
+    assert b"Importing" not in stdout
+    # Adding again reads the library first, with a bar of its own.
+    status, _, terminal = run_with_terminal_stderr("add", folder, home=home)
+    assert status == 0 and b"Reading the library" in terminal
+
+
+def test_add_without_a_terminal_shows_no_progress_bar(home, tmp_path):
+    result = run("add", many_digests(tmp_path / "july", 12), home=home)
+    assert result.returncode == 0
+    assert result.stderr == b""
+
+
 def test_add_missing_path_exits_2(home, tmp_path):
     result = run("add", tmp_path / "nope.txt", home=home)
     assert result.returncode == 2

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -332,36 +333,87 @@ def add(home: Home, raw_paths: list[str], *, year: int | None) -> int:
         return status or EXIT_USAGE
     home.ensure()
     existing_files = digest_files(home.library)
-    known = {hashlib.sha256(path.read_bytes()).hexdigest(): path for path in existing_files}
-    library = load_library(existing_files)
+    known: dict[str, Path] = {}
+    library = Library()
+    with progress_bar("Reading the library", len(existing_files)) as advance:
+        for path in existing_files:
+            try:
+                data = path.read_bytes()
+                modified = date.fromtimestamp(path.stat().st_mtime)
+            except OSError as exc:
+                library.add_result(unreadable(path, exc))
+            else:
+                known[hashlib.sha256(data).hexdigest()] = path
+                library.add_result(parse_bytes(data, str(path), modified=modified))
+            advance()
     totals = {"files": 0, "new": 0, "merged": 0}
-    for item in incoming:
-        digest = hashlib.sha256(item.data).hexdigest()
-        if digest in known:
-            _out(f"{visible(item.origin)}: already in the library as {known[digest].name}, skipped")
-            continue
-        result = parse_bytes(item.data, item.origin, year=year, modified=item.modified)
-        for diagnostic in result.diagnostics:
-            _out(f"  {visible(str(diagnostic))}")
-        if result.errors:
-            status = max(status, EXIT_ERRORS)
-        if not result.entries:
-            _out(f"{visible(item.origin)}: no papers found, not imported")
-            status = max(status, EXIT_ERRORS)
-            continue
-        target = _free_name(home.library, _library_name(item, result))
-        _write_new(target, item.data)
-        known[digest] = target
-        new, merged = library.add_result(result)
-        totals["files"] += 1
-        totals["new"] += new
-        totals["merged"] += merged
-        _out(
-            f"{visible(item.origin)}: {FORMAT_NAMES[result.format]}, {len(result.entries)} paper(s): "
-            f"{new} new, {merged} merged with papers already known -> {target.name}"
-        )
+    with progress_bar("Importing", len(incoming)) as advance:
+        for item in incoming:
+            status = max(status, _add_one(home, item, year, known, library, totals))
+            advance()
     _out(f"added {totals['files']} file(s): {totals['new']} new paper(s), {totals['merged']} merged")
     return status
+
+
+def _add_one(
+    home: Home, item: Incoming, year: int | None, known: dict[str, Path], library: Library, totals: dict[str, int]
+) -> int:
+    """Imports one file unless the library has it already; returns the exit status it earns."""
+    status = EXIT_OK
+    digest = hashlib.sha256(item.data).hexdigest()
+    if digest in known:
+        _out(f"{visible(item.origin)}: already in the library as {known[digest].name}, skipped")
+        return status
+    result = parse_bytes(item.data, item.origin, year=year, modified=item.modified)
+    for diagnostic in result.diagnostics:
+        _out(f"  {visible(str(diagnostic))}")
+    if result.errors:
+        status = max(status, EXIT_ERRORS)
+    if not result.entries:
+        _out(f"{visible(item.origin)}: no papers found, not imported")
+        return EXIT_ERRORS
+    target = _free_name(home.library, _library_name(item, result))
+    _write_new(target, item.data)
+    known[digest] = target
+    new, merged = library.add_result(result)
+    totals["files"] += 1
+    totals["new"] += new
+    totals["merged"] += merged
+    _out(
+        f"{visible(item.origin)}: {FORMAT_NAMES[result.format]}, {len(result.entries)} paper(s): "
+        f"{new} new, {merged} merged with papers already known -> {target.name}"
+    )
+    return status
+
+
+# Fewer files than this go by too fast for a progress bar to help.
+PROGRESS_MIN_FILES = 10
+
+
+@contextmanager
+def progress_bar(description: str, total: int) -> Iterator[Callable[[], None]]:
+    """A rich progress bar on standard error while `total` files are worked through; yields
+    the function to call after each. Only on a terminal, and only for enough files."""
+    if total < PROGRESS_MIN_FILES or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        # Lines printed meanwhile go above the bar when they share its terminal; into a pipe
+        # they go straight on.
+        redirect_stdout=sys.stdout.isatty(),
+        redirect_stderr=False,
+    ) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda: progress.advance(task)
 
 
 def _collect(raw: str) -> list[Incoming]:
