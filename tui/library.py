@@ -6,7 +6,7 @@ import gc
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -90,11 +90,7 @@ class Library:
                     by_date[entry.digest_date][entry.id] = None
         self.by_date = {day: list(by_date[day]) for day in sorted(by_date, reverse=True)}
         self.order = list(dict.fromkeys(paper_id for ids in self.by_date.values() for paper_id in ids))
-        by_tag: defaultdict[str, list[str]] = defaultdict(list)
-        for paper in self.sorted_papers():
-            for tag in paper.tags:
-                by_tag[tag].append(paper.id)
-        self.by_tag = dict(sorted(by_tag.items(), key=lambda item: (-len(item[1]), item[0])))
+        self.by_tag = tag_index(self.sorted_papers())
 
     def sorted_papers(self) -> list[Paper]:
         """Every paper once, newest digest first, as the days of `by_date` list them."""
@@ -215,3 +211,42 @@ def freeze_heap() -> None:
     freeze the screen for hundreds of milliseconds, every few seconds of use.
     """
     gc.freeze()
+
+
+def extended(library: Library, results: Iterable[ParseResult]) -> Library:
+    """A new library: this one's papers and the results' merged in, newly indexed.
+
+    The papers of `library` are not touched (a paper seen again is merged into a copy), so
+    the UI can go on showing them while this runs in a worker thread.
+    """
+    results = sorted(results, key=lambda r: r.path)
+    papers = dict(library.papers)
+    by_date = {day: dict.fromkeys(ids) for day, ids in library.by_date.items()}
+    copied: set[str] = set()
+    for result in results:
+        for entry in result.entries:
+            existing = papers.get(entry.id)
+            if existing is None:
+                papers[entry.id] = paper_from_entry(entry)
+                copied.add(entry.id)
+            else:
+                if entry.id not in copied:
+                    existing = papers[entry.id] = replace(existing)
+                    copied.add(entry.id)
+                merge_entry(existing, entry)
+            if entry.digest_date is not None:
+                by_date.setdefault(entry.digest_date, {})[entry.id] = None
+    new = Library(papers=papers, results=[*library.results, *results])
+    new.by_date = {day: list(by_date[day]) for day in sorted(by_date, reverse=True)}
+    new.order = list(dict.fromkeys(paper_id for ids in new.by_date.values() for paper_id in ids))
+    new.by_tag = tag_index(new.sorted_papers())
+    return new
+
+
+def tag_index(papers: Iterable[Paper]) -> dict[str, list[str]]:
+    """Each digest tag's papers in the given order, the tags by paper count, then name."""
+    by_tag: defaultdict[str, list[str]] = defaultdict(list)
+    for paper in papers:
+        for tag in paper.tags:
+            by_tag[tag].append(paper.id)
+    return dict(sorted(by_tag.items(), key=lambda item: (-len(item[1]), item[0])))
