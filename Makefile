@@ -1,18 +1,22 @@
 # paperdeck: `make run` opens the reader on the bundled sample digests; `make test` runs every test.
 # Both create the virtual environment in .venv on first use; only python3 (3.11+) is needed.
+# `make bench` measures every speed figure (BENCH_ARGS=--quick for a one-minute check).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_HOME := .paperdeck-demo
 
-.PHONY: run test venv clean
+.PHONY: run test bench venv clean
 
 run: $(VENV)/.installed-run
 	$(BIN)/paperdeck --home $(DEMO_HOME)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed-run
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 venv: $(VENV)/.installed-test
 

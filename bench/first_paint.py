@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from figures import Figure, table
 from parse_speed import corpus
 
 # Run as `python -c PROBE MODE CORPUS HOME`; prints "first paint SECONDS".
@@ -25,7 +25,12 @@ import time, sys
 T0 = time.perf_counter()
 mode, corpus, home_dir = sys.argv[1:4]
 def painted(app):
-    app.call_after_refresh(lambda: (print(f"first paint {time.perf_counter() - T0:.4f}"), app.exit()))
+    import resource
+    def report():
+        print(f"first paint {time.perf_counter() - T0:.4f}")
+        print(f"peak rss {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}")
+        app.exit()
+    app.call_after_refresh(report)
 if mode == "bare":
     from textual.app import App
     from textual.widgets import Footer, Header
@@ -58,7 +63,8 @@ else:
 """
 
 
-def first_paint(mode: str, folder: Path, home: Path) -> float:
+def first_paint(mode: str, folder: Path, home: Path) -> tuple[float, float]:
+    """Seconds from start to first paint, and peak RSS in MB by then, of a fresh process."""
     result = subprocess.run(
         [sys.executable, "-c", PROBE, mode, str(folder), str(home)],
         capture_output=True,
@@ -66,8 +72,35 @@ def first_paint(mode: str, folder: Path, home: Path) -> float:
         check=True,
         timeout=600,
     )
-    line = next(line for line in result.stdout.splitlines() if line.startswith("first paint"))
-    return float(line.split()[-1])
+    said = {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1]) for line in result.stdout.splitlines() if " " in line}
+    return said["first paint"], said["peak rss"]
+
+
+def measure(papers: int, runs: int) -> list[Figure]:
+    """First paint of a bare app (floor), of paperdeck warm and cold, and their peak memory."""
+    folder = corpus(papers)
+    home = Path(tempfile.mkdtemp(prefix="paperdeck-paint-"))
+    first_paint("warm", folder, home)  # writes the parse cache
+    times: dict[str, list[float]] = {"bare": [], "warm": [], "cold": []}
+    memory: dict[str, list[float]] = {"bare": [], "warm": []}
+    for _ in range(runs):
+        for mode in ("bare", "warm"):  # interleaved, so that load elsewhere hits both alike
+            seconds, rss = first_paint(mode, folder, home)
+            times[mode].append(seconds)
+            memory[mode].append(rss)
+    for _ in range(max(1, runs // 2)):
+        shutil.rmtree(home / "cache", ignore_errors=True)
+        times["cold"].append(first_paint("cold", folder, home)[0])
+    shutil.rmtree(home, ignore_errors=True)
+    floor = "bare Textual app, Header + Footer (floor)"
+    memory_floor = "bare Textual app at first paint (floor)"
+    return [
+        Figure("start", floor, times["bare"]),
+        Figure("start", "paperdeck, parse cache warm", times["warm"], floor=floor, target="≤ 2× floor", ratio_target=2.0),
+        Figure("start", "paperdeck, cold (parse, then write the cache)", times["cold"], floor=floor),
+        Figure("memory", memory_floor, memory["bare"], unit="MB"),
+        Figure("memory", f"paperdeck at first paint, warm ({papers:,} papers)", memory["warm"], unit="MB", floor=memory_floor),
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,24 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--papers", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
-    folder = corpus(args.papers)
-    home = Path(tempfile.mkdtemp(prefix="paperdeck-paint-"))
-    first_paint("warm", folder, home)  # writes the parse cache
-    times: dict[str, list[float]] = {"bare": [], "warm": [], "cold": []}
-    for _ in range(args.runs):
-        times["bare"].append(first_paint("bare", folder, home))
-        times["warm"].append(first_paint("warm", folder, home))
-    for _ in range(max(1, args.runs // 2)):
-        shutil.rmtree(home / "cache", ignore_errors=True)
-        times["cold"].append(first_paint("cold", folder, home))
-    floor = statistics.median(times["bare"])
-    print(f"start to first paint, {args.papers} papers, median of runs (min, max)")
-    labels = {"bare": "bare Textual app (floor)", "warm": "paperdeck, parse cache warm", "cold": "paperdeck, cold"}
-    for key, label in labels.items():
-        values = times[key]
-        median = statistics.median(values)
-        print(f"{label:30} {median:6.2f} s  ({min(values):.2f}, {max(values):.2f})  {median / floor:5.1f}x floor")
-    shutil.rmtree(home, ignore_errors=True)
+    print(table(measure(args.papers, args.runs)))
     return 0
 
 

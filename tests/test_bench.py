@@ -1,0 +1,44 @@
+"""The benchmark command still works: `bench/run.py --quick` measures every figure and writes them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+from conftest import REPO
+
+GROUPS = {"parse", "start", "memory", "keys", "store", "review"}
+
+
+@pytest.mark.slow
+def test_the_quick_benchmark_measures_every_figure_beside_its_floor(tmp_path: Path):
+    out = tmp_path / "latest.json"
+    result = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "run.py"), "--quick", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    document = orjson.loads(out.read_bytes())
+    figures = document["figures"]
+    assert {figure["group"] for figure in figures} == GROUPS
+    assert document["quick"] is True and document["papers"] == 10_000 and "cores" in document["machine"]
+    names = {(figure["group"], figure["name"]) for figure in figures}
+    for figure in figures:
+        assert figure["runs"] and all(value > 0 for value in figure["runs"]), figure["name"]
+        assert figure["min"] <= figure["median"] <= figure["max"]
+        if figure["floor"] is not None:
+            assert (figure["group"], figure["floor"]) in names, f"{figure['name']}: no floor {figure['floor']!r}"
+            assert figure["ratio"] > 0
+        if figure["target"]:
+            assert figure["verdict"] in ("met", "not met")
+    keys = [figure for figure in figures if figure["group"] == "keys" and figure["floor"]]
+    assert {"move (j)", "page (PgDn)", "toggle read (r)", "star (s)", "tree node ([)", "filter typing"} <= {
+        figure["name"] for figure in keys
+    }
+    # The printed table is the same figures.
+    assert "| keys: move (j) |" in result.stdout and "× floor" in result.stdout
