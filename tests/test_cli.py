@@ -59,7 +59,7 @@ def test_python_dash_m_is_the_same_command(home):
     assert (result.returncode, result.stdout) == (0, b"paperdeck 0.1.0\n")
 
 
-@pytest.mark.parametrize("command", ["open", "add", "check", "list"])
+@pytest.mark.parametrize("command", ["open", "add", "check", "list", "fetch", "export", "backup", "restore"])
 def test_every_command_has_help(home, command):
     result = run(command, "--help", home=home)
     assert result.returncode == 0

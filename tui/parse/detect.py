@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 
 from tui.model import DigestFormat
 from tui.parse.commentary import is_author_line, parse_date_line
 from tui.parse.export_json import EXPORT_FORMAT_NAME
-from tui.parse.hf_api import WHITESPACE
 from tui.parse.hf_daily import SEPARATORS, is_header_line, parse_month_day
 from tui.parse.text import is_tag_line
 
+_LEADING_BLANKS = re.compile("[ \t\r\n\ufeff]*")
 # Enough lines to see several papers of either format without reading a big file twice.
 _SAMPLE_LINES = 400
 # A lead this large is never overturned by real files; stopping there keeps detection cheap.
@@ -49,7 +50,9 @@ def detect_format(lines: list[str]) -> DigestFormat:
 def json_format(text: str, path: str) -> DigestFormat | None:
     """The JSON format of a file, if it is JSON: a paperdeck export, or (named `.json`, or a
     JSON list of paper items) the daily papers API's list. None for anything else."""
-    start = text.lstrip(WHITESPACE + "\ufeff")[:1]
+    # The first character that is not blank, without copying a text that is no JSON at all.
+    at = _LEADING_BLANKS.match(text).end()
+    start = text[at : at + 1]
     if start not in ("[", "{"):
         return None
     named_json = path.lower().endswith(".json")

@@ -27,7 +27,7 @@ from tui.parse.text import Report, collapse_spaces, find_arxiv_ids, find_urls, j
 _ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}")
 _VERSION = re.compile(r"v\d+$")
 _ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-WHITESPACE = " \t\n\r"
+_WHITESPACE = " \t\n\r"
 _KEYWORD_JUNK = re.compile(r"[\s_]+")
 _EXCERPT = 40
 
@@ -240,7 +240,7 @@ def _list_items(text: str) -> list[tuple[int, Any]]:
 
 
 def _skip_space(text: str, at: int) -> int:
-    while at < len(text) and text[at] in WHITESPACE:
+    while at < len(text) and text[at] in _WHITESPACE:
         at += 1
     return at
 
