@@ -234,13 +234,13 @@ def many_digests(folder: Path, count: int) -> Path:
     return folder
 
 
-def run_with_terminal_stderr(*args: str | Path, home: Path) -> tuple[int, bytes, bytes]:
+def run_with_terminal_stderr(*args: str | Path, home: Path, env: dict[str, str] | None = None) -> tuple[int, bytes, bytes]:
     """Runs paperdeck with standard error on a pseudo-terminal; returns status, stdout, terminal output."""
     import pty
     import threading
 
     main, side = pty.openpty()
-    env = {**os.environ, "PAPERDECK_HOME": str(home), "COLUMNS": "100", "TERM": "xterm-256color"}
+    env = {**os.environ, "PAPERDECK_HOME": str(home), "COLUMNS": "100", "TERM": "xterm-256color", **(env or {})}
     process = subprocess.Popen([str(PAPERDECK), *map(str, args)], stdout=subprocess.PIPE, stderr=side, env=env)
     os.close(side)
     seen = bytearray()
@@ -276,6 +276,15 @@ def test_add_of_many_files_shows_a_progress_bar_on_a_terminal(home, tmp_path):
     # Adding again reads the library first, with a bar of its own.
     status, _, terminal = run_with_terminal_stderr("add", folder, home=home)
     assert status == 0 and b"Reading the library" in terminal
+
+
+def test_a_cold_start_on_many_digests_shows_a_progress_bar_until_the_cache_is_made(home, tmp_path):
+    run("add", many_digests(tmp_path / "july", 12), home=home)
+    env = {"PAPERDECK_EXIT_AFTER_START": "1"}
+    cold = run_with_terminal_stderr("open", home=home, env=env)
+    assert cold[0] == 0 and b"Reading the digests" in cold[2] and b"12/12" in cold[2]
+    warm = run_with_terminal_stderr("open", home=home, env=env)
+    assert warm[0] == 0 and b"Reading the digests" not in warm[2]  # the parse cache: nothing to wait for
 
 
 def test_add_without_a_terminal_shows_no_progress_bar(home, tmp_path):

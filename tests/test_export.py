@@ -17,7 +17,14 @@ from conftest import COMMENTARY, SAMPLES
 from test_cli import assert_no_traceback, err, out, run
 
 from tui import export
-from tui.export import Exported, base_key, citation_keys, to_bibtex, to_csv, to_json, to_markdown
+from tui.export import (
+    Exported,
+    base_key,
+    citation_keys,
+    to_bibtex,
+    to_json,
+    to_markdown,
+)
 from tui.library import load_library
 from tui.model import Paper, paper_id
 from tui.parse import parse_bytes
@@ -43,18 +50,18 @@ def items_of(library, states=None, cards=None) -> list[Exported]:
 
 
 def nasty_paper(**changes) -> Paper:
-    fields = dict(
-        id=paper_id(NASTY_TITLE),
-        title=NASTY_TITLE,
-        authors=("Zoë O'Brien-Ñúñez", "Wei (David) Chen"),
-        abstract="An abstract, with a comma and \"quotes\"\nand a line break.",
-        commentary_ko="한국어 코멘트입니다.\n두 번째 줄.",
-        commentary_en="=SUM(A1:A2) looks like a formula.",
-        tags=("llm",),
-        digest_dates=(datetime(2025, 6, 11).date(),),
-        arxiv_id="2506.00001",
-        links=("https://arxiv.org/abs/2506.00001",),
-    )
+    fields = {
+        "id": paper_id(NASTY_TITLE),
+        "title": NASTY_TITLE,
+        "authors": ("Zoë O'Brien-Ñúñez", "Wei (David) Chen"),
+        "abstract": "An abstract, with a comma and \"quotes\"\nand a line break.",
+        "commentary_ko": "한국어 코멘트입니다.\n두 번째 줄.",
+        "commentary_en": "=SUM(A1:A2) looks like a formula.",
+        "tags": ("llm",),
+        "digest_dates": (datetime(2025, 6, 11).date(),),
+        "arxiv_id": "2506.00001",
+        "links": ("https://arxiv.org/abs/2506.00001",),
+    }
     fields.update(changes)
     return Paper(**fields)
 
@@ -213,9 +220,11 @@ def test_markdown_groups_by_date_with_links_tags_commentary_and_note(library):
         "Keywords (automatic): vision-transformers, high-norm-tokens, register-neurons, test-time-registers",
         "",
         "**Commentary (English):**",
-        "> This study explores a method of relocating outlier tokens in ViT to arbitrary positions. "
-        "Interestingly, when these tokens are moved completely outside the image, they begin to function "
-        "similarly to register tokens.",
+        (
+            "> This study explores a method of relocating outlier tokens in ViT to arbitrary positions. "
+            "Interestingly, when these tokens are moved completely outside the image, they begin to function "
+            "similarly to register tokens."
+        ),
         "",
         "**Note:**",
         "> Read the appendix.",

@@ -25,7 +25,8 @@ import mmap
 import os
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
@@ -302,13 +303,23 @@ def _result(saved: tuple) -> ParseResult:
 
 
 def load_library_cached(
-    files: list[Path], cache_file: Path, *, year: int | None = None, abstracts_later: bool = False
+    files: list[Path],
+    cache_file: Path,
+    *,
+    year: int | None = None,
+    abstracts_later: bool = False,
+    progress: Callable[[int], AbstractContextManager[Callable[[], None]]] | None = None,
 ) -> Library:
-    """The library of `files`: from the cache when it matches, else parsed and then cached."""
+    """The library of `files`: from the cache when it matches, else parsed and then cached.
+
+    `progress(total)`, when given, is entered around a parse and yields the function to call
+    after each file; a library from the cache needs none.
+    """
     key = cache_key(files, year)
     library = load_cached(cache_file, key, abstracts_later=abstracts_later) if key is not None else None
     if library is None:
-        library = load_library(files, year=year)
+        with progress(len(files)) if progress is not None else nullcontext(None) as advance:
+            library = load_library(files, year=year, advance=advance)
         if key is not None:
             save(cache_file, key, library)
     return library

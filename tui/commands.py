@@ -6,10 +6,11 @@ import hashlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
@@ -80,10 +81,20 @@ def open_reader(home: Home, paths: list[Path], *, year: int | None, start: str =
         return EXIT_USAGE
     store.close_on_exit()
     try:
+        from tui.watch import LibraryWatch
+
+        # Before the library is read: a file that arrives meanwhile is seen at the first poll.
+        watch = LibraryWatch(home, paths, year=year)
         files, showing_samples = library_files(home, paths)
-        library = load_library_cached(files, home.cache / "library.marshal", year=year, abstracts_later=True)
+        library = load_library_cached(
+            files,
+            home.cache / "library.marshal",
+            year=year,
+            abstracts_later=True,
+            progress=partial(progress_bar, "Reading the digests"),
+        )
         freeze_heap()
-        app = PaperdeckApp(library, home=home, store=store, showing_samples=showing_samples, start=start)
+        app = PaperdeckApp(library, home=home, store=store, showing_samples=showing_samples, start=start, watch=watch)
         if os.environ.get(ENV_EXIT_AFTER_START):
             # For scripted first-run checks: start without a terminal, paint once, leave.
             app.exit_after_start = True
@@ -398,7 +409,13 @@ def progress_bar(description: str, total: int) -> Iterator[Callable[[], None]]:
         yield lambda: None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     with Progress(
         TextColumn("{task.description}"),

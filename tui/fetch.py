@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -78,17 +77,17 @@ def fetch_day(base: str, day: date, *, timeout: float = DEFAULT_TIMEOUT) -> Fetc
         url, headers={"Accept": "application/json", "User-Agent": f"paperdeck/{__version__}"}
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - scheme checked
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             data = response.read(MAX_BYTES + 1)
     except urllib.error.HTTPError as exc:
         raise FetchError(f"{url}: the server answered HTTP {exc.code} {exc.reason}".rstrip() + ".") from None
     except urllib.error.URLError as exc:
         reason = exc.reason
-        if isinstance(reason, (TimeoutError, socket.timeout)):
+        if isinstance(reason, TimeoutError):
             raise FetchError(f"{url}: no answer within {timeout:g} s.", offline=True) from None
         text = getattr(reason, "strerror", None) or str(reason)
         raise FetchError(f"cannot reach {host} ({text}): are you offline?", offline=True) from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise FetchError(f"{url}: no answer within {timeout:g} s.", offline=True) from None
     except (OSError, ValueError) as exc:
         # A connection reset half-way, a malformed status line, and the like.

@@ -166,14 +166,21 @@ def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*first, *second)))
 
 
-def load_library(files: Iterable[Path], *, year: int | None = None) -> Library:
-    """Parses and merges the given digest files; a file that cannot be read becomes an error."""
+def load_library(
+    files: Iterable[Path], *, year: int | None = None, advance: Callable[[], None] | None = None
+) -> Library:
+    """Parses and merges the given digest files; a file that cannot be read becomes an error.
+
+    `advance` is called after each file (a progress bar's step).
+    """
     results = []
     for path in files:
         try:
             results.append(read_digest(path, year=year))
         except OSError as exc:
             results.append(unreadable(path, exc))
+        if advance is not None:
+            advance()
     return Library.from_results(results)
 
 

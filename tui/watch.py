@@ -15,7 +15,14 @@ from pathlib import Path
 
 from tui.cache import cache_key, save
 from tui.home import Home
-from tui.library import Library, extended, library_files, load_library, read_digest, unreadable
+from tui.library import (
+    Library,
+    extended,
+    library_files,
+    load_library,
+    read_digest,
+    unreadable,
+)
 
 Stamp = tuple[int, int]  # size, modification time in ns
 

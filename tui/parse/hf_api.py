@@ -22,7 +22,13 @@ from datetime import date
 from typing import Any
 
 from tui.model import DigestEntry, arxiv_abs_url, paper_id
-from tui.parse.text import Report, collapse_spaces, find_arxiv_ids, find_urls, join_prose
+from tui.parse.text import (
+    Report,
+    collapse_spaces,
+    find_arxiv_ids,
+    find_urls,
+    join_prose,
+)
 
 _ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}")
 _VERSION = re.compile(r"v\d+$")
