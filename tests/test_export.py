@@ -286,6 +286,12 @@ def test_export_with_a_query_uses_the_readers_filter_language(filled_home):
     assert [e.key for e in parse_bib(out(bib)).entries] == ["yang2025multiverse", "anon2025paper"]
 
 
+def test_export_of_the_cards_due_now(filled_home):
+    result = run("export", "--format", "json", "--query", "due", home=filled_home)
+    assert result.returncode == 0, err(result)
+    assert [p["id"] for p in json.loads(out(result))["papers"]] == [VIT]  # a new card: due in a session now
+
+
 def test_export_csv_to_stdout_keeps_korean(filled_home):
     result = run("export", "--format", "csv", "--query", "다시", home=filled_home)
     assert result.returncode == 0, err(result)
