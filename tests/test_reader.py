@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -44,6 +46,15 @@ def tree_labels(app) -> list[str]:
     return labels
 
 
+def screen_rows(app) -> list[str]:
+    """The screen as the terminal shows it, one string per row, from a screenshot."""
+    svg = app.export_screenshot()
+    rows: dict[str, list[str]] = {}
+    for y, content in re.findall(r'<text[^>]*\by="([\d.]+)"[^>]*>(.*?)</text>', svg, re.S):
+        rows.setdefault(y, []).append(html.unescape(content).replace("\xa0", " "))
+    return ["".join(parts) for _y, parts in sorted(rows.items(), key=lambda item: float(item[0]))]
+
+
 async def test_moving_the_cursor_shows_each_paper_in_the_detail(home, store):
     app = make_app(home, store)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -73,6 +84,17 @@ async def test_r_toggles_read_and_every_count_follows(home, store):
         await pilot.press("r")
         assert not store.paper(first).read
         assert "Unread  57" in tree_labels(app)
+
+
+async def test_the_tree_repaints_the_counts_of_a_day_its_month_and_year_after_r(home, store):
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "2026-03-06  49/49" in "\n".join(screen_rows(app))  # the tree painted before the key
+        await pilot.press("r")
+        shown = "\n".join(screen_rows(app))
+        for label in ("Unread  56", "2026  48/49", "March  48/49", "2026-03-06  48/49"):
+            assert label in shown, f"the tree shows an old count where {label!r} belongs:\n{shown}"
 
 
 async def test_s_stars_and_u_undoes_the_last_change(home, store):

@@ -95,12 +95,15 @@ class NavTree(Tree[ViewKey]):
                 self._relabel(node, _label(name, _ratio(self._counts_of(prefix))))
 
     def _relabel(self, node: TreeNode[ViewKey], label: Text) -> None:
+        """A new label for the node, repainted in the frame of the key that changed it."""
         if node.label == label:
             return
-        node.set_label(label)
-        # set_label repaints the node's line on the tree's next turn, which is the next
-        # frame; the key press that changed the count is being painted now.
-        self._refresh_node(node)
+        # Not TreeNode.set_label: that repaints every visible line under the node (a year's
+        # is most of the tree, about 10 ms a frame), and only on the tree's next turn, a
+        # frame after the key press that changed the count. The label shows on the node's
+        # own line alone; TreeNode.refresh repaints that line now.
+        node._label = self.process_label(label)
+        node.refresh()
 
     def _add_dates(self, parent: TreeNode[ViewKey]) -> None:
         """Years and months now; a month's days when it is first opened (years of digests are
