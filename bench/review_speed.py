@@ -39,7 +39,8 @@ from figures import Figure, table  # noqa: E402
 from tui.review import CardView, Deck  # noqa: E402
 from tui.review_stats import compute_stats  # noqa: E402
 from tui.storage import ReviewLog, serialise, write_atomically  # noqa: E402
-from tui.store import REVIEW_LOG, Store, _fresh_tables  # noqa: E402
+from tui.store import Store  # noqa: E402
+from tui.store_file import REVIEW_LOG, fresh_tables  # noqa: E402
 
 RATINGS = (fsrs.Rating.Again, fsrs.Rating.Hard, fsrs.Rating.Good, fsrs.Rating.Easy)
 WEIGHTS = (0.12, 0.08, 0.72, 0.08)
@@ -49,7 +50,7 @@ def build_store(path: Path, cards: int, reviews: int, now: datetime, seed: int =
     """A store with `cards` review cards and `reviews` log entries, as paperdeck would write them."""
     rng = random.Random(seed)
     scheduler = fsrs.Scheduler(enable_fuzzing=False)
-    tables = _fresh_tables()
+    tables = fresh_tables()
     card_table = tables["cards"]
     log: list[dict] = []
     # One card in twenty is new (starred, never reviewed); the others share the log.
