@@ -20,15 +20,16 @@ class ReviewSettingsDialog(ModalScreen[ReviewSettings | None]):
     DEFAULT_CSS = """
     ReviewSettingsDialog { align: center middle; background: $background 60%; }
     ReviewSettingsDialog > Vertical {
-        width: 76; max-width: 95%; height: auto; max-height: 95%;
-        padding: 1 2; background: $panel; border: round $primary;
+        width: 80; max-width: 100%; height: auto; max-height: 100%;
+        padding: 0 1; background: $panel; border: round $primary; overflow-y: auto;
     }
-    ReviewSettingsDialog .title { text-style: bold; margin-bottom: 1; }
-    ReviewSettingsDialog .row { height: auto; }
-    ReviewSettingsDialog .row Label { width: 1fr; padding-top: 1; }
-    ReviewSettingsDialog .row Input { width: 12; }
+    ReviewSettingsDialog .title { text-style: bold; margin: 1 0; }
+    ReviewSettingsDialog .row { height: auto; margin-bottom: 1; }
+    ReviewSettingsDialog .row Label { width: 1fr; }
+    ReviewSettingsDialog .row Input { width: 10; height: 1; border: none; padding: 0 1; }
+    ReviewSettingsDialog .row Switch { height: 1; border: none; padding: 0; }
     ReviewSettingsDialog #problem { color: $error; height: auto; }
-    ReviewSettingsDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }
+    ReviewSettingsDialog #buttons { height: auto; align-horizontal: right; }
     ReviewSettingsDialog Button { margin-left: 1; }
     """
     BINDINGS = [
