@@ -204,6 +204,20 @@ async def test_choosing_tree_nodes_filters_the_list(home, store):
         assert app.screen.current_view == ViewKey("day", "2026-03-06")
 
 
+async def test_brackets_open_a_month_not_opened_before_with_the_cursor_on_its_day(home, store):
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree = app.screen.query_one("#nav")
+        await pilot.press("left_square_bracket")  # the day of the paper under the cursor
+        assert tree.cursor_node.data == ViewKey("day", "2026-03-06")
+        await pilot.press("left_square_bracket")  # June 2025: its year and month were closed
+        assert app.screen.current_view == ViewKey("day", "2025-06-11")
+        assert tree.cursor_node.data == ViewKey("day", "2025-06-11")
+        shown = "\n".join(screen_rows(app))
+        assert "June  8/8" in shown and "2025-06-11  8/8" in shown
+        assert len(paper_list(app).paper_ids) == 8
+
+
 async def test_markup_and_escapes_in_a_title_render_literally(home, store, tmp_path):
     digest = tmp_path / "2025-06-11.txt"
     title = "[bold red]Not red[/] \x1b[2J [CLS] \u202eevil"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
+from typing import Self
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -33,6 +36,8 @@ class NavTree(Tree[ViewKey]):
         Binding("left_square_bracket", "screen.step_day(1)", "Older day"),
         Binding("right_square_bracket", "screen.step_day(-1)", "Newer day"),
     ]
+
+    _keeping_size = False  # see _keeping_size_on_screen; read by refresh during __init__
 
     class ViewChosen(Message):
         def __init__(self, key: ViewKey) -> None:
@@ -137,10 +142,33 @@ class NavTree(Tree[ViewKey]):
         month_node = self._node_by_key[ViewKey("month", month)]
         if month_node.children:
             return
-        for day in self._days_by_month.get(month, ()):
-            key = ViewKey("day", day.isoformat())
-            counts = (self.counts.day_unread[day], self.counts.day_total[day])
-            self._node_by_key[key] = month_node.add_leaf(_label(day.isoformat(), _ratio(counts)), data=key)
+        with self._keeping_size_on_screen():
+            for day in self._days_by_month.get(month, ()):
+                key = ViewKey("day", day.isoformat())
+                counts = (self.counts.day_unread[day], self.counts.day_total[day])
+                self._node_by_key[key] = month_node.add_leaf(_label(day.isoformat(), _ratio(counts)), data=key)
+
+    @contextmanager
+    def _keeping_size_on_screen(self) -> Iterator[None]:
+        """Adds or opens nodes without laying the screen out again.
+
+        Tree asks for a layout of the whole screen on every node added or opened, and again
+        when its lines are counted: 20-30 ms and a second frame for the first day of a month
+        shown with `[`. Only the tree's scroll range changes (its place on screen is set by
+        the screen's CSS), so the lines are counted here, at once, and the scroll range set
+        quietly, as the paper list and the detail do. A scroll bar that appears or goes
+        still lays the screen out, through Textual's own reactive.
+        """
+        self._keeping_size = True
+        try:
+            yield
+            self.last_line  # noqa: B018  (counts the lines now, which sets the virtual size)
+        finally:
+            self._keeping_size = False
+        self._scroll_update(self.virtual_size)
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
+        return super().refresh(*regions, repaint=repaint, layout=layout and not self._keeping_size, recompose=recompose)
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[ViewKey]) -> None:
         key = event.node.data
@@ -153,12 +181,17 @@ class NavTree(Tree[ViewKey]):
         node = self._node_by_key.get(key)
         if node is None:
             return
+        closed = []
         parent = node.parent
         while parent is not None:
             if not parent.is_expanded:
-                parent.expand()  # which lays the tree out again, even for an open node
+                closed.append(parent)
             parent = parent.parent
-        self.move_cursor(node)
+        if closed:
+            with self._keeping_size_on_screen():
+                for parent in closed:
+                    parent.expand()
+        self.move_cursor(node)  # after the lines are counted: a new node has no line before
         if announce:
             self._announce(key)
 
