@@ -74,10 +74,12 @@ class PaperDetail(ScrollView, can_focus=True):
             self._strips = []
             return
         console = self.app.console
-        lines = console.render_lines(self._text, console.options.update_width(width), pad=False)
         base = self.rich_style
-        # Styled and cut to width once here, not on every repaint of every line.
-        self._strips = [Strip(line).apply_style(base).crop_extend(0, width, base) for line in lines]
+        # Styled and padded to width once here, by Rich as it wraps, not on every repaint of
+        # every line (nor through two more Strips a line: a new paper is wrapped on every
+        # cursor move).
+        lines = console.render_lines(self._text, console.options.update_width(width), style=base, pad=True)
+        self._strips = [Strip(line, width) for line in lines]
         self._blank = Strip.blank(width, base)
         self._wrapped_width = width
         self._set_scroll_range()
