@@ -218,6 +218,19 @@ async def test_brackets_open_a_month_not_opened_before_with_the_cursor_on_its_da
         assert len(paper_list(app).paper_ids) == 8
 
 
+async def test_the_tree_measures_each_line_as_wide_as_textual_renders_it(home, store):
+    from textual.widgets import Tree
+
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree = app.screen.query_one("#nav")
+        tree.select_key(ViewKey("day", "2025-06-11"))
+        await pilot.pause()
+        nodes = [tree.get_node_at_line(line) for line in range(tree.last_line + 1)]
+        assert len(nodes) > 20
+        assert [tree.get_label_width(node) for node in nodes] == [Tree.get_label_width(tree, node) for node in nodes]
+
+
 async def test_markup_and_escapes_in_a_title_render_literally(home, store, tmp_path):
     digest = tmp_path / "2025-06-11.txt"
     title = "[bold red]Not red[/] \x1b[2J [CLS] \u202eevil"

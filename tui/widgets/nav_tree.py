@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Self
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Region
@@ -169,6 +170,12 @@ class NavTree(Tree[ViewKey]):
 
     def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
         return super().refresh(*regions, repaint=repaint, layout=layout and not self._keeping_size, recompose=recompose)
+
+    def get_label_width(self, node: TreeNode[ViewKey]) -> int:
+        # What Tree.render_label would measure, without rendering the label: Tree measures
+        # every line of the tree each time a node is added or opened.
+        icon = (self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE) if node.allow_expand else ""
+        return cell_len(icon) + node.label.cell_len
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[ViewKey]) -> None:
         key = event.node.data
