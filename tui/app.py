@@ -6,8 +6,9 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
+from pathlib import Path
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -20,13 +21,16 @@ from tui.messages import StoreSaid
 from tui.review import Deck, ReviewSettings, utc_now
 from tui.safe_text import visible
 from tui.screens.reader import ReaderScreen
-from tui.store import Store, StoreReadOnly
+from tui.store import PaperState, Store, StoreReadOnly
 from tui.themes import load_themes
+from tui.watch import LibraryChange, LibraryWatch
 
 DEFAULT_THEME = "paperdeck-dark"
 # After the first screens, so that reading a long review log does not compete with them.
 REVIEW_LOG_DELAY = 2.0
 SETTING_THEME = "theme"
+# How often the library folder is looked at for new or changed digests.
+WATCH_SECONDS = 2.0
 
 
 class PaperdeckApp(App[None]):
@@ -44,13 +48,17 @@ class PaperdeckApp(App[None]):
         showing_samples: bool = False,
         start: str = "reader",
         clock: Callable[[], datetime] = utc_now,
+        watch: LibraryWatch | None = None,
     ) -> None:
         """`start="review"` opens a review session at once and quits when it is left.
 
-        `clock` is the review deck's idea of now (tests drive it by hand).
+        `clock` is the review deck's idea of now (tests drive it by hand). With `watch`, new
+        and changed digest files in the library appear while the app runs.
         """
         super().__init__()
         self.library = library
+        self.watch = watch
+        self._polling = False
         self.home = home
         self.store = store
         self.deck = Deck(store, ReviewSettings.from_store(store), clock=clock)
@@ -88,6 +96,39 @@ class PaperdeckApp(App[None]):
         self.store.listeners.append(self._store_said)
         if self.start == "review":
             self.push_screen(self._review_screen(), lambda _summary: self.exit())
+        if self.watch is not None:
+            self.set_interval(WATCH_SECONDS, self._poll_library)
+
+    # --- the watched library -----------------------------------------------------------------
+
+    def _poll_library(self) -> None:
+        if not self._polling:  # a slow parse must not be overtaken by the next poll
+            self._polling = True
+            self._watch_library()
+
+    @work(thread=True, group="library-watch")
+    def _watch_library(self) -> None:
+        """Looks at the library's files; parses what is new or changed, off the UI thread."""
+        try:
+            watch = self.watch
+            change = watch.poll() if watch is not None else None
+            if change is not None:
+                library = watch.reload(self.library, change)
+                self.call_from_thread(self._library_changed, library, change)
+        finally:
+            self._polling = False
+
+    def _library_changed(self, library: Library, change: LibraryChange) -> None:
+        """Shows the new library on every reader, where each one was, and says what came."""
+        before = len(self.library)
+        self.library = library
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                screen.use_library(library)
+        names = ", ".join(path.name for path in (*change.added, *change.changed)) or "a file was removed"
+        gained = len(library) - before
+        papers = f"{gained} new paper(s)" if gained >= 0 else f"{-gained} paper(s) fewer"
+        self.notify(visible(f"{names}: {papers}, {len(library)} in all"), title="Library updated", markup=False)
 
     @work(thread=True, group="review-log")
     def _read_review_log(self) -> None:
@@ -144,6 +185,63 @@ class PaperdeckApp(App[None]):
             if isinstance(screen, ReaderScreen):
                 screen.catch_up()
 
+    # --- export ------------------------------------------------------------------------------
+
+    def action_export_view(self) -> None:
+        """Asks for a format and a file, then writes the papers the reader shows into it."""
+        from tui.export import FORMATS, SUFFIXES
+        from tui.screens.dialogs import ChoiceDialog, PromptDialog
+
+        reader = self.screen
+        if not isinstance(reader, ReaderScreen):
+            return
+        paper_ids = reader.shown_paper_ids()
+        labels = {"md": "Markdown reading list", "json": "JSON (every field and your state)",
+                  "csv": "CSV for spreadsheets", "bibtex": "BibTeX"}  # fmt: skip
+
+        def chosen_format(format_name: str | None) -> None:
+            if format_name is None:
+                return
+            default = Path.cwd() / f"paperdeck-{date.today().isoformat()}{SUFFIXES[format_name]}"
+            self.push_screen(
+                PromptDialog(f"Export {len(paper_ids)} paper(s) as {labels[format_name]} to", str(default),
+                             "A file name; an existing file is replaced."),
+                partial(chosen_file, format_name),
+            )
+
+        def chosen_file(format_name: str, name: str | None) -> None:
+            if not name:
+                return
+            # The user's state is read here, on the thread that changes it; the worker formats.
+            from tui.export import Exported, card_summary
+
+            states, cards = self.store.paper_states(), self.store.card_documents()
+            papers = self.library.papers
+            items = [
+                Exported(papers[i], states.get(i, PaperState()), card_summary(cards[i]) if i in cards else None)
+                for i in paper_ids
+                if i in papers
+            ]
+            self._export(format_name, items, Path(name).expanduser(), reader.language)
+
+        self.push_screen(
+            ChoiceDialog(f"Export the {len(paper_ids)} paper(s) of this view", [(f, labels[f]) for f in FORMATS]),
+            chosen_format,
+        )
+
+    @work(thread=True, group="export")
+    def _export(self, format_name: str, items: list, target: Path, language: str) -> None:
+        from tui.export import export
+        from tui.storage import write_atomically
+
+        try:
+            write_atomically(target, export(format_name, items, language=language))
+        except OSError as exc:
+            message, severity = f"Could not export to {target}: {exc.strerror or exc}", "error"
+        else:
+            message, severity = f"Exported {len(items)} paper(s) to {target}", "information"
+        self.call_from_thread(self.notify, visible(message), title="Export", severity=severity, markup=False)
+
     def watch_theme(self, theme: str) -> None:
         # Remembered across runs; a read-only store still lets this session switch.
         if not self.store.read_only and self.store.setting(SETTING_THEME) != theme:
@@ -166,6 +264,11 @@ class PaperdeckApp(App[None]):
                 self.action_review_settings,
             )
             yield SystemCommand("Review stats", "Calendar, forecast and retention of your reviews (key: S)", self.action_stats)
+            yield SystemCommand(
+                "Export this view…",
+                "Write the papers of this view, as filtered, to a Markdown, JSON, CSV or BibTeX file",
+                self.action_export_view,
+            )
             yield SystemCommand(
                 "Mark read on open: on/off",
                 "Whether opening a paper (Enter) marks it read",

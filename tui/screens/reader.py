@@ -127,6 +127,7 @@ class ReaderScreen(Screen[None]):
         self._shown_count = 0
         self._last_filter: tuple[ViewKey, Query, list[str]] | None = None
         self._filter_timer: Timer | None = None
+        self._keep_row: int | None = None  # the cursor's row on screen, kept across a new library
 
     def state_of(self, paper_id: str) -> PaperState:
         return self.states.get(paper_id, _BLANK)
@@ -199,7 +200,11 @@ class ReaderScreen(Screen[None]):
         if view != self.current_view or query != self._query():
             return  # a newer filter is on its way
         self._last_filter = (view, query, ids)
-        self.query_one(PaperList).show(ids, keep=keep)  # the detail follows the cursor
+        papers = self.query_one(PaperList)
+        papers.show(ids, keep=keep)  # the detail follows the cursor
+        if self._keep_row is not None:
+            papers.scroll_to(y=max(0, papers.cursor - self._keep_row), animate=False, immediate=True)
+            self._keep_row = None
         self._shown_count = len(ids)
         self._update_title()
 
@@ -378,6 +383,29 @@ class ReaderScreen(Screen[None]):
             self.undo_stack.append(UndoStep("take out of deck", {}, lambda: self.deck.restore_card(removed)))
             self.notify("Taken out of the review deck; its review history is kept.")
         self._cards_changed()
+
+    def shown_paper_ids(self) -> list[str]:
+        """The papers the list shows, in order: the view with the filter applied."""
+        return list(self.query_one(PaperList).paper_ids)
+
+    def use_library(self, library: Library) -> None:
+        """Shows a new library (the watched folder changed) where the user was: the same view,
+        filter, paper under the cursor, and its row on the screen."""
+        papers = self.query_one(PaperList)
+        self._keep_row = papers.cursor - papers.scroll_offset.y
+        self.library = library
+        self.views = Views(library, self.state_of, self._user_tags, self.due.__contains__)
+        self.counts = self.views.counts(self.states)
+        self.matcher = Matcher(library, self.state_of)
+        self._last_filter = None
+        papers.use_papers(library.papers)
+        tree = self.query_one(NavTree)
+        tree.views, tree.counts = self.views, self.counts
+        tree.rebuild()
+        self._update_counts()
+        self._refilter(keep=papers.current)
+        if len(library) > SYNC_FILTER_LIMIT:
+            self.set_timer(SEARCH_PREPARE_DELAY, self._prepare_search)
 
     def catch_up(self) -> None:
         """Brings every pane up to date after a review session changed cards and notes."""

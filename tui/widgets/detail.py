@@ -158,6 +158,11 @@ def render_detail(
             text.append(visible(f"+{tag}"), style="italic underline")
             text.append(" ")
         text.append("\n")
+    if paper.auto_tags:
+        # Keywords a machine chose: told apart from the tags people gave by their look and label.
+        text.append("automatic: ", style="dim")
+        text.append(visible(" ".join(f"~{tag}" for tag in paper.auto_tags)), style="dim italic")
+        text.append("\n")
     text.append("\n")
     _append_commentary(text, paper, language)
     if paper.abstract:
@@ -183,7 +188,10 @@ def render_detail(
 
 def _append_commentary(text: Text, paper: Paper, language: str) -> None:
     if not paper.has_commentary:
-        text.append("No commentary for this paper; here is its abstract.\n\n", style="dim italic")
+        if paper.commentary_machine:
+            _append_machine_summary(text, paper)
+        else:
+            text.append("No commentary for this paper; here is its abstract.\n\n", style="dim italic")
         return
     wanted = ("ko", "en") if language == "both" else (language,)
     parts = [(code, paper.commentary_ko if code == "ko" else paper.commentary_en) for code in wanted]
@@ -194,3 +202,11 @@ def _append_commentary(text: Text, paper: Paper, language: str) -> None:
         else:
             text.append(f"No {LANGUAGE_NAMES[code]} commentary.", style="dim italic")
         text.append("\n\n")
+    if paper.commentary_machine:
+        _append_machine_summary(text, paper)
+
+
+def _append_machine_summary(text: Text, paper: Paper) -> None:
+    text.append("Summary (English, machine-written)\n", style="bold underline")
+    text.append(visible(paper.commentary_machine), style="italic")
+    text.append("\n\n")

@@ -6,7 +6,7 @@ rendered, and rendered rows are cached until their paper's state or the width ch
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from rich.cells import cell_len
@@ -134,6 +134,11 @@ class PaperList(ScrollView, can_focus=True):
                 position = 0
         self.cursor = min(position, max(len(paper_ids) - 1, 0))
         self.refresh()
+
+    def use_papers(self, papers: Mapping[str, Paper]) -> None:
+        """Takes the papers of a new library; the next `show` lists from them."""
+        self._papers = papers
+        self._rows.clear()  # a paper seen again may have new tags
 
     @property
     def current(self) -> str | None:
