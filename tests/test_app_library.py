@@ -138,3 +138,12 @@ async def test_the_detail_tells_automatic_tags_and_a_machine_summary_apart(watch
         assert "Commentary (Korean)\nViT의 아웃라이어" in text
         assert "Summary (English, machine-written)\nShifting high-norm activations" in text
         assert "https://arxiv.org/abs/2506.08010" in text
+
+
+def test_a_card_of_a_paper_only_the_api_knows_shows_the_machine_summary_on_its_back():
+    from tui.store import PaperState
+    from tui.widgets.flashcard import render_back
+
+    library = load_library([FIXTURES / "2025-06-12.json"])
+    back = render_back(library.papers[MULTIVERSE], PaperState(), "ko").plain
+    assert back == "Summary (English, machine-written)\nMultiverse lets a language model generate in parallel natively."

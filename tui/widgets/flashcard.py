@@ -44,7 +44,8 @@ def render_front(paper: Paper, state: PaperState) -> Text:
 
 
 def render_back(paper: Paper, state: PaperState, language: str) -> Text:
-    """The commentary in the chosen language (or the abstract's opening), then the note."""
+    """The commentary in the chosen language (else a machine's summary, else the abstract's
+    opening), then the note."""
     text = Text()
     wanted = ("ko", "en") if language == "both" else (language,)
     commentary = [(code, paper.commentary_ko if code == "ko" else paper.commentary_en) for code in wanted]
@@ -58,6 +59,10 @@ def render_back(paper: Paper, state: PaperState, language: str) -> Text:
         other = paper.commentary_en or paper.commentary_ko
         text.append("Commentary (the other language; none in the one chosen)\n", style="bold underline")
         text.append(visible(other))
+        text.append("\n\n")
+    elif paper.commentary_machine:
+        text.append("Summary (English, machine-written)\n", style="bold underline")
+        text.append(visible(paper.commentary_machine))
         text.append("\n\n")
     elif paper.abstract:
         text.append("From the abstract\n", style="bold underline")
