@@ -10,12 +10,13 @@ from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from tui.home import Home, bundled
+from tui.idle_gc import IdleCollector
 from tui.library import Library
 from tui.messages import StoreSaid
 from tui.review import Deck, ReviewSettings, utc_now
@@ -63,6 +64,7 @@ class PaperdeckApp(App[None]):
         self.store = store
         self.deck = Deck(store, ReviewSettings.from_store(store), clock=clock)
         self.start = start
+        self.idle_collector = IdleCollector()
         self.showing_samples = showing_samples
         self.exit_after_start = False
         loaded = load_themes([bundled("themes"), home.themes])
@@ -73,6 +75,8 @@ class PaperdeckApp(App[None]):
         self.theme = chosen if chosen in self.available_themes else DEFAULT_THEME
 
     def on_mount(self) -> None:
+        self.idle_collector.install()
+        self.set_interval(1.0, self.idle_collector.tick)
         # SIGTERM ends the app the orderly way, so the terminal is restored and the store
         # closed by whoever ran the app; SIGHUP (terminal gone) is the store's own business.
         with contextlib.suppress(NotImplementedError, RuntimeError):
@@ -135,7 +139,13 @@ class PaperdeckApp(App[None]):
         """Reads the review log (one line per answer ever given) before the stats ask for it."""
         self.store.review_count  # noqa: B018 - reading it is the point
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp):
+            self.idle_collector.activity()
+        await super().on_event(event)
+
     def on_unmount(self) -> None:
+        self.idle_collector.uninstall()
         self.store.listeners.remove(self._store_said)
 
     def _store_said(self, message: str) -> None:
