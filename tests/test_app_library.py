@@ -147,3 +147,30 @@ def test_a_card_of_a_paper_only_the_api_knows_shows_the_machine_summary_on_its_b
     library = load_library([FIXTURES / "2025-06-12.json"])
     back = render_back(library.papers[MULTIVERSE], PaperState(), "ko").plain
     assert back == "Summary (English, machine-written)\nMultiverse lets a language model generate in parallel natively."
+
+
+async def test_many_new_digests_show_a_progress_bar_while_they_are_read(watched_home, store, monkeypatch):
+    from tui.widgets.import_progress import ImportProgress
+
+    seen: list[tuple[str, float | None, float]] = []
+    for step in ("start", "advance", "finish"):
+        real = getattr(ImportProgress, step)
+
+        def spy(self, *args, _real=real, _step=step):
+            _real(self, *args)
+            bar = self.query_one("ProgressBar")
+            seen.append((_step, bar.total, bar.progress))
+
+        monkeypatch.setattr(ImportProgress, step, spy)
+    app = watched_app(watched_home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        text = COMMENTARY.read_text(encoding="utf-8")
+        for day in range(1, 13):  # twelve new digest days, at once
+            dated = text.replace("2025년 6월 11일", f"2024년 1월 {day}일")
+            (watched_home.library / f"2024-01-{day:02d}.txt").write_text(dated, encoding="utf-8")
+        await until(pilot, lambda: any(step == "finish" for step, _total, _done in seen))
+        await pilot.pause()
+        assert seen[0] == ("start", 12, 0)
+        assert [done for step, _total, done in seen if step == "advance"] == list(range(1, 13))
+        assert not app.screen.query_one(ImportProgress).has_class("-active")
+        assert any(label.startswith("2024") for label in tree_labels(app))

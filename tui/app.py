@@ -25,6 +25,7 @@ from tui.screens.reader import ReaderScreen
 from tui.store import PaperState, Store, StoreReadOnly
 from tui.themes import load_themes
 from tui.watch import LibraryChange, LibraryWatch
+from tui.widgets.import_progress import ImportProgress
 
 DEFAULT_THEME = "paperdeck-dark"
 # After the first screens, so that reading a long review log does not compete with them.
@@ -32,6 +33,8 @@ REVIEW_LOG_DELAY = 2.0
 SETTING_THEME = "theme"
 # How often the library folder is looked at for new or changed digests.
 WATCH_SECONDS = 2.0
+# From this many digests to read, a progress bar shows how the reading goes.
+PROGRESS_FROM_FILES = 10
 
 
 class PaperdeckApp(App[None]):
@@ -117,10 +120,25 @@ class PaperdeckApp(App[None]):
             watch = self.watch
             change = watch.poll() if watch is not None else None
             if change is not None:
-                library = watch.reload(self.library, change)
+                total = watch.files_to_read(self.library, change)
+                shown = total >= PROGRESS_FROM_FILES
+                if shown:
+                    self.call_from_thread(self._import_progress, "start", total)
+                advance = (lambda: self.call_from_thread(self._import_progress, "advance")) if shown else None
+                try:
+                    library = watch.reload(self.library, change, advance)
+                finally:
+                    if shown:
+                        self.call_from_thread(self._import_progress, "finish")
                 self.call_from_thread(self._library_changed, library, change)
         finally:
             self._polling = False
+
+    def _import_progress(self, step: str, *args: int) -> None:
+        """Starts, advances or ends the progress bar of every reader."""
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                getattr(screen.query_one(ImportProgress), step)(*args)
 
     def _library_changed(self, library: Library, change: LibraryChange) -> None:
         """Shows the new library on every reader, where each one was, and says what came."""

@@ -9,7 +9,7 @@ not read half-written.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,17 +84,32 @@ class LibraryWatch:
         self._showing_samples = showing_samples
         return change
 
-    def reload(self, library: Library, change: LibraryChange) -> Library:
+    def files_to_read(self, library: Library, change: LibraryChange) -> int:
+        """How many digest files `reload` will parse for `change` (for a progress bar)."""
+        return len(change.added) if self._only_new(library, change) else len(change.files)
+
+    def reload(self, library: Library, change: LibraryChange, advance: Callable[[], None] | None = None) -> Library:
         """The library after `change`: new files merged into it, or, when files changed or
-        went, every file parsed afresh. Saves the parse cache for the next start."""
-        if change.only_added and library.pending_abstracts is None:
-            new = extended(library, [self._read(path) for path in change.added])
+        went, every file parsed afresh. Saves the parse cache for the next start.
+
+        `advance` is called after each file read (a progress bar's step)."""
+        step = advance or (lambda: None)
+        if self._only_new(library, change):
+            results = []
+            for path in change.added:
+                results.append(self._read(path))
+                step()
+            new = extended(library, results)
         else:
-            new = load_library(change.files, year=self.year)
+            new = load_library(change.files, year=self.year, advance=step)
         key = cache_key(list(change.files), self.year)
         if key is not None:
             save(self.home.cache / "library.marshal", key, new)
         return new
+
+    @staticmethod
+    def _only_new(library: Library, change: LibraryChange) -> bool:
+        return change.only_added and library.pending_abstracts is None
 
     def _read(self, path: Path):
         try:

@@ -32,6 +32,7 @@ from tui.widgets.filter_input import FilterInput
 from tui.widgets.header import CountsHeader
 from tui.widgets.nav_tree import NavTree
 from tui.widgets.paper_list import PaperList
+from tui.widgets.import_progress import ImportProgress
 
 _BLANK = PaperState()
 SETTING_LANGUAGE = "commentary_language"
@@ -150,6 +151,7 @@ class ReaderScreen(Screen[None]):
                 yield FilterInput(placeholder='filter: words  "a phrase"  tag:rl  unread  starred  after:2025-06-01', id="filter")
                 yield PaperList(self.library.papers, self.state_of, id="papers")
             yield PaperDetail(id="detail")
+        yield ImportProgress(id="import-progress")
         yield Footer()
 
     def on_mount(self) -> None:
