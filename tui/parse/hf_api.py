@@ -25,6 +25,7 @@ from tui.model import DigestEntry, arxiv_abs_url, paper_id
 from tui.parse.text import (
     Report,
     collapse_spaces,
+    date_of_match,
     find_arxiv_ids,
     find_urls,
     join_prose,
@@ -255,13 +256,7 @@ def _day(value: Any) -> date | None:
     """The day of an ISO 8601 timestamp as the API writes them (`2025-06-09T17:59:58.000Z`)."""
     if not isinstance(value, str):
         return None
-    match = _ISO_DAY.match(value.strip())
-    if not match:
-        return None
-    try:
-        return date(*(int(part) for part in match.groups()))
-    except ValueError:
-        return None
+    return date_of_match(_ISO_DAY.match(value.strip()))
 
 
 def _field(item: dict, key: str) -> Any:

@@ -228,7 +228,11 @@ def parse_tags(line: str) -> tuple[str, ...]:
 
 def date_from_file_name(name: str) -> date | None:
     """The date a file name carries, as in `2026-03-06.txt`, if it is a real date."""
-    match = _FILE_NAME_DATE.search(name)
+    return date_of_match(_FILE_NAME_DATE.search(name))
+
+
+def date_of_match(match: re.Match[str] | None) -> date | None:
+    """The date a regex match of (year, month, day) groups names, if there is one and it is real."""
     if not match:
         return None
     try:
