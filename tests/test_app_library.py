@@ -165,10 +165,14 @@ async def test_many_new_digests_show_a_progress_bar_while_they_are_read(watched_
     app = watched_app(watched_home, store)
     async with app.run_test(size=(120, 40)) as pilot:
         text = COMMENTARY.read_text(encoding="utf-8")
-        for day in range(1, 13):  # twelve new digest days, at once
+        while app._polling:  # a look at the folder under way ends first
+            await pilot.pause(0.01)
+        app._polling = True  # no look at the folder until all twelve are there: they arrive at once
+        for day in range(1, 13):
             dated = text.replace("2025년 6월 11일", f"2024년 1월 {day}일")
             (watched_home.library / f"2024-01-{day:02d}.txt").write_text(dated, encoding="utf-8")
-        await until(pilot, lambda: any(step == "finish" for step, _total, _done in seen))
+        app._polling = False
+        await until(pilot, lambda: any(step == "finish" for step, _total, _done in seen), polls=600)
         await pilot.pause()
         assert seen[0] == ("start", 12, 0)
         assert [done for step, _total, done in seen if step == "advance"] == list(range(1, 13))
