@@ -168,3 +168,25 @@ def test_a_digest_that_changes_while_it_is_read_is_read_again_at_the_next_start(
     assert any(p.title == "Magistral v2" for p in again.papers.values()) and len(again) == 8
     still_saved(home)
     record("damaged homes: clear message, no traceback")
+
+
+async def test_a_write_that_failed_before_the_app_was_up_is_still_told(tmp_path: Path, monkeypatch):
+    home = saved_home(tmp_path)
+
+    def refuse(target: Path, data: bytes) -> None:
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(target))
+
+    store = Store.open(home / "store.json")
+    monkeypatch.setattr(storage, "write_atomically", refuse)
+    monkeypatch.setattr(storage, "RETRY_SECONDS", (60.0,))  # no retry, and so no new report, in the test
+    store.set_setting("theme", "paperdeck-light")
+    assert not store.flush() and store.last_error is not None  # failed while nobody listened
+    files = digest_files(home / "library")
+    app = PaperdeckApp(load_library_cached(files, home / "cache" / "library.marshal"), home=Home(home), store=store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        said = [str(n.message) for n in app._notifications]
+        assert any("cannot save" in message and os.strerror(errno.EROFS) in message for message in said), said
+    monkeypatch.undo()
+    assert store.close()  # the disk works again: everything pending is written
+    record("damaged homes: clear message, no traceback")

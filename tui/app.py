@@ -101,6 +101,10 @@ class PaperdeckApp(App[None]):
         for message in self.store.report.messages:
             self.notify(visible(message), title="Your state", severity="warning", timeout=30, markup=False)
         self.store.listeners.append(self._store_said)
+        # A write may have failed before there was anyone to tell (the theme is saved while
+        # the app starts): the writer reports a failure once, so say it now.
+        if (problem := self.store.saving_problem()) is not None:
+            self._store_said(problem)
         if self.start == "review":
             self.push_screen(self._review_screen(), lambda _summary: self.exit())
         if self.watch is not None:

@@ -130,7 +130,7 @@ class Store:
             path,
             lambda: tables,
             log=self._log,
-            on_error=lambda exc: self._tell(f"cannot save {path}: {exc.strerror or exc}; retrying"),
+            on_error=lambda exc: self._tell(self.saving_problem(exc)),
             on_recovered=lambda: self._tell(f"saved {path} again; nothing was lost"),
         )
         self._db = StateDB(tables, self._writer.changed, storage=MemoryStorage)
@@ -209,6 +209,13 @@ class Store:
     @property
     def last_error(self) -> OSError | None:
         return self._writer.last_error
+
+    def saving_problem(self, error: OSError | None = None) -> str | None:
+        """What to tell the user about a write that failed (the last one, by default)."""
+        error = error if error is not None else self.last_error
+        if error is None:
+            return None
+        return f"cannot save {self.path}: {error.strerror or error}; retrying"
 
     @property
     def writer(self) -> Writer:
