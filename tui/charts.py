@@ -75,6 +75,19 @@ def heatmap(counts: Mapping[date, int], today: date, palette: Sequence[str], *, 
     return lines
 
 
+def weeks_that_fit(width: int) -> int:
+    """The weeks of a calendar a pane `width` columns wide shows: a year, or the latest that fit."""
+    return max(4, min(53, width - 5)) if width else 53
+
+
+def forecast_chart(forecast: Sequence[int], style: str, width: int) -> list[Text]:
+    """The due forecast as bars two columns wide where `width` allows, labelled by day."""
+    days = len(forecast)
+    labels = {0: "today", 7: "+7d", 14: "+14d", 21: "+21d", days - 1: f"+{days - 1}d"}
+    bar_width = 2 if width >= days * 2 + 6 else 1
+    return bar_chart(forecast, style, height=7, bar_width=bar_width, labels=labels)
+
+
 def bar_chart(values: Sequence[int], style: str, *, height: int = 8, bar_width: int = 2, labels: Mapping[int, str] | None = None) -> list[Text]:
     """Vertical bars, one per value, `height` rows tall in eighth blocks, with a y-axis.
 

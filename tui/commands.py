@@ -135,7 +135,7 @@ def stats(home: Home, *, as_json: bool) -> int:
     """Prints the review calendar, the forecast and the numbers, as the stats screen shows them."""
     from rich.console import Console
 
-    from tui.charts import bar_chart, heatmap
+    from tui.charts import forecast_chart, heatmap, weeks_that_fit
     from tui.review import Deck, ReviewSettings, review_day
     from tui.review_stats import compute_stats
     from tui.screens.stats import stats_text
@@ -165,15 +165,13 @@ def stats(home: Home, *, as_json: bool) -> int:
         return EXIT_OK
     console = Console(highlight=False)
     today = review_day(now, deck.settings.day_start_hour)
-    weeks = max(4, min(53, console.width - 5))
+    weeks = weeks_that_fit(console.width)
     console.print(f"Reviews in the last year · {figures.total_reviews} in all", style="bold")
     for line in heatmap(figures.reviews_per_day, today, HEAT_PALETTE, weeks=weeks):
         console.print(line, no_wrap=True, crop=True)
     console.print()
     console.print("Cards due in the next 30 days", style="bold")
-    days = len(figures.forecast)
-    labels = {0: "today", 7: "+7d", 14: "+14d", 21: "+21d", days - 1: f"+{days - 1}d"}
-    for line in bar_chart(figures.forecast, "cyan", height=7, bar_width=2 if console.width >= 70 else 1, labels=labels):
+    for line in forecast_chart(figures.forecast, "cyan", console.width):
         console.print(line, no_wrap=True, crop=True)
     console.print()
     console.print(stats_text(figures), end="")

@@ -9,7 +9,7 @@ from rich.console import Group
 from textual.color import Color
 from textual.widget import Widget
 
-from tui.charts import bar_chart, heatmap
+from tui.charts import forecast_chart, heatmap, weeks_that_fit
 
 
 def theme_heat_palette(variables: Mapping[str, str]) -> list[str]:
@@ -34,8 +34,7 @@ class ReviewHeatmap(Widget):
         self.today = today
 
     def render(self) -> Group:
-        # 53 weeks is a year; a narrow terminal shows the most recent weeks that fit.
-        weeks = max(4, min(53, self.size.width - 5)) if self.size.width else 53
+        weeks = weeks_that_fit(self.size.width)
         palette = theme_heat_palette(self.app.theme_variables)
         return Group(*heatmap(self.reviews_per_day, self.today, palette, weeks=weeks))
 
@@ -52,9 +51,5 @@ class ForecastChart(Widget):
         self.forecast = forecast
 
     def render(self) -> Group:
-        days = len(self.forecast)
-        labels = {0: "today", 7: "+7d", 14: "+14d", 21: "+21d", days - 1: f"+{days - 1}d"}
-        width = self.size.width or 80
-        bar_width = 2 if width >= days * 2 + 6 else 1
         style = self.app.theme_variables.get("primary", "cyan")
-        return Group(*bar_chart(self.forecast, style, height=7, bar_width=bar_width, labels=labels))
+        return Group(*forecast_chart(self.forecast, style, self.size.width or 80))
