@@ -622,7 +622,9 @@ def export_papers(
     try:
         states = store.paper_states()
         cards = {paper_id: export.card_summary(doc) for paper_id, doc in store.card_documents().items()}
-        language = store.setting("commentary_language", "ko")
+        from tui.widgets.detail import chosen_language  # the reader's choice, remembered
+
+        language = chosen_language(store)
         due: set[str] = set()
         if "due" in query.flags:
             from tui.review import Deck, ReviewSettings

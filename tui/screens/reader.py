@@ -27,7 +27,7 @@ from tui.screens.help import HelpScreen
 from tui.review import Deck
 from tui.store import PaperState, Snapshot, Store, StoreReadOnly
 from tui.views import ALL, ViewKey, Views
-from tui.widgets.detail import LANGUAGE_NAMES, LANGUAGES, PaperDetail
+from tui.widgets.detail import LANGUAGE_NAMES, LANGUAGES, SETTING_LANGUAGE, PaperDetail, chosen_language
 from tui.widgets.filter_input import FilterInput
 from tui.widgets.header import CountsHeader
 from tui.widgets.nav_tree import NavTree
@@ -35,7 +35,6 @@ from tui.widgets.paper_list import PaperList
 from tui.widgets.import_progress import ImportProgress
 
 _BLANK = PaperState()
-SETTING_LANGUAGE = "commentary_language"
 SETTING_READ_ON_OPEN = "mark_read_on_open"
 # What each key does, in the help screen's words (the Footer has room for one word).
 KEY_HELP = {
@@ -120,9 +119,7 @@ class ReaderScreen(Screen[None]):
         self.matcher = Matcher(library, self.state_of)
         self.current_view = ALL
         self.query_text = ""
-        self.language = store.setting(SETTING_LANGUAGE, "ko")
-        if self.language not in LANGUAGES:
-            self.language = "ko"
+        self.language = chosen_language(store)
         self.undo_stack: list[UndoStep] = []
         self._counts = ""
         self._shown_count = 0

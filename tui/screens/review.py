@@ -20,10 +20,9 @@ from tui.screens.dialogs import NoteDialog
 from tui.screens.help import HelpScreen
 from tui.session import ReviewSession, SessionSummary
 from tui.store import Store, StoreReadOnly
-from tui.widgets.detail import LANGUAGE_NAMES, LANGUAGES
+from tui.widgets.detail import LANGUAGE_NAMES, LANGUAGES, SETTING_LANGUAGE, chosen_language
 from tui.widgets.flashcard import render_back, render_front
 
-SETTING_LANGUAGE = "commentary_language"
 SESSION_KEYS = [
     ("Space", "show the answer; once shown, grade Good"),
     ("Enter", "once the answer is shown, grade Good"),
@@ -87,9 +86,7 @@ class ReviewScreen(Screen[SessionSummary]):
         self.store = store
         self.deck = deck
         self.session = ReviewSession(deck)
-        self.language = store.setting(SETTING_LANGUAGE, "ko")
-        if self.language not in LANGUAGES:
-            self.language = "ko"
+        self.language = chosen_language(store)
         self._first_count = self.session.remaining
 
     def compose(self) -> ComposeResult:
