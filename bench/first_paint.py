@@ -43,11 +43,11 @@ if mode == "bare":
     Bare().run(headless=True)
 else:
     from pathlib import Path
-    from tui.app import PaperdeckApp
-    from tui.cache import load_library_cached
+    from tui.ui.app import PaperdeckApp
+    from tui.library.cache import load_library_cached
     from tui.home import Home
-    from tui.library import digest_files, freeze_heap
-    from tui.store import Store
+    from tui.library.merge import digest_files, freeze_heap
+    from tui.state.store import Store
     home = Home(Path(home_dir))
     library = load_library_cached(
         digest_files(Path(corpus)), home.cache / "library.marshal", abstracts_later=True

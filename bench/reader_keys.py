@@ -32,12 +32,12 @@ from parse_speed import corpus  # noqa: E402
 from textual.app import App, ComposeResult  # noqa: E402
 from textual.widgets import Footer, Header  # noqa: E402
 
-from tui.app import PaperdeckApp  # noqa: E402
+from tui.ui.app import PaperdeckApp  # noqa: E402
 from tui.home import Home  # noqa: E402
-from tui.library import digest_files, freeze_heap, load_library  # noqa: E402
+from tui.library.merge import digest_files, freeze_heap, load_library  # noqa: E402
 from tui.query import parse_query  # noqa: E402
-from tui.screens.reader import SEARCH_PREPARE_DELAY  # noqa: E402
-from tui.store import Store  # noqa: E402
+from tui.ui.screens.reader import SEARCH_PREPARE_DELAY  # noqa: E402
+from tui.state.store import Store  # noqa: E402
 from tui.views import ViewKey  # noqa: E402
 
 

@@ -36,11 +36,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from figures import Figure, table  # noqa: E402
 
-from tui.review import CardView, Deck  # noqa: E402
-from tui.review_stats import compute_stats  # noqa: E402
-from tui.storage import ReviewLog, serialise, write_atomically  # noqa: E402
-from tui.store import Store  # noqa: E402
-from tui.store_file import REVIEW_LOG, fresh_tables  # noqa: E402
+from tui.review.deck import CardView, Deck  # noqa: E402
+from tui.review.stats import compute_stats  # noqa: E402
+from tui.state.storage import ReviewLog, serialise, write_atomically  # noqa: E402
+from tui.state.store import Store  # noqa: E402
+from tui.state.store_file import REVIEW_LOG, fresh_tables  # noqa: E402
 
 RATINGS = (fsrs.Rating.Again, fsrs.Rating.Hard, fsrs.Rating.Good, fsrs.Rating.Easy)
 WEIGHTS = (0.12, 0.08, 0.72, 0.08)

@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from figures import Figure, table  # noqa: E402
 
-from tui.storage import serialise, write_atomically  # noqa: E402
-from tui.store import Store  # noqa: E402
+from tui.state.storage import serialise, write_atomically  # noqa: E402
+from tui.state.store import Store  # noqa: E402
 
 
 def raw_write(path: Path, tables: dict) -> float:

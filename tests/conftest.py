@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from tui import storage
+from tui.state import storage
 from tui.home import Home
-from tui.library import read_digest
+from tui.library.merge import read_digest
 from tui.parse import ParseResult
-from tui.store import Store
+from tui.state.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_data"

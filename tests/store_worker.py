@@ -16,8 +16,8 @@ from pathlib import Path
 
 from datetime import UTC, datetime, timedelta
 
-from tui.review import Deck, ReviewSettings
-from tui.store import Store
+from tui.review.deck import Deck, ReviewSettings
+from tui.state.store import Store
 
 
 def churn(store: Store) -> None:

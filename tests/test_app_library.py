@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from conftest import COMMENTARY, HF_MAR_06
 
-import tui.app
-from tui.app import PaperdeckApp
+import tui.ui.app
+from tui.ui.app import PaperdeckApp
 from tui.home import Home
-from tui.library import library_files, load_library
+from tui.library.merge import library_files, load_library
 from tui.model import paper_id
-from tui.store import Store
-from tui.watch import LibraryWatch
+from tui.state.store import Store
+from tui.library.watch import LibraryWatch
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hf-api"
 MULTIVERSE = paper_id("Multiverse: Your Language Models Secretly Decide How to Parallelize and Merge Generation")
@@ -26,7 +26,7 @@ def watched_home(home: Home, monkeypatch) -> Home:
     home.ensure()
     shutil.copy(COMMENTARY, home.library / COMMENTARY.name)
     shutil.copy(HF_MAR_06, home.library / "2026-03-06.txt")
-    monkeypatch.setattr(tui.app, "WATCH_SECONDS", 0.05)
+    monkeypatch.setattr(tui.ui.app, "WATCH_SECONDS", 0.05)
     return home
 
 
@@ -141,8 +141,8 @@ async def test_the_detail_tells_automatic_tags_and_a_machine_summary_apart(watch
 
 
 def test_a_card_of_a_paper_only_the_api_knows_shows_the_machine_summary_on_its_back():
-    from tui.store import PaperState
-    from tui.widgets.flashcard import render_back
+    from tui.state.store import PaperState
+    from tui.ui.widgets.flashcard import render_back
 
     library = load_library([FIXTURES / "2025-06-12.json"])
     back = render_back(library.papers[MULTIVERSE], PaperState(), "ko").plain
@@ -150,7 +150,7 @@ def test_a_card_of_a_paper_only_the_api_knows_shows_the_machine_summary_on_its_b
 
 
 async def test_many_new_digests_show_a_progress_bar_while_they_are_read(watched_home, store, monkeypatch):
-    from tui.widgets.import_progress import ImportProgress
+    from tui.ui.widgets.import_progress import ImportProgress
 
     seen: list[tuple[str, float | None, float]] = []
     for step in ("start", "advance", "finish"):

@@ -14,8 +14,8 @@ from conftest import SAMPLES
 from test_cli import assert_no_traceback, err, out, run
 
 from tui.model import paper_id
-from tui.review import Deck, ReviewSettings
-from tui.store import Store
+from tui.review.deck import Deck, ReviewSettings
+from tui.state.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hf-api"
 VIT = paper_id("Vision Transformers Don't Need Trained Registers")

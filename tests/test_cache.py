@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import COMMENTARY, HF_MAR_06, HF_OCT_31
 
-from tui import cache
-from tui.cache import cache_key, load_cached, load_library_cached
-from tui.library import load_library
+from tui.library import cache
+from tui.library.cache import cache_key, load_cached, load_library_cached
+from tui.library.merge import load_library
 
 
 @pytest.fixture

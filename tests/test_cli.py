@@ -371,8 +371,8 @@ def reviewed_store(home: Path) -> None:
     """Two cards in a store on disk, one answered Good and one Again just now."""
     from fsrs import Rating
 
-    from tui.review import Deck
-    from tui.store import Store
+    from tui.review.deck import Deck
+    from tui.state.store import Store
 
     store = Store.open(home / "store.json")
     deck = Deck(store)

@@ -25,11 +25,11 @@ from tui.export import (
     to_json,
     to_markdown,
 )
-from tui.library import load_library
+from tui.library.merge import load_library
 from tui.model import Paper, paper_id
 from tui.parse import parse_bytes
-from tui.review import Deck, ReviewSettings
-from tui.store import PaperState, Store
+from tui.review.deck import Deck, ReviewSettings
+from tui.state.store import PaperState, Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hf-api"
 VIT = paper_id("Vision Transformers Don't Need Trained Registers")

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from test_cli import assert_no_traceback, err, out, run
 
-from tui.fetch import week_days
+from tui.library.fetch import week_days
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hf-api"
 JUNE_11 = (FIXTURES / "2025-06-11.json").read_bytes()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from tui.idle_gc import THRESHOLDS, IdleCollector
+from tui.runtime import THRESHOLDS, IdleCollector
 
 
 class Clock:

@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import COMMENTARY, HF_MAR_06, HF_OCT_31, SAMPLES
 
 from tui.home import Home
-from tui.library import Library, library_files, load_library
+from tui.library.merge import Library, library_files, load_library
 from tui.model import paper_id
 
 # The commentary digest writes about a paper that the March 6th page lists too, with the title

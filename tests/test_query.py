@@ -9,9 +9,9 @@ from conftest import COMMENTARY, HF_MAR_06
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.library import load_library
+from tui.library.merge import load_library
 from tui.query import Matcher, Query, QueryError, SearchText, parse_query
-from tui.store import PaperState
+from tui.state.store import PaperState
 
 
 def test_parse_every_kind_of_term():

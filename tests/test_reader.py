@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from conftest import COMMENTARY, HF_MAR_06
 
-from tui.app import PaperdeckApp
+from tui.ui.app import PaperdeckApp
 from tui.home import Home
-from tui.library import load_library
+from tui.library.merge import load_library
 from tui.model import paper_id
-from tui.review import Deck
-from tui.store import Store
+from tui.review.deck import Deck
+from tui.state.store import Store
 from tui.views import ViewKey
 
 MAGISTRAL = paper_id("Magistral")
@@ -419,7 +419,7 @@ async def test_click_picks_a_paper_and_double_click_opens_it(home, store):
 
 
 async def test_abstracts_from_the_cache_arrive_after_the_first_screen(home, store, tmp_path):
-    from tui.cache import load_library_cached
+    from tui.library.cache import load_library_cached
 
     files = [COMMENTARY, HF_MAR_06]
     load_library_cached(files, tmp_path / "cache.marshal")  # a cold start writes the cache

@@ -31,7 +31,7 @@ import pytest
 from conftest import SAMPLES
 from reliability import record
 
-from tui.store import Store
+from tui.state.store import Store
 
 PAPERDECK = Path(sys.executable).with_name("paperdeck")
 KILLS = int(os.environ.get("PAPERDECK_SOAK_KILLS", "30"))

@@ -19,10 +19,10 @@ import orjson
 import pytest
 from reliability import record
 
-from tui.app import PaperdeckApp
-from tui.library import load_library
+from tui.ui.app import PaperdeckApp
+from tui.library.merge import load_library
 from tui.model import paper_id
-from tui.store import Store
+from tui.state.store import Store
 
 pytestmark = pytest.mark.usefixtures("utc_zone")
 MARKUP = "[bold red]x[/]"

@@ -10,7 +10,7 @@ from pathlib import Path
 import fsrs
 import pytest
 
-from tui.review import (
+from tui.review.deck import (
     CardView,
     Deck,
     ReviewSettings,
@@ -18,8 +18,8 @@ from tui.review import (
     next_day_start,
     review_day,
 )
-from tui.review_stats import Stats, compute_stats
-from tui.store import Store, StoreReadOnly
+from tui.review.stats import Stats, compute_stats
+from tui.state.store import Store, StoreReadOnly
 
 Again, Hard, Good, Easy = fsrs.Rating.Again, fsrs.Rating.Hard, fsrs.Rating.Good, fsrs.Rating.Easy
 # POSIX zone strings, so the tests need no zoneinfo database.

@@ -8,13 +8,13 @@ import pytest
 from conftest import COMMENTARY, HF_MAR_06
 from fsrs import Rating
 
-from tui.app import PaperdeckApp
-from tui.library import load_library
+from tui.ui.app import PaperdeckApp
+from tui.library.merge import load_library
 from tui.model import paper_id
-from tui.review import Deck
-from tui.screens.review import ReviewScreen
-from tui.screens.stats import StatsScreen
-from tui.store import Store
+from tui.review.deck import Deck
+from tui.ui.screens.review import ReviewScreen
+from tui.ui.screens.stats import StatsScreen
+from tui.state.store import Store
 
 pytestmark = pytest.mark.usefixtures("utc_zone")  # local days are UTC days here
 MAGISTRAL = paper_id("Magistral")
@@ -227,8 +227,8 @@ def test_snapshot_of_the_stats_after_a_year(snap_compare, home):
 async def test_the_review_settings_dialog_checks_and_saves(home, store):
     from textual.widgets import Input, Switch
 
-    from tui.review import ReviewSettings
-    from tui.screens.settings import ReviewSettingsDialog
+    from tui.review.deck import ReviewSettings
+    from tui.ui.screens.settings import ReviewSettingsDialog
 
     app = make_app(home, store, Clock())
     async with app.run_test(size=(120, 40)) as pilot:
@@ -272,8 +272,8 @@ async def test_a_brings_a_suspended_card_back(home, store):
 
 
 async def test_question_mark_lists_every_session_key(home, store):
-    from tui.screens.help import HelpScreen
-    from tui.screens.review import SESSION_KEYS
+    from tui.ui.screens.help import HelpScreen
+    from tui.ui.screens.review import SESSION_KEYS
 
     clock = Clock()
     with_cards(store, clock, MAGISTRAL)

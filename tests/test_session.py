@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fsrs import Rating
 
-from tui.review import Deck, ReviewSettings
-from tui.session import MAX_ANSWER_MS, ReviewSession
-from tui.store import Store
+from tui.review.deck import Deck, ReviewSettings
+from tui.review.session import MAX_ANSWER_MS, ReviewSession
+from tui.state.store import Store
 
 
 class Clock:

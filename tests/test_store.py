@@ -18,8 +18,8 @@ import orjson
 import pytest
 from conftest import REPO
 
-from tui import storage
-from tui.store import PaperState, Store, StoreError, StoreReadOnly
+from tui.state import storage
+from tui.state.store import PaperState, Store, StoreError, StoreReadOnly
 
 WORKER = REPO / "tests" / "store_worker.py"
 FIXTURES = REPO / "tests" / "fixtures"
@@ -377,7 +377,7 @@ def test_an_undone_answer_stays_undone_after_reopening(path: Path):
 
 
 def test_undone_answers_are_compacted_away_when_they_pile_up(path: Path, monkeypatch):
-    monkeypatch.setattr("tui.store.COMPACT_AFTER_UNDOS", 3)
+    monkeypatch.setattr("tui.state.store.COMPACT_AFTER_UNDOS", 3)
     store = Store.open(path)
     kept = store.add_review(answer("kept"))
     assert store.review_count == 1  # the log is in memory, so it can be rewritten from there
@@ -535,8 +535,8 @@ def test_a_read_only_store_migrates_version_1_in_memory_and_writes_nothing(path:
 
 
 def test_opening_the_store_and_a_session_and_grading_never_read_the_review_log(path: Path, monkeypatch):
-    from tui.review import Deck
-    from tui.storage import ReviewLog
+    from tui.review.deck import Deck
+    from tui.state.storage import ReviewLog
 
     clock = [datetime(2026, 3, 2, 9, tzinfo=UTC)]
     store = Store.open(path)

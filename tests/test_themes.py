@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from conftest import COMMENTARY
 
-from tui.app import PaperdeckApp
+from tui.ui.app import PaperdeckApp
 from tui.home import Home, bundled
-from tui.library import load_library
-from tui.store import Store
-from tui.themes import ThemeFileError, load_theme_file, load_themes
+from tui.library.merge import load_library
+from tui.state.store import Store
+from tui.ui.themes import ThemeFileError, load_theme_file, load_themes
 
 
 def test_bundled_themes_include_a_dark_and_a_light_one():

@@ -1,5 +1,5 @@
 """`python -m tui` runs paperdeck exactly as the `paperdeck` command does."""
 
-from tui.cli import main
+from tui.cli.main import main
 
 raise SystemExit(main())

@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from tui.library import Library
+from tui.library.merge import Library
 from tui.model import Paper
-from tui.store import PaperState
+from tui.state.store import PaperState
 
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
 _FLAGS = ("unread", "starred", "due", "read")

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from tui.library import Library
-from tui.store import PaperState
+from tui.library.merge import Library
+from tui.state.store import PaperState
 
 _BLANK = PaperState()
 

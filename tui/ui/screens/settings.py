@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Switch
 
-from tui.review import SETTING_HELP, ReviewSettings
+from tui.review.deck import SETTING_HELP, ReviewSettings
 
 _FIELDS = ("desired_retention", "new_per_day", "day_start_hour")
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from tui.storage import ReviewLog, Tables, serialise, write_atomically
+from tui.state.storage import ReviewLog, Tables, serialise, write_atomically
 
 SCHEMA_VERSION = 2
 REVIEW_LOG = "reviews.jsonl"

@@ -13,15 +13,15 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Collapsible, Footer, Header, Static
 
-from tui.library import Library
-from tui.review import Deck, format_interval
+from tui.library.merge import Library
+from tui.review.deck import Deck, format_interval
 from tui.safe_text import visible
-from tui.screens.dialogs import NoteDialog
-from tui.screens.help import HelpScreen
-from tui.session import ReviewSession, SessionSummary
-from tui.store import Store, StoreReadOnly
-from tui.widgets.detail import LANGUAGE_NAMES, LANGUAGES, SETTING_LANGUAGE, chosen_language
-from tui.widgets.flashcard import render_back, render_front
+from tui.ui.screens.dialogs import NoteDialog
+from tui.ui.screens.help import HelpScreen
+from tui.review.session import ReviewSession, SessionSummary
+from tui.state.store import Store, StoreReadOnly
+from tui.ui.widgets.detail import LANGUAGE_NAMES, LANGUAGES, SETTING_LANGUAGE, chosen_language
+from tui.ui.widgets.flashcard import render_back, render_front
 
 SESSION_KEYS = [
     ("Space", "show the answer; once shown, grade Good"),

@@ -31,10 +31,10 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
-from tui.library import Library, load_library
+from tui.library.merge import Library, load_library
 from tui.model import Diagnostic, DigestFormat, Paper, Severity
 from tui.parse import PARSER_VERSION, ParseResult
-from tui.storage import write_atomically
+from tui.state.storage import write_atomically
 
 CACHE_FORMAT = 4
 ABSTRACTS_PER_CHUNK = 5_000

@@ -8,8 +8,8 @@ from rich.text import Text
 
 from tui.model import Paper
 from tui.safe_text import one_line, visible
-from tui.store import PaperState
-from tui.widgets.detail import LANGUAGE_NAMES
+from tui.state.store import PaperState
+from tui.ui.widgets.detail import LANGUAGE_NAMES
 
 PROMPT = "What was the key idea?"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])")

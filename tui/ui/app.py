@@ -16,16 +16,16 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from tui.home import Home, bundled
-from tui.idle_gc import IdleCollector
-from tui.library import Library
-from tui.messages import StoreSaid
-from tui.review import Deck, ReviewSettings, utc_now
+from tui.runtime import IdleCollector
+from tui.library.merge import Library
+from tui.ui.messages import StoreSaid
+from tui.review.deck import Deck, ReviewSettings, utc_now
 from tui.safe_text import visible
-from tui.screens.reader import ReaderScreen
-from tui.store import PaperState, Store, StoreReadOnly
-from tui.themes import load_themes
-from tui.watch import LibraryChange, LibraryWatch
-from tui.widgets.import_progress import ImportProgress
+from tui.ui.screens.reader import ReaderScreen
+from tui.state.store import PaperState, Store, StoreReadOnly
+from tui.ui.themes import load_themes
+from tui.library.watch import LibraryChange, LibraryWatch
+from tui.ui.widgets.import_progress import ImportProgress
 
 DEFAULT_THEME = "paperdeck-dark"
 # After the first screens, so that reading a long review log does not compete with them.
@@ -182,7 +182,7 @@ class PaperdeckApp(App[None]):
 
     def _review_screen(self) -> Screen:
         # Imported when first needed: the reader's first paint does not wait for these screens.
-        from tui.screens.review import ReviewScreen
+        from tui.ui.screens.review import ReviewScreen
 
         return ReviewScreen(self.library, self.store, self.deck)
 
@@ -191,7 +191,7 @@ class PaperdeckApp(App[None]):
         self.push_screen(self._review_screen(), self._back_from_review)
 
     def action_stats(self) -> None:
-        from tui.screens.stats import StatsScreen
+        from tui.ui.screens.stats import StatsScreen
 
         self.push_screen(StatsScreen(self.deck))
 
@@ -208,7 +208,7 @@ class PaperdeckApp(App[None]):
             self._back_from_review(None)  # due counts follow the new limits
             self.notify("Review settings saved.")
 
-        from tui.screens.settings import ReviewSettingsDialog
+        from tui.ui.screens.settings import ReviewSettingsDialog
 
         self.push_screen(ReviewSettingsDialog(self.deck.settings), apply)
 
@@ -222,7 +222,7 @@ class PaperdeckApp(App[None]):
     def action_export_view(self) -> None:
         """Asks for a format and a file, then writes the papers the reader shows into it."""
         from tui.export import FORMATS, SUFFIXES
-        from tui.screens.dialogs import ChoiceDialog, PromptDialog
+        from tui.ui.screens.dialogs import ChoiceDialog, PromptDialog
 
         reader = self.screen
         if not isinstance(reader, ReaderScreen):
@@ -264,7 +264,7 @@ class PaperdeckApp(App[None]):
     @work(thread=True, group="export")
     def _export(self, format_name: str, items: list, target: Path, language: str) -> None:
         from tui.export import export
-        from tui.storage import write_atomically
+        from tui.state.storage import write_atomically
 
         try:
             write_atomically(target, export(format_name, items, language=language))

@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui.cache import cache_key, save
+from tui.library.cache import cache_key, save
 from tui.home import Home
-from tui.library import (
+from tui.library.merge import (
     Library,
     extended,
     library_files,

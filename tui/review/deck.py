@@ -19,7 +19,7 @@ from typing import Any
 import fsrs
 import fsrs.scheduler
 
-from tui.store import Store
+from tui.state.store import Store
 
 SETTING_KEYS = {
     "desired_retention": "review_desired_retention",

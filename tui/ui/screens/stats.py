@@ -10,9 +10,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from tui.review import Deck
-from tui.review_stats import Stats, compute_stats
-from tui.widgets.review_charts import ForecastChart, ReviewHeatmap
+from tui.review.deck import Deck
+from tui.review.stats import Stats, compute_stats
+from tui.ui.widgets.review_charts import ForecastChart, ReviewHeatmap
 
 STATUS_ORDER = ("new", "learning", "review", "relearning", "suspended")
 

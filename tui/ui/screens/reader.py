@@ -18,21 +18,21 @@ from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from tui.cite import clipboard_choices, is_web_url, web_links
-from tui.clipboard import copy_to_clipboard
-from tui.library import Library, freeze_heap
+from tui.ui.clipboard import copy_to_clipboard
+from tui.library.merge import Library, freeze_heap
 from tui.query import Matcher, Query, QueryError, parse_query
 from tui.safe_text import visible
-from tui.screens.dialogs import ChoiceDialog, ConfirmDialog, NoteDialog, PromptDialog
-from tui.screens.help import HelpScreen
-from tui.review import Deck
-from tui.store import PaperState, Snapshot, Store, StoreReadOnly
+from tui.ui.screens.dialogs import ChoiceDialog, ConfirmDialog, NoteDialog, PromptDialog
+from tui.ui.screens.help import HelpScreen
+from tui.review.deck import Deck
+from tui.state.store import PaperState, Snapshot, Store, StoreReadOnly
 from tui.views import ALL, ViewKey, Views
-from tui.widgets.detail import LANGUAGE_NAMES, LANGUAGES, SETTING_LANGUAGE, PaperDetail, chosen_language
-from tui.widgets.filter_input import FilterInput
-from tui.widgets.header import CountsHeader
-from tui.widgets.nav_tree import NavTree
-from tui.widgets.paper_list import PaperList
-from tui.widgets.import_progress import ImportProgress
+from tui.ui.widgets.detail import LANGUAGE_NAMES, LANGUAGES, SETTING_LANGUAGE, PaperDetail, chosen_language
+from tui.ui.widgets.filter_input import FilterInput
+from tui.ui.widgets.header import CountsHeader
+from tui.ui.widgets.nav_tree import NavTree
+from tui.ui.widgets.paper_list import PaperList
+from tui.ui.widgets.import_progress import ImportProgress
 
 _BLANK = PaperState()
 SETTING_READ_ON_OPEN = "mark_read_on_open"

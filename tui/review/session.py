@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from fsrs import Rating
 
-from tui.review import CardView, Deck, GradeUndo
+from tui.review.deck import CardView, Deck, GradeUndo
 
 # Cards failed or in their learning steps come back in the same session when they fall due
 # within this time, as Anki's "learn ahead limit" does: the user should not have to open

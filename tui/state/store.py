@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 
-from tui.storage import (
+from tui.state.storage import (
     LogDamaged,
     LogRead,
     MemoryStorage,
@@ -45,7 +45,7 @@ from tui.storage import (
     Tables,
     Writer,
 )
-from tui.store_file import (
+from tui.state.store_file import (
     REVIEW_LOG,
     OpenReport,
     StoreError,

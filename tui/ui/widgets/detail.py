@@ -10,8 +10,8 @@ from textual.strip import Strip
 
 from tui.model import Paper
 from tui.safe_text import visible
-from tui.store import PaperState, Store
-from tui.widgets.paper_list import PAPER_BINDINGS
+from tui.state.store import PaperState, Store
+from tui.ui.widgets.paper_list import PAPER_BINDINGS
 
 # Commentary language: Korean, English, or both; `l` cycles through them in this order.
 LANGUAGES = ("ko", "en", "both")

@@ -14,7 +14,7 @@ from typing import Any
 
 import fsrs
 
-from tui.review import STATUSES, Deck, day_start, effective_due, iso_utc, normal_stamp, review_day
+from tui.review.deck import STATUSES, Deck, day_start, effective_due, iso_utc, normal_stamp, review_day
 
 HEATMAP_DAYS = 365
 FORECAST_DAYS = 30

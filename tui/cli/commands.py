@@ -17,9 +17,9 @@ from typing import NamedTuple
 
 import orjson
 
-from tui.cache import load_library_cached
+from tui.library.cache import load_library_cached
 from tui.home import Home
-from tui.library import (
+from tui.library.merge import (
     Library,
     digest_files,
     freeze_heap,
@@ -31,7 +31,7 @@ from tui.library import (
 from tui.model import DigestFormat, Paper
 from tui.parse import ParseResult, parse_bytes
 from tui.safe_text import one_line, safe_json, visible
-from tui.store import PaperState, Store, StoreError
+from tui.state.store import PaperState, Store, StoreError
 
 # Exit status: clean; an error was reported about a digest; usage error or unreadable path.
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -74,14 +74,14 @@ def open_reader(home: Home, paths: list[Path], *, year: int | None, start: str =
         _err(f"paperdeck: {path}: no such file or folder")
     if missing:
         return EXIT_USAGE
-    from tui.app import PaperdeckApp
+    from tui.ui.app import PaperdeckApp
 
     store = _open_store(home, quiet=True)
     if store is None:
         return EXIT_USAGE
     store.close_on_exit()
     try:
-        from tui.watch import LibraryWatch
+        from tui.library.watch import LibraryWatch
 
         # Before the library is read: a file that arrives meanwhile is seen at the first poll.
         watch = LibraryWatch(home, paths, year=year)
@@ -136,9 +136,9 @@ def stats(home: Home, *, as_json: bool) -> int:
     from rich.console import Console
 
     from tui.charts import forecast_chart, heatmap, weeks_that_fit
-    from tui.review import Deck, ReviewSettings, review_day
-    from tui.review_stats import compute_stats
-    from tui.screens.stats import stats_text
+    from tui.review.deck import Deck, ReviewSettings, review_day
+    from tui.review.stats import compute_stats
+    from tui.ui.screens.stats import stats_text
 
     store = _open_store(home)
     if store is None:
@@ -180,7 +180,7 @@ def stats(home: Home, *, as_json: bool) -> int:
 
 def settings(home: Home, name: str | None, value: str | None) -> int:
     """Prints the review settings, or sets one (`paperdeck settings new_per_day 20`)."""
-    from tui.review import SETTING_HELP, ReviewSettings
+    from tui.review.deck import SETTING_HELP, ReviewSettings
 
     if name is not None and name not in SETTING_HELP:
         _err(f"paperdeck: no setting {name!r}; the settings are: {', '.join(SETTING_HELP)}")
@@ -551,8 +551,8 @@ def _date_prefix(text: str) -> str:
 
 def fetch(home: Home, *, day_text: str | None, week: str | None, base_url: str | None, timeout: float) -> int:
     """Downloads Daily Papers API lists into the library, a file per day; a day that fails saves nothing."""
-    from tui import fetch as api
-    from tui.storage import write_atomically
+    from tui.library import fetch as api
+    from tui.state.storage import write_atomically
 
     try:
         base = api.base_url(base_url)
@@ -609,7 +609,7 @@ def export_papers(
     """Writes the library's papers (all, starred, or those a filter keeps) in an export format."""
     from tui import export
     from tui.query import Matcher, QueryError, parse_query
-    from tui.storage import write_atomically
+    from tui.state.storage import write_atomically
 
     try:
         query = parse_query(query_text or "")
@@ -622,12 +622,12 @@ def export_papers(
     try:
         states = store.paper_states()
         cards = {paper_id: export.card_summary(doc) for paper_id, doc in store.card_documents().items()}
-        from tui.widgets.detail import chosen_language  # the reader's choice, remembered
+        from tui.ui.widgets.detail import chosen_language  # the reader's choice, remembered
 
         language = chosen_language(store)
         due: set[str] = set()
         if "due" in query.flags:
-            from tui.review import Deck, ReviewSettings
+            from tui.review.deck import Deck, ReviewSettings
 
             due = set(Deck(store, ReviewSettings.from_store(store)).session_queue())
     finally:

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from tui import __version__, commands
+from tui import __version__
+from tui.cli import commands
 from tui.home import resolve_home
 
 COMMANDS = ("open", "add", "check", "list", "review", "stats", "settings", "fetch", "export", "backup", "restore")

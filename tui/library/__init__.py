@@ -1,0 +1,1 @@
+"""The library: digest files read, merged into papers, cached, watched and fetched."""

@@ -1,0 +1,1 @@
+"""Spaced review: the deck on fsrs, the review day, sessions and stats."""
