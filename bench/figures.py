@@ -49,7 +49,7 @@ def ratios(figures: list[Figure]) -> dict[str, float]:
 
 
 def verdict(figure: Figure, ratio: float | None) -> str:
-    """"met", "not met" or "" (no target) for a figure."""
+    """ "met", "not met" or "" (no target) for a figure."""
     checks = []
     if figure.ratio_target is not None and ratio is not None:
         checks.append(ratio <= figure.ratio_target)

@@ -96,10 +96,18 @@ def measure(papers: int, runs: int) -> list[Figure]:
     memory_floor = "bare Textual app at first paint (floor)"
     return [
         Figure("start", floor, times["bare"]),
-        Figure("start", "paperdeck, parse cache warm", times["warm"], floor=floor, target="≤ 2× floor", ratio_target=2.0),
+        Figure(
+            "start", "paperdeck, parse cache warm", times["warm"], floor=floor, target="≤ 2× floor", ratio_target=2.0
+        ),
         Figure("start", "paperdeck, cold (parse, then write the cache)", times["cold"], floor=floor),
         Figure("memory", memory_floor, memory["bare"], unit="MB"),
-        Figure("memory", f"paperdeck at first paint, warm ({papers:,} papers)", memory["warm"], unit="MB", floor=memory_floor),
+        Figure(
+            "memory",
+            f"paperdeck at first paint, warm ({papers:,} papers)",
+            memory["warm"],
+            unit="MB",
+            floor=memory_floor,
+        ),
     ]
 
 

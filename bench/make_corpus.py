@@ -29,10 +29,10 @@ import re
 import sys
 import time
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from collections.abc import Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -40,8 +40,18 @@ T = TypeVar("T")
 LAST_DAY = date(2026, 11, 20)
 OWN_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.(?:commentary|hf-daily)\.txt$")
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-HF_HEADER = ["new", "", "Get trending papers in your email inbox!", "", "Subscribe", "",
-             "Daily Papers", "", "byAK and the research community", ""]
+HF_HEADER = [
+    "new",
+    "",
+    "Get trending papers in your email inbox!",
+    "",
+    "Subscribe",
+    "",
+    "Daily Papers",
+    "",
+    "byAK and the research community",
+    "",
+]
 REPEAT_SHARE = 0.03  # share of Format A papers that reappear in a Format B page
 
 
@@ -158,10 +168,15 @@ LAST_NAMES = _split("""Chen|Wang|Li|Zhang|Liu|Kim|Lee|Park|Choi|Sharma|Gupta|Pat
     Nguyen|Tran|Levine|Abbeel|Dong|Wei|Huang|Zhao|Xu|Sun|Ma|Dravid""")
 NICKNAMES = _split("David|Eric|Jack|Tony|Kevin|Grace|Amy|Leo|Max|Sam")
 # A team that signs a paper, and the organisation line a Daily Papers page shows for it.
-TEAMS = (("Qwen Team", "Qwen Qwen"), ("MiniCPM Team", "openbmb OpenBMB"),
-         ("Mistral.AI", "mistralai Mistral AI"), ("DeepSeek-AI", "deepseek-ai DeepSeek"),
-         ("Kimi Team", "moonshotai Moonshot AI"), ("Gemma Team", "google Google"),
-         ("Seed Team", "ByteDance-Seed ByteDance Seed"))
+TEAMS = (
+    ("Qwen Team", "Qwen Qwen"),
+    ("MiniCPM Team", "openbmb OpenBMB"),
+    ("Mistral.AI", "mistralai Mistral AI"),
+    ("DeepSeek-AI", "deepseek-ai DeepSeek"),
+    ("Kimi Team", "moonshotai Moonshot AI"),
+    ("Gemma Team", "google Google"),
+    ("Seed Team", "ByteDance-Seed ByteDance Seed"),
+)
 ORGS = _split("""deepseek-ai DeepSeek|showlab Show Lab|PekingUniversity Peking University|
     tencent Tencent|inclusionAI inclusionAI|Qwen Qwen|nvidia NVIDIA|allenai Ai2|
     facebook AI at Meta|microsoft Microsoft Research|google Google|apple Apple|
@@ -174,15 +189,40 @@ TAGS = _split("""llm|scaling-law|rl|reasoning|vit|transformer|hyperparameter|eff
 
 # English terms that Korean commentary mixes in, with whether their Korean reading ends in a
 # final consonant (batchim), which decides the particle: "Sparse Attention을" but "MoE를".
-KO_TERMS = (("Sparse Attention", True), ("Linear Attention", True), ("MoE", False),
-            ("RL", True), ("GRPO", False), ("DPO", False), ("LoRA", False), ("KV Cache", False),
-            ("Diffusion", True), ("Flow Matching", True), ("Tokenizer", False),
-            ("Scaling Law", False), ("Muon", True), ("Shampoo", False), ("Adam", True),
-            ("Distillation", True), ("Speculative Decoding", True), ("Reward Model", True),
-            ("CoT", False), ("Mamba", False), ("State Space Model", True), ("Model Merging", True),
-            ("Self-Correction", True), ("Test-Time Scaling", True), ("Synthetic Data", False),
-            ("Quantization", True), ("Register Token", True), ("RoPE", False),
-            ("Top-K Routing", True), ("Verifier", False), ("Long Context", False), ("EMA", False))
+KO_TERMS = (
+    ("Sparse Attention", True),
+    ("Linear Attention", True),
+    ("MoE", False),
+    ("RL", True),
+    ("GRPO", False),
+    ("DPO", False),
+    ("LoRA", False),
+    ("KV Cache", False),
+    ("Diffusion", True),
+    ("Flow Matching", True),
+    ("Tokenizer", False),
+    ("Scaling Law", False),
+    ("Muon", True),
+    ("Shampoo", False),
+    ("Adam", True),
+    ("Distillation", True),
+    ("Speculative Decoding", True),
+    ("Reward Model", True),
+    ("CoT", False),
+    ("Mamba", False),
+    ("State Space Model", True),
+    ("Model Merging", True),
+    ("Self-Correction", True),
+    ("Test-Time Scaling", True),
+    ("Synthetic Data", False),
+    ("Quantization", True),
+    ("Register Token", True),
+    ("RoPE", False),
+    ("Top-K Routing", True),
+    ("Verifier", False),
+    ("Long Context", False),
+    ("EMA", False),
+)
 KO_LINES = (
     ("{a}{a_eul} 사용했네요.", "They use {a}."),
     ("{a}{a_wa} {b}의 조합이군요.", "It is a combination of {a} and {b}."),
@@ -211,18 +251,21 @@ KO_LINES = (
 )
 
 # Korean particles after a final consonant and after a vowel.
-_PARTICLES = {"eul": ("을", "를"), "i": ("이", "가"), "wa": ("과", "와"), "ro": ("으로", "로"),
-              "eun": ("은", "는")}
+_PARTICLES = {"eul": ("을", "를"), "i": ("이", "가"), "wa": ("과", "와"), "ro": ("으로", "로"), "eun": ("은", "는")}
 _SMALL_WORDS = {"of", "for", "and", "the", "to", "in", "with", "a", "on", "via", "from"}
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
 def title_case(phrase: str) -> str:
     """'mixture-of-experts for long-context' -> 'Mixture-of-Experts for Long-Context'."""
+
     def part(word: str, first: bool) -> str:
         return word if (word in _SMALL_WORDS and not first) else word[:1].upper() + word[1:]
-    return " ".join("-".join(part(p, i == 0 and j == 0) for j, p in enumerate(w.split("-")))
-                    for i, w in enumerate(phrase.split(" ")))
+
+    return " ".join(
+        "-".join(part(p, i == 0 and j == 0) for j, p in enumerate(w.split("-")))
+        for i, w in enumerate(phrase.split(" "))
+    )
 
 
 def normalise_title(title: str) -> str:
@@ -305,14 +348,23 @@ class Writer:
             method, method2 = self.some(METHOD_INDEXES, 2)
             task = self.below(len(TASKS))
             title = self.pick(TITLE_TEMPLATES).format(
-                Name=name, Adj=TITLE_ADJECTIVES[adj], Method=TITLE_METHODS[method],
-                Method2=TITLE_METHODS[method2], Task=TITLE_TASKS[task],
-                Property=self.pick(TITLE_PROPERTIES))
+                Name=name,
+                Adj=TITLE_ADJECTIVES[adj],
+                Method=TITLE_METHODS[method],
+                Method2=TITLE_METHODS[method2],
+                Task=TITLE_TASKS[task],
+                Property=self.pick(TITLE_PROPERTIES),
+            )
             key = normalise_title(title)
             if key not in self.seen:
                 self.seen.add(key)
-                return title, {"name": name, "adj": adj, "method": METHODS[method],
-                               "method2": METHODS[method2], "task": TASKS[task]}
+                return title, {
+                    "name": name,
+                    "adj": adj,
+                    "method": METHODS[method],
+                    "method2": METHODS[method2],
+                    "task": TASKS[task],
+                }
 
     def abstract(self, topic: dict[str, str]) -> str:
         """English prose of 600-1900 characters about the topic of a title."""
@@ -320,14 +372,28 @@ class Writer:
         dataset, dataset2 = self.some(DATASETS, 2)
         size1, size2 = sorted(self.some(SIZES, 2), key=SIZES.index)
         fields = dict(
-            topic, Method=method[:1].upper() + method[1:], Task=task[:1].upper() + task[1:],
-            task2=self.pick(TASKS), a_adj=("an " if adj[0] in "aeio" else "a ") + adj,
-            dataset=dataset, dataset2=dataset2, metric=self.pick(METRICS), model=self.pick(MODELS),
-            size1=size1, size2=size2, k=self.pick((4, 8, 16, 32, 64)), count=self.between(3, 12),
-            problems=self.between(120, 5000), tokens=f"{self.between(2, 900)}B",
-            pct=self.between(3, 48), share=self.between(52, 91), x=self.between(2, 20),
+            topic,
+            Method=method[:1].upper() + method[1:],
+            Task=task[:1].upper() + task[1:],
+            task2=self.pick(TASKS),
+            a_adj=("an " if adj[0] in "aeio" else "a ") + adj,
+            dataset=dataset,
+            dataset2=dataset2,
+            metric=self.pick(METRICS),
+            model=self.pick(MODELS),
+            size1=size1,
+            size2=size2,
+            k=self.pick((4, 8, 16, 32, 64)),
+            count=self.between(3, 12),
+            problems=self.between(120, 5000),
+            tokens=f"{self.between(2, 900)}B",
+            pct=self.between(3, 48),
+            share=self.between(52, 91),
+            x=self.between(2, 20),
             handle=self.pick(HANDLES),
-            repo=name.replace("+", ""), site=name.replace("+", "").lower())
+            repo=name.replace("+", ""),
+            site=name.replace("+", "").lower(),
+        )
         head = [self.pick(INTROS), self.pick(PROBLEMS), self.pick(PROPOSALS)]
         tail = [self.pick(RESULTS)]
         tail.append(self.pick(CODE_LINKS) if self.random() < 0.3 else self.pick(CLOSINGS))
@@ -390,8 +456,13 @@ class Writer:
             ko_parts, en_parts = [], []
             for ko, en in self.some(KO_LINES, r.choices((1, 2, 3), (35, 45, 20))[0]):
                 first, second = self.some(KO_FIELDS, 2)
-                fields = {**first[0], **second[1], "m": self.pick(MODELS), "s": self.pick(SIZES),
-                          "x": self.between(2, 9)}
+                fields = {
+                    **first[0],
+                    **second[1],
+                    "m": self.pick(MODELS),
+                    "s": self.pick(SIZES),
+                    "x": self.between(2, 9),
+                }
                 if "{url}" in ko:
                     fields["url"] = f"https://github.com/{self.pick(HANDLES)}/{self.name()}"
                 if "{arx1}" in ko:
@@ -412,10 +483,10 @@ class Writer:
             end = abstract.find(" ", at)
             end = len(abstract) if end < 0 else end
             url = abstract[at:end].rstrip(".")
-            rest = abstract[at + len(url):].strip()
+            rest = abstract[at + len(url) :].strip()
             return [abstract[:at].rstrip(), url] + ([rest] if rest else [])
         cut = abstract.find(" ", self.between(len(abstract) // 3, 2 * len(abstract) // 3))
-        return [abstract[:cut], abstract[cut + 1:]] if cut > 0 else [abstract]
+        return [abstract[:cut], abstract[cut + 1 :]] if cut > 0 else [abstract]
 
     def tag_line(self) -> str:
         count = self.rng.choices((1, 2, 3, 4), (35, 35, 20, 10))[0]
@@ -465,8 +536,8 @@ def render_hf_daily(writer: Writer, day: date, papers: list[Paper]) -> str:
     if not any(d is not None and d.year == day.year - 1 for d in dates):
         slot = r.choice([i for i, meta in enumerate(metas) if meta])
         dates[slot] = writer.day_in_year(day.year - 1)
-    lines = HF_HEADER + [month_day(day), ""]
-    for paper, pub in zip(papers, dates):
+    lines = [*HF_HEADER, month_day(day), ""]
+    for paper, pub in zip(papers, dates, strict=True):
         lines += [paper.title, "", paper.abstract, ""]
         if pub is None:
             continue
@@ -563,8 +634,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"make_corpus: {error}", file=sys.stderr)
         return 1
     seconds = time.perf_counter() - started
-    print(f"make_corpus: {files} files, {args.papers} papers ({distinct} distinct), "
-          f"{size} bytes, {seconds:.1f} s -> {args.out}")
+    print(
+        f"make_corpus: {files} files, {args.papers} papers ({distinct} distinct), "
+        f"{size} bytes, {seconds:.1f} s -> {args.out}"
+    )
     return 0
 
 

@@ -27,18 +27,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from figures import Figure, table  # noqa: E402
-from parse_speed import corpus  # noqa: E402
-from textual.app import App, ComposeResult  # noqa: E402
-from textual.widgets import Footer, Header  # noqa: E402
+from figures import Figure, table
+from parse_speed import corpus
+from textual.app import App, ComposeResult
+from textual.widgets import Footer, Header
 
-from tui.ui.app import PaperdeckApp  # noqa: E402
-from tui.home import Home  # noqa: E402
-from tui.library.merge import digest_files, freeze_heap, load_library  # noqa: E402
-from tui.query import parse_query  # noqa: E402
-from tui.ui.screens.reader import SEARCH_PREPARE_DELAY  # noqa: E402
-from tui.state.store import Store  # noqa: E402
-from tui.views import ViewKey  # noqa: E402
+from tui.home import Home
+from tui.library.merge import digest_files, freeze_heap, load_library
+from tui.query import parse_query
+from tui.state.store import Store
+from tui.ui.app import PaperdeckApp
+from tui.ui.screens.reader import SEARCH_PREPARE_DELAY
+from tui.views import ViewKey
 
 
 class BareApp(App[None]):

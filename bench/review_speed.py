@@ -34,13 +34,13 @@ import orjson
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from figures import Figure, table  # noqa: E402
+from figures import Figure, table
 
-from tui.review.deck import CardView, Deck  # noqa: E402
-from tui.review.stats import compute_stats  # noqa: E402
-from tui.state.storage import ReviewLog, serialise, write_atomically  # noqa: E402
-from tui.state.store import Store  # noqa: E402
-from tui.state.store_file import REVIEW_LOG, fresh_tables  # noqa: E402
+from tui.review.deck import CardView, Deck
+from tui.review.stats import compute_stats
+from tui.state.storage import ReviewLog, serialise, write_atomically
+from tui.state.store import Store
+from tui.state.store_file import REVIEW_LOG, fresh_tables
 
 RATINGS = (fsrs.Rating.Again, fsrs.Rating.Hard, fsrs.Rating.Good, fsrs.Rating.Easy)
 WEIGHTS = (0.12, 0.08, 0.72, 0.08)
@@ -69,13 +69,15 @@ def build_store(path: Path, cards: int, reviews: int, now: datetime, seed: int =
             status = "new" if card.last_review is None else card.state.name.lower()
             rating = rng.choices(RATINGS, WEIGHTS)[0]
             card, _ = scheduler.review_card(card, rating, moment)
-            log.append({
-                "paper_id": paper_id,
-                "rating": int(rating),
-                "reviewed_at": moment.isoformat(),
-                "duration_ms": rng.randrange(2000, 40000),
-                "state": status,
-            })
+            log.append(
+                {
+                    "paper_id": paper_id,
+                    "rating": int(rating),
+                    "reviewed_at": moment.isoformat(),
+                    "duration_ms": rng.randrange(2000, 40000),
+                    "state": status,
+                }
+            )
         view = CardView(
             paper_id, card, suspended=number % 50 == 0, buried_until=None, added_at=added, introduced_at=introduced
         )
@@ -155,7 +157,9 @@ def measure(cards: int, reviews: int, runs: int) -> list[Figure]:
     return [
         Figure("review", floor, floors, extra={"megabytes": size}),
         Figure("review", f"open a session in the app ({cards:,} cards)", app_sessions, floor=floor, **under),
-        Figure("review", f"open the stats in the app ({reviews:,} answers, log read)", stats_times, floor=floor, **under),
+        Figure(
+            "review", f"open the stats in the app ({reviews:,} answers, log read)", stats_times, floor=floor, **under
+        ),
         Figure("review", "paperdeck review from the shell (open the store + queue)", shell_sessions, floor=floor),
         Figure("review", "stats from nothing (open the store, read the log, count)", first_stats, floor=floor),
         Figure("review", "one grade: UI-thread cost", grade_costs),

@@ -22,10 +22,10 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from figures import Figure, table  # noqa: E402
+from figures import Figure, table
 
-from tui.state.storage import serialise, write_atomically  # noqa: E402
-from tui.state.store import Store  # noqa: E402
+from tui.state.storage import serialise, write_atomically
+from tui.state.store import Store
 
 
 def raw_write(path: Path, tables: dict) -> float:
@@ -75,8 +75,14 @@ def measure(papers: int, runs: int) -> list[Figure]:
         Figure("store", "UI-thread cost of one change", change_costs, target="< 2 ms", absolute_target=0.002),
         Figure("store", "change to durable", to_durable, target="< 1 s", absolute_target=1.0),
         Figure("store", floor, floors),
-        Figure("store", f"one full write ({papers:,} papers, {size:.0f} MB)", writes, floor=floor,
-               target="≤ 2× floor", ratio_target=2.0),  # fmt: skip
+        Figure(
+            "store",
+            f"one full write ({papers:,} papers, {size:.0f} MB)",
+            writes,
+            floor=floor,
+            target="≤ 2× floor",
+            ratio_target=2.0,
+        ),
     ]
 
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tui.state import storage
 from tui.home import Home
 from tui.library.merge import read_digest
 from tui.parse import ParseResult
+from tui.state import storage
 from tui.state.store import Store
 
 REPO = Path(__file__).resolve().parent.parent

@@ -1,10 +1,10 @@
 """A process that uses a store the way paperdeck does, for tests that kill or race it.
 
-    python tests/store_worker.py churn STORE   change papers forever; print "durable N" lines
-    python tests/store_worker.py grade STORE   add and grade cards forever, undoing every fifth grade;
-                                               print "durable N ID" (graded) and "undone N ID" lines
-    python tests/store_worker.py hold STORE    open the store, print "ready", wait for stdin to close
-    python tests/store_worker.py signal STORE  save on SIGTERM/SIGHUP, change one paper, print "changed", wait
+python tests/store_worker.py churn STORE   change papers forever; print "durable N" lines
+python tests/store_worker.py grade STORE   add and grade cards forever, undoing every fifth grade;
+                                           print "durable N ID" (graded) and "undone N ID" lines
+python tests/store_worker.py hold STORE    open the store, print "ready", wait for stdin to close
+python tests/store_worker.py signal STORE  save on SIGTERM/SIGHUP, change one paper, print "changed", wait
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ from __future__ import annotations
 import sys
 import time
 from collections import deque
-from pathlib import Path
-
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from tui.review.deck import Deck, ReviewSettings
 from tui.state.store import Store

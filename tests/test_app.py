@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from conftest import COMMENTARY
 
-from tui.ui.app import PaperdeckApp
 from tui.home import Home
 from tui.library.merge import library_files, load_library
 from tui.state.store import Store
+from tui.ui.app import PaperdeckApp
 
 
 async def test_empty_home_opens_on_the_samples_and_says_how_to_add_digests(home: Home, store: Store):

@@ -9,12 +9,12 @@ import pytest
 from conftest import COMMENTARY, HF_MAR_06
 
 import tui.ui.app
-from tui.ui.app import PaperdeckApp
 from tui.home import Home
 from tui.library.merge import library_files, load_library
+from tui.library.watch import LibraryWatch
 from tui.model import paper_id
 from tui.state.store import Store
-from tui.library.watch import LibraryWatch
+from tui.ui.app import PaperdeckApp
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hf-api"
 MULTIVERSE = paper_id("Multiverse: Your Language Models Secretly Decide How to Parallelize and Merge Generation")
@@ -134,7 +134,10 @@ async def test_the_detail_tells_automatic_tags_and_a_machine_summary_apart(watch
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("slash", *"test-time registers", "enter")
         text = app.screen.query_one("#detail").text
-        assert "#vit #transformer \nautomatic: ~vision-transformers ~high-norm-tokens ~register-neurons ~test-time-registers\n" in text
+        assert (
+            "#vit #transformer \nautomatic: ~vision-transformers ~high-norm-tokens ~register-neurons ~test-time-registers\n"
+            in text
+        )
         assert "Commentary (Korean)\nViT의 아웃라이어" in text
         assert "Summary (English, machine-written)\nShifting high-norm activations" in text
         assert "https://arxiv.org/abs/2506.08010" in text

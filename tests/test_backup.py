@@ -166,7 +166,10 @@ GOOD_STORE = b'{"papers": {}, "meta": {}}'
         (_archive({"library/sub/deep.txt": b"x"}), "not a paperdeck backup: it holds 'library/sub/deep.txt'"),
         (_archive({"store.json": b"[1, 2"}), "damaged backup: store.json is not a paperdeck store"),
         (
-            _archive({"store.json": GOOD_STORE}, manifest={"format": "paperdeck-backup", "version": 1, "files": {"store.json": "0" * 64}}),
+            _archive(
+                {"store.json": GOOD_STORE},
+                manifest={"format": "paperdeck-backup", "version": 1, "files": {"store.json": "0" * 64}},
+            ),
             "damaged backup: store.json is not what was backed up",
         ),
         (

@@ -21,7 +21,11 @@ HF_API_JUNE_11 = Path(__file__).parent / "fixtures" / "hf-api" / "2025-06-11.jso
 
 
 def run(
-    *args: str | Path, home: Path, stdin: bytes | None = None, cwd: Path | None = None, env: dict[str, str] | None = None
+    *args: str | Path,
+    home: Path,
+    stdin: bytes | None = None,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess:
     env = {**os.environ, "PAPERDECK_HOME": str(home), **(env or {})}
     return subprocess.run(
@@ -200,11 +204,18 @@ def test_add_takes_api_responses_and_merges_them_with_text_digests(home):
     result = run("add", HF_API_JUNE_11.parent, home=home)
     assert result.returncode == 0, err(result)
     lines = out(result).splitlines()
-    assert f"{HF_API_JUNE_11}: Daily Papers API response, 3 paper(s): 1 new, 2 merged with papers already known -> 2025-06-11.json" in lines
+    assert (
+        f"{HF_API_JUNE_11}: Daily Papers API response, 3 paper(s): 1 new, 2 merged with papers already known -> 2025-06-11.json"
+        in lines
+    )
     assert lines[-1] == "added 2 file(s): 3 new paper(s), 2 merged"
     listed = [orjson.loads(line) for line in out(run("list", "--json", home=home)).splitlines()]
     vit = next(p for p in listed if p["title"] == "Vision Transformers Don't Need Trained Registers")
-    assert (vit["arxiv_id"], vit["tags"], vit["auto_tags"][0]) == ("2506.08010", ["vit", "transformer"], "vision-transformers")
+    assert (vit["arxiv_id"], vit["tags"], vit["auto_tags"][0]) == (
+        "2506.08010",
+        ["vit", "transformer"],
+        "vision-transformers",
+    )
     assert vit["commentary_ko"] and vit["commentary_machine"]
 
 
@@ -230,11 +241,15 @@ def many_digests(folder: Path, count: int) -> Path:
     folder.mkdir()
     text = COMMENTARY.read_text(encoding="utf-8")
     for day in range(1, count + 1):
-        (folder / f"2025-07-{day:02d}.txt").write_text(text.replace("2025년 6월 11일", f"2025년 7월 {day}일"), encoding="utf-8")
+        (folder / f"2025-07-{day:02d}.txt").write_text(
+            text.replace("2025년 6월 11일", f"2025년 7월 {day}일"), encoding="utf-8"
+        )
     return folder
 
 
-def run_with_terminal_stderr(*args: str | Path, home: Path, env: dict[str, str] | None = None) -> tuple[int, bytes, bytes]:
+def run_with_terminal_stderr(
+    *args: str | Path, home: Path, env: dict[str, str] | None = None
+) -> tuple[int, bytes, bytes]:
     """Runs paperdeck with standard error on a pseudo-terminal; returns status, stdout, terminal output."""
     import pty
     import threading
@@ -317,8 +332,12 @@ def test_list_on_an_empty_home_lists_the_samples_and_says_so(home):
     assert "listing the bundled sample digests" in err(result)
     lines = out(result).splitlines()
     assert len(lines) == 176
-    day, paper_id, title, tags = lines[0].split("\t")
-    assert (day, title, tags) == ("2026-03-06", "TL-Training: A Task-Feature-Based Framework for Training Large Language Models in Tool Use", "")
+    day, _paper_id, title, tags = lines[0].split("\t")
+    assert (day, title, tags) == (
+        "2026-03-06",
+        "TL-Training: A Task-Feature-Based Framework for Training Large Language Models in Tool Use",
+        "",
+    )
 
 
 def test_list_filters_by_tag_and_date(home):

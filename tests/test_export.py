@@ -54,7 +54,7 @@ def nasty_paper(**changes) -> Paper:
         "id": paper_id(NASTY_TITLE),
         "title": NASTY_TITLE,
         "authors": ("Zoë O'Brien-Ñúñez", "Wei (David) Chen"),
-        "abstract": "An abstract, with a comma and \"quotes\"\nand a line break.",
+        "abstract": 'An abstract, with a comma and "quotes"\nand a line break.',
         "commentary_ko": "한국어 코멘트입니다.\n두 번째 줄.",
         "commentary_en": "=SUM(A1:A2) looks like a formula.",
         "tags": ("llm",),
@@ -70,7 +70,11 @@ def nasty_paper(**changes) -> Paper:
 
 
 def test_json_holds_the_list_fields_and_the_users_state(library):
-    states = {VIT: PaperState(read_at="2025-06-12T08:00:00+00:00", starred_at="2025-06-12T08:01:00+00:00", tags=("mine",), note="노트")}
+    states = {
+        VIT: PaperState(
+            read_at="2025-06-12T08:00:00+00:00", starred_at="2025-06-12T08:01:00+00:00", tags=("mine",), note="노트"
+        )
+    }
     cards = {VIT: {"status": "new", "due": "2025-06-12T08:01:00+00:00"}}
     document = json.loads(to_json(items_of(library, states, cards)))
     assert (document["format"], document["version"]) == ("paperdeck-export", 1)
@@ -110,7 +114,9 @@ def test_a_damaged_export_is_read_as_far_as_it_goes():
         {"abstract": "no title"},
     ]}  # fmt: skip
     result = parse_bytes(json.dumps(document).encode(), "shared.json")
-    assert [(e.title, e.authors, e.upvotes, str(e.digest_date)) for e in result.entries] == [("Kept", (), 3, "2025-06-11")]
+    assert [(e.title, e.authors, e.upvotes, str(e.digest_date)) for e in result.entries] == [
+        ("Kept", (), 3, "2025-06-11")
+    ]
     assert [str(d) for d in result.diagnostics] == [
         "shared.json:1: warning: paper 1: 'authors' is not a list of texts; ignored",
         "shared.json:1: warning: paper 2: not an object; skipped",
@@ -194,7 +200,11 @@ def test_bibtex_keys_are_surname_year_first_word_and_unique(library):
 def test_papers_that_share_a_key_get_a_b_c_the_same_way_each_time():
     twins = [nasty_paper(id=f"{n:016x}", title=f"Café Society Part {n}") for n in (3, 1, 2)]
     keys = citation_keys(twins)
-    assert keys == {f"{1:016x}": "obriennunez2025cafea", f"{2:016x}": "obriennunez2025cafeb", f"{3:016x}": "obriennunez2025cafec"}
+    assert keys == {
+        f"{1:016x}": "obriennunez2025cafea",
+        f"{2:016x}": "obriennunez2025cafeb",
+        f"{3:016x}": "obriennunez2025cafec",
+    }
     assert citation_keys(reversed(twins)) == keys
     assert base_key(nasty_paper(authors=(), org=None, title="The A Of")) == "anon2025paper"
     assert base_key(nasty_paper(authors=("김철수",), title="한국어 제목 Only")) == "anon2025only"
@@ -230,12 +240,18 @@ def test_markdown_groups_by_date_with_links_tags_commentary_and_note(library):
         "> Read the appendix.",
     ]
     # A paper only the API knows shows its machine summary, marked as such.
-    assert "**Summary (English, machine-written):**\n> Multiverse lets a language model generate in parallel natively." in text
+    assert (
+        "**Summary (English, machine-written):**\n> Multiverse lets a language model generate in parallel natively."
+        in text
+    )
 
 
 def test_markdown_shows_markup_literally():
     text = to_markdown([Exported(nasty_paper(), PaperState(note="*not bold* [x](y)"))], language="ko")
-    assert r"### [Café & \{LLMs\}: 100% of $x\_i$ \~ \#1 \\ ^ \[bold\] \*and\* 한국어](<https://arxiv.org/abs/2506.00001>)" in text
+    assert (
+        r"### [Café & \{LLMs\}: 100% of $x\_i$ \~ \#1 \\ ^ \[bold\] \*and\* 한국어](<https://arxiv.org/abs/2506.00001>)"
+        in text
+    )
     assert r"> \*not bold\* \[x\]\(y\)" in text
     assert "> 한국어 코멘트입니다.\n> 두 번째 줄." in text
 
@@ -274,7 +290,9 @@ def test_export_of_starred_papers_to_a_file_round_trips_through_add(filled_home,
     original = [json.loads(line) for line in out(run("list", "--json", home=filled_home)).splitlines()]
     wanted = {p["id"]: p for p in original}
     for paper in listed:
-        assert {k: v for k, v in paper.items() if k != "sources"} == {k: v for k, v in wanted[paper["id"]].items() if k != "sources"}
+        assert {k: v for k, v in paper.items() if k != "sources"} == {
+            k: v for k, v in wanted[paper["id"]].items() if k != "sources"
+        }
 
 
 def test_export_with_a_query_uses_the_readers_filter_language(filled_home):
@@ -306,7 +324,10 @@ def test_export_csv_to_stdout_keeps_korean(filled_home):
     ("args", "message"),
     [
         (["--format", "docx"], "argument --format: invalid choice: 'docx'"),
-        (["--format", "md", "--query", "after:June"], "paperdeck: --query: after:June: dates are written 2025-06-01 (or 2025-06, 2025)"),
+        (
+            ["--format", "md", "--query", "after:June"],
+            "paperdeck: --query: after:June: dates are written 2025-06-01 (or 2025-06, 2025)",
+        ),
     ],
 )
 def test_export_usage_errors_exit_2(filled_home, args, message):

@@ -135,9 +135,18 @@ def test_a_week_fetches_each_day_and_keeps_the_ones_with_papers(api, home):
     [
         ((500, b"<html>oops</html>", 0), "the server answered HTTP 500 Internal Server Error."),
         ((429, b"{}", 0), "the server answered HTTP 429 Too Many Requests."),
-        ((200, JUNE_11[:-50], 0), "not a list of daily papers (line 185): not valid JSON: Expecting value (column 15)."),
-        ((200, b'{"error": "Invalid date"}', 0), "not a list of daily papers: an error from the server, not papers: 'Invalid date'."),
-        ((200, b"<!doctype html><title>Hugging Face</title>", 0), "the answer is not JSON: it starts '<!doctype html><title>Hu'."),
+        (
+            (200, JUNE_11[:-50], 0),
+            "not a list of daily papers (line 185): not valid JSON: Expecting value (column 15).",
+        ),
+        (
+            (200, b'{"error": "Invalid date"}', 0),
+            "not a list of daily papers: an error from the server, not papers: 'Invalid date'.",
+        ),
+        (
+            (200, b"<!doctype html><title>Hugging Face</title>", 0),
+            "the answer is not JSON: it starts '<!doctype html><title>Hu'.",
+        ),
     ],
 )
 def test_a_failed_day_says_why_in_one_line_and_keeps_what_was_saved(api, home, answer, message):
@@ -159,7 +168,10 @@ def test_a_server_that_does_not_answer_in_time_is_given_up_on(api, home):
     result = run("fetch", "--date", "2025-06-11", "--base-url", url, "--timeout", "0.3", home=home)
     state.release.set()
     assert result.returncode == 1
-    assert err(result) == f"paperdeck: 2025-06-11: {url}/api/daily_papers?date=2025-06-11: no answer within 0.3 s. Nothing saved.\n"
+    assert (
+        err(result)
+        == f"paperdeck: 2025-06-11: {url}/api/daily_papers?date=2025-06-11: no answer within 0.3 s. Nothing saved.\n"
+    )
     assert library(home) == {}
 
 
@@ -170,7 +182,10 @@ def test_offline_stops_at_the_first_day_with_one_message(home):
     # Nothing listens on the port now: the connection is refused, as when offline.
     result = run("fetch", "--week", "2025-W24", "--base-url", f"http://127.0.0.1:{port}", home=home)
     assert result.returncode == 1
-    assert err(result) == f"paperdeck: 2025-06-09: cannot reach 127.0.0.1:{port} (Connection refused): are you offline? Nothing saved.\n"
+    assert (
+        err(result)
+        == f"paperdeck: 2025-06-09: cannot reach 127.0.0.1:{port} (Connection refused): are you offline? Nothing saved.\n"
+    )
     assert library(home) == {}
 
 

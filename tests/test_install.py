@@ -16,7 +16,18 @@ def test_installed_wheel_finds_bundled_samples_and_themes(tmp_path: Path):
     source = clean_clone(tmp_path / "clone")
     wheels = tmp_path / "wheels"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(source)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(wheels),
+            str(source),
+        ],
         check=True,
     )
     [wheel] = wheels.glob("paperdeck-*.whl")

@@ -82,7 +82,9 @@ def test_two_commentaries_on_one_paper_are_both_kept(tmp_path: Path):
     first = tmp_path / "a.txt"
     second = tmp_path / "b.txt"
     first.write_text(SEEN_TWICE, encoding="utf-8")
-    second.write_text(SEEN_TWICE.replace("2026년 3월 7일", "2026년 3월 9일").replace("A paper on UI", "Again UI"), encoding="utf-8")
+    second.write_text(
+        SEEN_TWICE.replace("2026년 3월 7일", "2026년 3월 9일").replace("A paper on UI", "Again UI"), encoding="utf-8"
+    )
     library = load_library([first, second])
     paper = library.papers[paper_id("FocusUI efficient UI grounding via position preserving visual token selection")]
     assert paper.commentary_en == "A paper on UI grounding.\n\nAgain UI grounding."

@@ -43,7 +43,9 @@ def test_a_response_gives_every_paper_with_its_fields():
     vit = result.entries[0]
     assert vit.id == paper_id(vit.title)
     assert vit.authors == ("Nick Jiang", "Amil Dravid", "Alexei Efros", "Yossi Gandelsman")
-    assert vit.abstract.startswith("We investigate the mechanism underlying a previously identified phenomenon in Vision Transformers --")
+    assert vit.abstract.startswith(
+        "We investigate the mechanism underlying a previously identified phenomenon in Vision Transformers --"
+    )
     assert vit.digest_date == date(2025, 6, 11)  # the file name's date
     assert vit.published == date(2025, 6, 9)
     assert vit.upvotes == 14
@@ -98,7 +100,12 @@ def test_missing_fields_are_tolerated_and_extra_ones_ignored():
     result = read_digest(JUNE_12)
     assert messages(result) == []
     bare = result.entries[1]
-    assert (bare.title, bare.abstract, bare.authors, bare.upvotes) == ("A Paper the API Knows Little About", "Short.", (), None)
+    assert (bare.title, bare.abstract, bare.authors, bare.upvotes) == (
+        "A Paper the API Knows Little About",
+        "Short.",
+        (),
+        None,
+    )
     assert (bare.auto_tags, bare.commentary_machine, bare.published) == ((), "", None)
     assert bare.links == ("https://arxiv.org/abs/2506.10000", "https://huggingface.co/papers/2506.10000")
 
@@ -149,16 +156,24 @@ def test_strange_items_are_skipped_or_read_with_a_warning_naming_the_item():
 def test_warnings_point_at_the_line_an_item_starts_on():
     text = json.dumps([item(title="One"), item(title="Two", upvotes=-3)], indent=2)
     result = parse_text(text, "saved.json")
-    assert messages(result) == [f"saved.json:{text.splitlines().index('  {', 2) + 1}: warning: item 2 (Two): 'upvotes' is -3, not a count; ignored"]
+    assert messages(result) == [
+        f"saved.json:{text.splitlines().index('  {', 2) + 1}: warning: item 2 (Two): 'upvotes' is -3, not a count; ignored"
+    ]
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ('[{"paper": {"title": "A"}},', "r.json:1: error: not valid JSON: Expecting value (column 28); nothing read"),
-        ('[\n{"paper": {"title": "A"}}\n{"paper": {}}]', "r.json:3: error: not valid JSON: Expecting ',' delimiter (column 1); nothing read"),
+        (
+            '[\n{"paper": {"title": "A"}}\n{"paper": {}}]',
+            "r.json:3: error: not valid JSON: Expecting ',' delimiter (column 1); nothing read",
+        ),
         ("[] extra", "r.json:1: error: not valid JSON: Extra data (column 4); nothing read"),
-        ('{"error": "Invalid date"}', "r.json:1: error: an error from the server, not papers: 'Invalid date'; nothing read"),
+        (
+            '{"error": "Invalid date"}',
+            "r.json:1: error: an error from the server, not papers: 'Invalid date'; nothing read",
+        ),
         ('{"papers": []}', "r.json:1: error: expected a JSON list of daily papers, found an object; nothing read"),
         ("[" * 100_000, "r.json:1: error: not valid JSON: nested too deeply; nothing read"),
         ("[]", "r.json:1: warning: no papers found (an empty list: no papers that day)"),

@@ -124,7 +124,10 @@ def test_organisation_line_without_display_name():
 
 
 def test_abstract_broken_over_lines_is_joined():
-    text = HEADER + "Mar 6\n\nTitle\n\nFirst half of the\nabstract, see\nhttps://x.org/a\n.\n\n  • 1 author\n·\nJan 5, 2025\n"
+    text = (
+        HEADER
+        + "Mar 6\n\nTitle\n\nFirst half of the\nabstract, see\nhttps://x.org/a\n.\n\n  • 1 author\n·\nJan 5, 2025\n"
+    )
     [paper] = parse_text(text, "p.txt").entries
     assert paper.abstract == "First half of the abstract, see https://x.org/a."
     assert paper.authors_count == 1
@@ -140,7 +143,9 @@ def test_title_without_abstract_before_the_next_paper():
 
 
 def test_crlf_and_trailing_spaces():
-    text = (HEADER + "Mar 6\n\nTitle  \n\nAbstract text.\t\n\n  • 2 authors  \n·\nJan 7, 2025 3 \n").replace("\n", "\r\n")
+    text = (HEADER + "Mar 6\n\nTitle  \n\nAbstract text.\t\n\n  • 2 authors  \n·\nJan 7, 2025 3 \n").replace(
+        "\n", "\r\n"
+    )
     [paper] = parse_text(text, "p.txt").entries
     assert (paper.title, paper.abstract, paper.authors_count, paper.published, paper.upvotes) == (
         "Title",
@@ -153,8 +158,13 @@ def test_crlf_and_trailing_spaces():
 
 def test_several_pages_in_one_file():
     text = (
-        HEADER + "Mar 6\n\n" + entry("A", "  • 2 authors\n·\nOct 3, 2022") + "\n"
-        + HEADER + "Mar 7\n\n" + entry("B", "  • 2 authors\n·\nOct 3, 2022")
+        HEADER
+        + "Mar 6\n\n"
+        + entry("A", "  • 2 authors\n·\nOct 3, 2022")
+        + "\n"
+        + HEADER
+        + "Mar 7\n\n"
+        + entry("B", "  • 2 authors\n·\nOct 3, 2022")
     )
     result = parse_text(text, "p.txt")
     assert [(e.title, e.digest_date) for e in result.entries] == [("A", date(2023, 3, 6)), ("B", date(2023, 3, 7))]
@@ -164,7 +174,9 @@ def test_metadata_without_a_paper_is_warned_with_its_line():
     text = HEADER + "Mar 6\n\n  • 2 authors\n·\nJan 7, 2025\n\n" + entry("A", "  • 2 authors\n·\nOct 3, 2022")
     result = parse_text(text, "p.txt")
     assert [e.title for e in result.entries] == ["A"]
-    assert [(d.line, d.message) for d in result.warnings] == [(13, "author/date block without a paper above it, skipped")]
+    assert [(d.line, d.message) for d in result.warnings] == [
+        (13, "author/date block without a paper above it, skipped")
+    ]
 
 
 @pytest.mark.parametrize(

@@ -90,7 +90,10 @@ def test_split_lines_counts_lines_as_an_editor_does():
 @pytest.mark.parametrize(
     ("lines", "expected"),
     [
-        (["Code and data are available at", "https://ineqmath.github.io/", "."], "Code and data are available at https://ineqmath.github.io/."),
+        (
+            ["Code and data are available at", "https://ineqmath.github.io/", "."],
+            "Code and data are available at https://ineqmath.github.io/.",
+        ),
         (["Two  spaces\tand tabs", "  next line "], "Two spaces and tabs next line"),
         (["a vision-", "language model"], "a vision-language model"),
         (["a dash --", "not a split"], "a dash -- not a split"),
@@ -120,7 +123,12 @@ def test_parse_tags():
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("2026-03-06.txt", date(2026, 3, 6)), ("hf-2025-10-31-page.txt", date(2025, 10, 31)), ("2025-02-30.txt", None), ("page.txt", None)],
+    [
+        ("2026-03-06.txt", date(2026, 3, 6)),
+        ("hf-2025-10-31-page.txt", date(2025, 10, 31)),
+        ("2025-02-30.txt", None),
+        ("page.txt", None),
+    ],
 )
 def test_date_from_file_name(name, expected):
     assert date_from_file_name(name) == expected
@@ -145,7 +153,10 @@ def test_safe_json_escapes_what_a_terminal_would_act_on_and_keeps_the_value():
     ("text", "ids"),
     [
         ("see https://arxiv.org/abs/2506.08009 for more", ("2506.08009",)),
-        ("pdf: https://arxiv.org/pdf/2401.12345v3.pdf and html http://arXiv.org/html/2312.0001v1", ("2401.12345", "2312.0001")),
+        (
+            "pdf: https://arxiv.org/pdf/2401.12345v3.pdf and html http://arXiv.org/html/2312.0001v1",
+            ("2401.12345", "2312.0001"),
+        ),
         ("as in arXiv:2506.08009v2, and ARXIV: 1706.03762.", ("2506.08009", "1706.03762")),
         ("twice: arXiv:2506.08009 https://arxiv.org/abs/2506.08009v1", ("2506.08009",)),
         ("not ids: arXiv:25.1, arxiv.org/list/cs.LG, 2506.08009 alone, arXiv:2506.123456", ()),
@@ -156,7 +167,9 @@ def test_arxiv_ids_in_links_and_citations(text, ids):
 
 
 def test_the_abstracts_arxiv_id_is_the_papers_and_every_one_is_a_link():
-    arxiv_id, links = links_with_arxiv("Code: https://github.com/a/b. Paper: arXiv:2506.08009.", "Related: arXiv:2401.00001")
+    arxiv_id, links = links_with_arxiv(
+        "Code: https://github.com/a/b. Paper: arXiv:2506.08009.", "Related: arXiv:2401.00001"
+    )
     assert arxiv_id == "2506.08009"
     assert links == ("https://arxiv.org/abs/2506.08009", "https://arxiv.org/abs/2401.00001", "https://github.com/a/b")
 

@@ -109,7 +109,7 @@ def test_a_needle_matches_within_one_papers_text_only(texts, needle, chunk_chars
     ids = [f"p{number}" for number in range(len(texts))]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("tui.query.CHUNK_CHARS", chunk_chars)
-        search = SearchText(zip(ids, texts))
+        search = SearchText(zip(ids, texts, strict=True))
     found = sorted(paper_id for chunk in search.chunks for paper_id in search.papers_with(chunk, (needle,)))
-    assert found == sorted(paper_id for paper_id, text in zip(ids, texts) if needle in text)
+    assert found == sorted(paper_id for paper_id, text in zip(ids, texts, strict=True) if needle in text)
     assert [search.holds(paper_id, needle) for paper_id in ids] == [needle in text for text in texts]

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from conftest import COMMENTARY, HF_MAR_06
 
-from tui.ui.app import PaperdeckApp
 from tui.home import Home
 from tui.library.merge import load_library
 from tui.model import paper_id
 from tui.review.deck import Deck
 from tui.state.store import Store
+from tui.ui.app import PaperdeckApp
 from tui.views import ViewKey
 
 MAGISTRAL = paper_id("Magistral")
@@ -59,7 +59,9 @@ async def test_moving_the_cursor_shows_each_paper_in_the_detail(home, store):
     app = make_app(home, store)
     async with app.run_test(size=(120, 40)) as pilot:
         papers = paper_list(app)
-        assert papers.paper_ids[0] == paper_id("TL-Training: A Task-Feature-Based Framework for Training Large Language Models in Tool Use")
+        assert papers.paper_ids[0] == paper_id(
+            "TL-Training: A Task-Feature-Based Framework for Training Large Language Models in Tool Use"
+        )
         await pilot.press("j", "j")
         assert papers.cursor == 2
         assert detail_text(app).startswith(app.library.papers[papers.current].title)
@@ -234,7 +236,10 @@ async def test_the_tree_measures_each_line_as_wide_as_textual_renders_it(home, s
 async def test_markup_and_escapes_in_a_title_render_literally(home, store, tmp_path):
     digest = tmp_path / "2025-06-11.txt"
     title = "[bold red]Not red[/] \x1b[2J [CLS] \u202eevil"
-    digest.write_text(f"2025년 6월 11일\n{title}\n([b]Ann[/b])\nAbstract with [link=x]markup[/link].\n한국어.\nEnglish.\n#tag\n", encoding="utf-8")
+    digest.write_text(
+        f"2025년 6월 11일\n{title}\n([b]Ann[/b])\nAbstract with [link=x]markup[/link].\n한국어.\nEnglish.\n#tag\n",
+        encoding="utf-8",
+    )
     app = make_app(home, store, [digest])
     async with app.run_test(size=(200, 40)):
         row = paper_list(app).render_line(0).text

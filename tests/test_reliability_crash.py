@@ -133,7 +133,9 @@ def one_round(home: Path, rng: random.Random, history: list[Confirmed]) -> tuple
             since = terminal.mark()
             if action < 0.6:
                 terminal.send("s")
-                seen = terminal.wait_for(re.compile(rb"(\d+) unread \xc2\xb7 " + str(starred + 1).encode() + rb" starred"), since, 10)
+                seen = terminal.wait_for(
+                    re.compile(rb"(\d+) unread \xc2\xb7 " + str(starred + 1).encode() + rb" starred"), since, 10
+                )
                 if seen is None:
                     break
                 starred += 1

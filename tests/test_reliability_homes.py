@@ -18,13 +18,13 @@ import pytest
 from conftest import COMMENTARY, HF_MAR_06
 from reliability import record
 
-from tui.state import storage
-from tui.ui.app import PaperdeckApp
-from tui.library.cache import load_library_cached
 from tui.home import Home
+from tui.library.cache import load_library_cached
 from tui.library.merge import digest_files
 from tui.model import paper_id
+from tui.state import storage
 from tui.state.store import Store
+from tui.ui.app import PaperdeckApp
 
 PAPERDECK = Path(sys.executable).with_name("paperdeck")
 MAGISTRAL = paper_id("Magistral")

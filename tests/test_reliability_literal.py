@@ -19,10 +19,10 @@ import orjson
 import pytest
 from reliability import record
 
-from tui.ui.app import PaperdeckApp
 from tui.library.merge import load_library
 from tui.model import paper_id
 from tui.state.store import Store
+from tui.ui.app import PaperdeckApp
 
 pytestmark = pytest.mark.usefixtures("utc_zone")
 MARKUP = "[bold red]x[/]"

@@ -66,7 +66,9 @@ def break_lines(lines: list[bytes], rng: random.Random, how: str) -> None:
         lines[at] = lines[at][:position] + b"\x00" + lines[at][position:]
     elif how == "invalid utf-8":
         position = rng.randrange(len(lines[at]) + 1)
-        lines[at] = lines[at][:position] + rng.choice([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x80\x80"]) + lines[at][position:]
+        lines[at] = (
+            lines[at][:position] + rng.choice([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x80\x80"]) + lines[at][position:]
+        )
     else:
         lines[at] = "".join(rng.choice("([#)]• \t가나abc.:") for _ in range(rng.randrange(30))).encode()
 
@@ -121,7 +123,7 @@ def test_legacy_encodings_are_read_with_a_warning_naming_the_first_odd_line():
 
 
 def test_a_few_invalid_bytes_are_marked_and_everything_else_is_kept():
-    data = COMMENTARY.read_bytes().replace("Magistral".encode(), b"Magi\xffstral", 1)
+    data = COMMENTARY.read_bytes().replace(b"Magistral", b"Magi\xffstral", 1)
     result = checked(data, "notes.txt")
     assert kept(result, COMMENTARY) == len(TITLES[COMMENTARY]) - 1  # its title changed
     assert any("\ufffd" in entry.title for entry in result.entries)
@@ -142,7 +144,7 @@ def test_a_one_megabyte_line_and_a_hundred_thousand_empty_lines():
     for path in (COMMENTARY, HF_MAR_06):
         lines = path.read_bytes().split(b"\n")
         middle = len(lines) // 2
-        huge = lines[:middle] + [b"x" * 1_000_000] + lines[middle:]
+        huge = [*lines[:middle], b"x" * 1_000_000, *lines[middle:]]
         result = checked(b"\n".join(huge), path.name)
         assert kept(result, path) >= len(TITLES[path]) - 1
         empty = lines[:middle] + [b""] * 100_000 + lines[middle:]

@@ -203,6 +203,7 @@ def test_a_month_of_daily_sessions(path: Path, local_zone):
     introduced: list[str] = []
     last_interval: dict[str, timedelta] = {}
     lapsed_from: dict[str, float] = {}
+    buried = ""
     reviews_before_undo = None
 
     for day in range(30):
@@ -479,8 +480,13 @@ def test_stats_read_log_entries_written_by_hand_or_an_older_paperdeck(path: Path
     for review in [
         # Seoul time: 04:30 UTC on the 10th, after the day start; no state, no duration.
         {"paper_id": "p1", "rating": 3, "reviewed_at": "2026-03-10T13:30:00+09:00"},
-        {"paper_id": "p1", "rating": 1, "reviewed_at": "2026-03-09T10:00:00.250000+00:00", "duration_ms": 700,
-         "state": "review"},
+        {
+            "paper_id": "p1",
+            "rating": 1,
+            "reviewed_at": "2026-03-09T10:00:00.250000+00:00",
+            "duration_ms": 700,
+            "state": "review",
+        },
         {"paper_id": "p2", "rating": 3, "reviewed_at": "not a time", "duration_ms": 300},
     ]:
         store.add_review(review)

@@ -8,13 +8,13 @@ import pytest
 from conftest import COMMENTARY, HF_MAR_06
 from fsrs import Rating
 
-from tui.ui.app import PaperdeckApp
 from tui.library.merge import load_library
 from tui.model import paper_id
 from tui.review.deck import Deck
+from tui.state.store import Store
+from tui.ui.app import PaperdeckApp
 from tui.ui.screens.review import ReviewScreen
 from tui.ui.screens.stats import StatsScreen
-from tui.state.store import Store
 
 pytestmark = pytest.mark.usefixtures("utc_zone")  # local days are UTC days here
 MAGISTRAL = paper_id("Magistral")
@@ -46,7 +46,9 @@ def screen_text(app) -> str:
     """Every Static and button label of the screen, as the user reads it."""
     parts = []
     for widget in app.screen.query("Static, Button"):
-        if widget.display and all(ancestor.display for ancestor in widget.ancestors_with_self if hasattr(ancestor, "display")):
+        if widget.display and all(
+            ancestor.display for ancestor in widget.ancestors_with_self if hasattr(ancestor, "display")
+        ):
             parts.append(str(widget.render()) if not hasattr(widget, "label") else str(widget.label))
     return "\n".join(parts)
 
@@ -239,13 +241,17 @@ async def test_the_review_settings_dialog_checks_and_saves(home, store):
         dialog.query_one("#new_per_day", Input).value = "many"
         await pilot.press("ctrl+s")
         assert app.screen is dialog
-        assert "new_per_day must be a whole number from 0 to 9999, not 'many'" in str(dialog.query_one("#problem").render())
+        assert "new_per_day must be a whole number from 0 to 9999, not 'many'" in str(
+            dialog.query_one("#problem").render()
+        )
         dialog.query_one("#new_per_day", Input).value = "3"
         dialog.query_one("#desired_retention", Input).value = "0.95"
         dialog.query_one(Switch).value = False
         await pilot.press("ctrl+s")
         assert app.screen is not dialog
-    assert ReviewSettings.from_store(store) == ReviewSettings(desired_retention=0.95, new_per_day=3, star_adds_card=False)
+    assert ReviewSettings.from_store(store) == ReviewSettings(
+        desired_retention=0.95, new_per_day=3, star_adds_card=False
+    )
     assert app.deck.scheduler.desired_retention == 0.95
 
 
@@ -283,7 +289,9 @@ async def test_question_mark_lists_every_session_key(home, store):
         assert isinstance(app.screen, HelpScreen)
         listed = {key for key, _what in SESSION_KEYS}
         for binding in ReviewScreen.BINDINGS:
-            name = {"space": "Space", "enter": "Enter", "escape": "Esc", "question_mark": "?"}.get(binding.key, binding.key)
+            name = {"space": "Space", "enter": "Enter", "escape": "Esc", "question_mark": "?"}.get(
+                binding.key, binding.key
+            )
             assert name in listed or any(name in key.split() for key in listed), binding.key
         await pilot.press("escape")
         assert isinstance(app.screen, ReviewScreen)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import COMMENTARY, HF_MAR_06
 
-from tui.ui.app import PaperdeckApp
 from tui.library.merge import load_library
 from tui.state.store import Store
+from tui.ui.app import PaperdeckApp
 
 
 def reader_app(home, theme: str) -> tuple[PaperdeckApp, Store]:

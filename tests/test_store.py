@@ -164,7 +164,9 @@ def test_failed_writes_are_reported_retried_and_lose_nothing(path: Path, full_di
 
 def test_close_says_when_the_last_changes_could_not_be_saved(path: Path, monkeypatch):
     store = Store.open(path)
-    monkeypatch.setattr(storage, "write_atomically", lambda *_: (_ for _ in ()).throw(OSError(errno.EROFS, "Read-only")))
+    monkeypatch.setattr(
+        storage, "write_atomically", lambda *_: (_ for _ in ()).throw(OSError(errno.EROFS, "Read-only"))
+    )
     store.set_star("a", True)
     assert store.close() is False
     assert isinstance(store.last_error, OSError)
@@ -179,9 +181,7 @@ def test_sigkill_at_random_moments_never_loses_a_durable_change(tmp_path: Path):
     kills = 0
     checked = 0
     for _ in range(22):
-        worker = subprocess.Popen(
-            [sys.executable, str(WORKER), "churn", str(path)], stdout=subprocess.PIPE, text=True
-        )
+        worker = subprocess.Popen([sys.executable, str(WORKER), "churn", str(path)], stdout=subprocess.PIPE, text=True)
         time.sleep(rng.uniform(0.25, 0.9))
         worker.send_signal(signal.SIGKILL)
         output, _ = worker.communicate()
@@ -473,15 +473,31 @@ def test_a_read_only_store_reads_both_files_and_writes_neither(path: Path):
 def version_1_store(path: Path) -> dict:
     """The v1 fixture with a card and a review log of four answers, as paperdeck 1 wrote it."""
     tables = orjson.loads((FIXTURES / "store-v1.json").read_bytes())
-    card = {"card_id": 1, "state": 2, "step": None, "stability": 3.1, "difficulty": 5.3,
-            "due": "2025-06-20T07:00:00+00:00", "last_review": "2025-06-14T07:00:00+00:00"}
-    tables["cards"] = {"1": {"paper_id": "0846680f50ad5204", "card": card, "suspended": False,
-                             "buried_until": None, "added_at": "2025-06-12T08:31:10+00:00"}}
-    tables["reviews"].update({
-        "2": answer("0846680f50ad5204", "new", "2025-06-13T08:00:00+00:00"),
-        "3": answer("0846680f50ad5204", "learning", "2025-06-14T07:00:00+00:00"),
-        "5": answer("8e0a5702f8d4ea6f", "new", "2025-06-14T08:00:00+00:00"),  # its card was removed
-    })
+    card = {
+        "card_id": 1,
+        "state": 2,
+        "step": None,
+        "stability": 3.1,
+        "difficulty": 5.3,
+        "due": "2025-06-20T07:00:00+00:00",
+        "last_review": "2025-06-14T07:00:00+00:00",
+    }
+    tables["cards"] = {
+        "1": {
+            "paper_id": "0846680f50ad5204",
+            "card": card,
+            "suspended": False,
+            "buried_until": None,
+            "added_at": "2025-06-12T08:31:10+00:00",
+        }
+    }
+    tables["reviews"].update(
+        {
+            "2": answer("0846680f50ad5204", "new", "2025-06-13T08:00:00+00:00"),
+            "3": answer("0846680f50ad5204", "learning", "2025-06-14T07:00:00+00:00"),
+            "5": answer("8e0a5702f8d4ea6f", "new", "2025-06-14T08:00:00+00:00"),  # its card was removed
+        }
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(orjson.dumps(tables))
     return tables

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from conftest import COMMENTARY
 
-from tui.ui.app import PaperdeckApp
 from tui.home import Home, bundled
 from tui.library.merge import load_library
 from tui.state.store import Store
+from tui.ui.app import PaperdeckApp
 from tui.ui.themes import ThemeFileError, load_theme_file, load_themes
 
 
@@ -23,11 +23,11 @@ def test_bundled_themes_include_a_dark_and_a_light_one():
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("name = \"x\"\nprimary = \"not-a-colour\"\n", "primary = 'not-a-colour' is not a colour"),
-        ("primary = \"#000000\"\n", "needs a name"),
-        ("name = \"x\"\n", "needs a primary colour"),
+        ('name = "x"\nprimary = "not-a-colour"\n', "primary = 'not-a-colour' is not a colour"),
+        ('primary = "#000000"\n', "needs a name"),
+        ('name = "x"\n', "needs a primary colour"),
         ("name = [\n", "not valid TOML"),
-        ("name = \"x\"\nprimary = \"#000\"\nvariables = 3\n", "[variables] must map names to strings"),
+        ('name = "x"\nprimary = "#000"\nvariables = 3\n', "[variables] must map names to strings"),
     ],
 )
 def test_bad_theme_file_names_itself_and_the_problem(tmp_path: Path, content: str, message: str):

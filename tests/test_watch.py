@@ -9,11 +9,11 @@ from pathlib import Path
 
 from conftest import COMMENTARY, HF_MAR_06
 
-from tui.library.cache import cache_key, load_cached
 from tui.home import Home
+from tui.library.cache import cache_key, load_cached
 from tui.library.merge import extended, load_library, read_digest
-from tui.model import paper_id
 from tui.library.watch import LibraryWatch
+from tui.model import paper_id
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hf-api"
 VIT = paper_id("Vision Transformers Don't Need Trained Registers")

@@ -149,7 +149,9 @@ def _manifest(source: Path, data: bytes | None) -> dict:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
         raise BackupError(f"{source}: not a paperdeck backup ({MANIFEST} is not one of paperdeck's)")
     if manifest.get("version") != FORMAT_VERSION:
-        raise BackupError(f"{source}: a backup of version {manifest.get('version')!r}; this paperdeck reads version {FORMAT_VERSION}")
+        raise BackupError(
+            f"{source}: a backup of version {manifest.get('version')!r}; this paperdeck reads version {FORMAT_VERSION}"
+        )
     if not isinstance(manifest.get("files"), dict):
         raise BackupError(f"{source}: damaged backup: {MANIFEST} lists no files")
     return manifest
@@ -158,7 +160,9 @@ def _manifest(source: Path, data: bytes | None) -> dict:
 def home_in_use(home: Home) -> list[str]:
     """What a restore would replace: the names of the home's store, review log and non-empty folders."""
     found = [name for name in (*_FILES, "store.json.bak") if (home.root / name).exists()]
-    found += [f"{folder}/" for folder in _FOLDERS if (home.root / folder).is_dir() and any((home.root / folder).iterdir())]
+    found += [
+        f"{folder}/" for folder in _FOLDERS if (home.root / folder).is_dir() and any((home.root / folder).iterdir())
+    ]
     return found
 
 

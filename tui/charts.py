@@ -27,11 +27,7 @@ def heat_levels(counts: Mapping[date, int], levels: int = 4) -> dict[date, int]:
     """
     busy = sorted(count for count in counts.values() if count > 0)
     # A day's level is its rank among the busy days, cut into `levels` equal shares.
-    return {
-        day: -(-bisect_right(busy, count) * levels // len(busy))
-        for day, count in counts.items()
-        if count > 0
-    }
+    return {day: -(-bisect_right(busy, count) * levels // len(busy)) for day, count in counts.items() if count > 0}
 
 
 def heatmap(counts: Mapping[date, int], today: date, palette: Sequence[str], *, weeks: int = 53) -> list[Text]:
@@ -88,7 +84,9 @@ def forecast_chart(forecast: Sequence[int], style: str, width: int) -> list[Text
     return bar_chart(forecast, style, height=7, bar_width=bar_width, labels=labels)
 
 
-def bar_chart(values: Sequence[int], style: str, *, height: int = 8, bar_width: int = 2, labels: Mapping[int, str] | None = None) -> list[Text]:
+def bar_chart(
+    values: Sequence[int], style: str, *, height: int = 8, bar_width: int = 2, labels: Mapping[int, str] | None = None
+) -> list[Text]:
     """Vertical bars, one per value, `height` rows tall in eighth blocks, with a y-axis.
 
     `labels` puts text under the bar of that index (e.g. {0: "today", 7: "+7d"}).

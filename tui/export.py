@@ -82,7 +82,9 @@ def _markdown_paper(item: Exported, language: str) -> list[str]:
     lines = [heading, ""]
     facts = []
     if paper.authors:
-        shown = ", ".join(paper.authors[:8]) + (f", and {len(paper.authors) - 8} more" if len(paper.authors) > 8 else "")
+        shown = ", ".join(paper.authors[:8]) + (
+            f", and {len(paper.authors) - 8} more" if len(paper.authors) > 8 else ""
+        )
         facts.append(_md(shown))
     elif paper.org:
         facts.append(_md(paper.org))

@@ -112,9 +112,7 @@ def arxiv_abs_url(arxiv_id: str) -> str:
 # Runs of anything that is not a letter or digit (punctuation, symbols, whitespace, `_`).
 _NOT_WORD = re.compile(r"[\W_]+")
 # The same rule for ASCII titles, as a byte table: every byte but [a-z0-9] becomes a space.
-_ASCII_NOT_WORD = bytes(
-    byte if (48 <= byte <= 57 or 97 <= byte <= 122) else 32 for byte in range(256)
-)
+_ASCII_NOT_WORD = bytes(byte if (48 <= byte <= 57 or 97 <= byte <= 122) else 32 for byte in range(256))
 
 
 def normalise_title(title: str) -> str:

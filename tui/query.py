@@ -108,7 +108,14 @@ def _parse_day(value: str, token: str) -> date:
 
 def haystack(paper: Paper) -> str:
     """The text `/` searches in, case-folded once."""
-    parts = (paper.title, " ".join(paper.authors), paper.org or "", paper.abstract, paper.commentary_ko, paper.commentary_en)
+    parts = (
+        paper.title,
+        " ".join(paper.authors),
+        paper.org or "",
+        paper.abstract,
+        paper.commentary_ko,
+        paper.commentary_en,
+    )
     return "\n".join(parts).casefold()
 
 
@@ -290,4 +297,3 @@ class Matcher:
             kept += [i for i in paper_ids[start : start + STEP_PAPERS] if self.keeps(papers[i], query)]
             yield None
         yield kept
-

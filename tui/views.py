@@ -147,7 +147,6 @@ class Views:
             counts[tag] = len(set(ids) | set(self.library.by_tag.get(tag, ())))
         return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
-
     def neighbour_day(self, day: date | None, step: int) -> date | None:
         """The digest date `step` places after (+1, older) or before (-1, newer) `day`."""
         days = list(self.library.by_date)

@@ -17,8 +17,8 @@ from typing import NamedTuple
 
 import orjson
 
-from tui.library.cache import load_library_cached
 from tui.home import Home
+from tui.library.cache import load_library_cached
 from tui.library.merge import (
     Library,
     digest_files,
@@ -208,7 +208,11 @@ def settings(home: Home, name: str | None, value: str | None) -> int:
         _err(f"paperdeck: could not save {store.path}: {store.last_error}")
         return EXIT_ERRORS
     for key in [name] if name else SETTING_HELP:
-        shown = str(getattr(current, key)).lower() if isinstance(getattr(current, key), bool) else str(getattr(current, key))
+        shown = (
+            str(getattr(current, key)).lower()
+            if isinstance(getattr(current, key), bool)
+            else str(getattr(current, key))
+        )
         _out(f"{key:<18} {shown:<6} {SETTING_HELP[key]}" if name is None or value is None else f"{key} = {shown}")
     return EXIT_OK
 
@@ -603,9 +607,7 @@ def _fetch_day(text: str | None) -> date:
 # --- export -------------------------------------------------------------------------------
 
 
-def export_papers(
-    home: Home, *, format_name: str, starred: bool, query_text: str | None, output: Path | None
-) -> int:
+def export_papers(home: Home, *, format_name: str, starred: bool, query_text: str | None, output: Path | None) -> int:
     """Writes the library's papers (all, starred, or those a filter keeps) in an export format."""
     from tui import export
     from tui.query import Matcher, QueryError, parse_query
@@ -669,8 +671,10 @@ def backup(home: Home, target: Path, *, force: bool) -> int:
         if store is None:
             return EXIT_USAGE
         if store.read_only:
-            _err(f"paperdeck: {visible(store.report.read_only_because or 'the store is in use')}; "
-                 "the backup holds what it has saved so far")
+            _err(
+                f"paperdeck: {visible(store.report.read_only_because or 'the store is in use')}; "
+                "the backup holds what it has saved so far"
+            )
     try:
         summary = write_backup(home, target)
     except BackupError as exc:
@@ -679,8 +683,10 @@ def backup(home: Home, target: Path, *, force: bool) -> int:
     finally:
         if store is not None:
             store.close()
-    _out(f"backed up {summary.files} file(s) ({summary.library_files} digest(s)) to {visible(str(target))}, "
-         f"{summary.size:,} bytes")
+    _out(
+        f"backed up {summary.files} file(s) ({summary.library_files} digest(s)) to {visible(str(target))}, "
+        f"{summary.size:,} bytes"
+    )
     return EXIT_OK
 
 
@@ -696,8 +702,10 @@ def restore(home: Home, source: Path, *, force: bool) -> int:
         return EXIT_USAGE
     in_use = home_in_use(home)
     if in_use and not force:
-        _err(f"paperdeck: {visible(str(home.root))} already holds {', '.join(in_use)}; "
-             "give --force to replace them (they are moved aside, not deleted)")
+        _err(
+            f"paperdeck: {visible(str(home.root))} already holds {', '.join(in_use)}; "
+            "give --force to replace them (they are moved aside, not deleted)"
+        )
         return EXIT_USAGE
     if home.root.is_dir():
         # A running paperdeck holds the store's lock (even before its first save).
@@ -707,12 +715,16 @@ def restore(home: Home, source: Path, *, force: bool) -> int:
         in_other_hands = store.read_only
         store.close()
         if in_other_hands:
-            _err(f"paperdeck: {visible(store.report.read_only_because or 'the store is in use')}; "
-                 "quit it before restoring; nothing changed")
+            _err(
+                f"paperdeck: {visible(store.report.read_only_because or 'the store is in use')}; "
+                "quit it before restoring; nothing changed"
+            )
             return EXIT_USAGE
     aside = put_back(files, home)
     digests = sum(1 for name in files if name.startswith("library/"))
-    _out(f"restored {len(files)} file(s) ({digests} digest(s)) from {visible(str(source))} into {visible(str(home.root))}")
+    _out(
+        f"restored {len(files)} file(s) ({digests} digest(s)) from {visible(str(source))} into {visible(str(home.root))}"
+    )
     if aside is not None:
         _out(f"what was there before is in {visible(str(aside))}")
     return EXIT_OK

@@ -86,7 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="list the library's papers, for scripts",
         description="List the papers of the library as tab-separated lines: date, id, title, tags.",
     )
-    list_.add_argument("--date", metavar="D", help="only papers of this digest date (2025-06-11, 2025-06, 'Jun 11 2025')")
+    list_.add_argument(
+        "--date", metavar="D", help="only papers of this digest date (2025-06-11, 2025-06, 'Jun 11 2025')"
+    )
     list_.add_argument("--tag", metavar="T", help="only papers with this tag")
     list_.add_argument("--starred", action="store_true", help="only starred papers")
     list_.add_argument("--unread", action="store_true", help="only papers not yet read")
@@ -96,8 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
         "review",
         parents=[common, year],
         help="review your flashcards now",
-        description="Open a review session of the cards due (and new ones up to the daily limit), "
-        "then leave.",
+        description="Open a review session of the cards due (and new ones up to the daily limit), then leave.",
     )
     stats = commands.add_parser(
         "stats",
@@ -149,8 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", required=True, choices=("md", "json", "csv", "bibtex"), help="the file format")
     export.add_argument("--starred", action="store_true", help="only starred papers")
     export.add_argument(
-        "--query", metavar="Q", help="only papers this filter keeps, as the reader's / filter: words, \"phrases\", "
-        "tag:rl, unread, read, starred, due, after:2025-06-01, before:2025-07"
+        "--query",
+        metavar="Q",
+        help='only papers this filter keeps, as the reader\'s / filter: words, "phrases", '
+        "tag:rl, unread, read, starred, due, after:2025-06-01, before:2025-07",
     )
     export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (default: standard output)")
 
@@ -210,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"paperdeck: {where}{exc.strerror or exc}", file=sys.stderr)
         return commands.EXIT_USAGE
-    except Exception:  # noqa: BLE001 - the last line of defence: a message, never a traceback
+    except Exception:
         return _report_crash(args)
 
 

@@ -270,7 +270,24 @@ def _record(paper: Paper) -> tuple:
 
 
 def _paper(record: tuple) -> Paper:
-    (id_, title, authors, count, org, ko, en, tags, days, published, upvotes, links, sources, arxiv_id, auto_tags, machine) = record
+    (
+        id_,
+        title,
+        authors,
+        count,
+        org,
+        ko,
+        en,
+        tags,
+        days,
+        published,
+        upvotes,
+        links,
+        sources,
+        arxiv_id,
+        auto_tags,
+        machine,
+    ) = record
     return Paper(
         id_,
         title,

@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui.library.cache import cache_key, save
 from tui.home import Home
+from tui.library.cache import cache_key, save
 from tui.library.merge import (
     Library,
     extended,

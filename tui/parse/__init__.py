@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-
 from typing import TYPE_CHECKING
 
 from tui.model import Diagnostic, DigestEntry, DigestFormat, Severity

@@ -119,9 +119,7 @@ class CommentaryParser:
                 index = self._parse_paper(index, has_authors=True)
                 at_boundary = True
             elif at_boundary and not is_tag_line(line) and not is_korean(line):
-                self.report.warn(
-                    index + 1, "no author line in parentheses after this title; read it without"
-                )
+                self.report.warn(index + 1, "no author line in parentheses after this title; read it without")
                 index = self._parse_paper(index, has_authors=False)
             else:
                 self.report.warn(index + 1, f"text outside any paper, skipped: {_excerpt(line)}")

@@ -66,9 +66,7 @@ def _entries(number: int, line: int, paper: Any, report: Report) -> list[DigestE
     fields["published"] = _day(paper.get("published"))
     days = [d for d in map(_day, paper.get("digest_dates") or []) if d is not None] or [None]
     source = f"{report.path}:{line}"
-    return [
-        DigestEntry(id=paper_id(title), title=title, digest_date=day, source=source, **fields) for day in days
-    ]
+    return [DigestEntry(id=paper_id(title), title=title, digest_date=day, source=source, **fields) for day in days]
 
 
 def _day(value: Any) -> date | None:

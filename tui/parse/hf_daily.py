@@ -155,8 +155,8 @@ class HfDailyParser:
                     self.report.warn(start + 1, "author/date block without a paper above it, skipped")
                 else:
                     self._read_meta(entry, start, block)
-            elif len(block) == 1 and len(block[0]) <= _DATE_MAX_CHARS and (
-                found := parse_month_day(block[0], start + 1)
+            elif (
+                len(block) == 1 and len(block[0]) <= _DATE_MAX_CHARS and (found := parse_month_day(block[0], start + 1))
             ):
                 self._read_lone_date(page, entry, found)
             else:

@@ -93,8 +93,16 @@ class ReviewSettings:
             if value is None or value > limit:
                 raise ValueError(f"{name} must be a whole number from 0 to {limit}, not {text!r}")
         elif name == "star_adds_card":
-            value = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False,
-                     "0": False}.get(text.lower())
+            value = {
+                "true": True,
+                "yes": True,
+                "on": True,
+                "1": True,
+                "false": False,
+                "no": False,
+                "off": False,
+                "0": False,
+            }.get(text.lower())
             if value is None:
                 raise ValueError(f"star_adds_card must be true or false, not {text!r}")
         else:
@@ -522,6 +530,7 @@ def format_interval(delta: timedelta) -> str:
 def _one_decimal(amount: float) -> str:
     text = f"{amount:.1f}"
     return text[:-2] if text.endswith(".0") else text
+
 
 def normal_stamp(stamp: Any) -> str:
     """A review time in the log's own form (UTC, to the second); "" when it is not a time."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from operator import itemgetter, methodcaller
 from typing import Any
 
@@ -50,9 +51,9 @@ def compute_stats(deck: Deck, now: datetime | None = None) -> Stats:
     stamps, spent = _log_stamps_and_time(log)
     ordered = sorted(stamps)  # the log is nearly in time order already, so this is quick
     edges = [bisect_left(ordered, start) for start in starts]
-    per_day = [later - earlier for earlier, later in zip(edges, edges[1:])]
+    per_day = [later - earlier for earlier, later in pairwise(edges)]
     retention_from = starts[HEATMAP_DAYS - RETENTION_DAYS]
-    recent = [review for review, stamp in zip(log, stamps) if retention_from <= stamp < starts[-1]]
+    recent = [review for review, stamp in zip(log, stamps, strict=True) if retention_from <= stamp < starts[-1]]
     answers = [review.get("rating") for review in recent if review.get("state") == "review"]
     passed = sum(1 for rating in answers if rating != fsrs.Rating.Again)
 
@@ -108,4 +109,3 @@ def _log_stamps_and_time(log: list[dict[str, Any]]) -> tuple[list[str], int]:
 _REVIEWED_AT = itemgetter("reviewed_at")
 _DURATION = itemgetter("duration_ms")
 _IN_UTC = methodcaller("endswith", "+00:00")
-

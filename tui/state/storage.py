@@ -210,7 +210,7 @@ class ReviewLog:
         ids = list(map(_GET_ID, lines))
         if not set(map(type, ids)) <= {int} or not set(map(type, map(_GET_PAPER, lines))) <= {str}:
             return False
-        read.entries = dict(zip(ids, lines))
+        read.entries = dict(zip(ids, lines, strict=True))
         read.max_id = max(ids, default=0)
         self.tombstones = 0
         return True

@@ -35,7 +35,6 @@ from operator import methodcaller
 from pathlib import Path
 from typing import Any
 
-
 from tui.state.storage import (
     LogDamaged,
     LogRead,
@@ -57,6 +56,7 @@ from tui.state.store_file import (
 
 # The review log is compacted (rewritten without them) once this many undone answers pile up.
 COMPACT_AFTER_UNDOS = 256
+
 
 def now_iso() -> str:
     """The current time as ISO 8601 with a UTC offset, as every timestamp in the store."""
@@ -267,18 +267,20 @@ class Store:
         stamp = now_iso()
         return self._change_many(
             paper_ids,
-            lambda state: state
-            if state.read == read
-            else _replace(state, read_at=stamp if read else None, updated_at=stamp),
+            lambda state: (
+                state if state.read == read else _replace(state, read_at=stamp if read else None, updated_at=stamp)
+            ),
         )
 
     def set_star(self, paper_id: str, starred: bool) -> Snapshot:
         stamp = now_iso()
         return self._change_many(
             [paper_id],
-            lambda state: state
-            if state.starred == starred
-            else _replace(state, starred_at=stamp if starred else None, updated_at=stamp),
+            lambda state: (
+                state
+                if state.starred == starred
+                else _replace(state, starred_at=stamp if starred else None, updated_at=stamp)
+            ),
         )
 
     def toggle_star(self, paper_id: str) -> tuple[bool, Snapshot]:
@@ -451,7 +453,7 @@ class Store:
         if self._review_ids_by_paper is None:
             index: defaultdict[str, list[int]] = defaultdict(list)
             paper_ids = map(methodcaller("get", "paper_id"), reviews.values())
-            for key, of_paper in zip(reviews, paper_ids):
+            for key, of_paper in zip(reviews, paper_ids, strict=True):
                 index[of_paper].append(key)
             self._review_ids_by_paper = dict(index)
         return [reviews[key] for key in self._review_ids_by_paper.get(paper_id, ())]

@@ -187,7 +187,7 @@ def take_lock(path: Path) -> tuple[Any, str]:
     if fcntl is None:  # pragma: no cover
         return object(), ""
     lock_path = path.with_name(path.name + ".lock")
-    handle = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 - held open while the store is
+    handle = open(lock_path, "a+", encoding="utf-8")
     try:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:

@@ -16,15 +16,15 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from tui.home import Home, bundled
-from tui.runtime import IdleCollector
 from tui.library.merge import Library
-from tui.ui.messages import StoreSaid
-from tui.review.deck import Deck, ReviewSettings, utc_now
-from tui.safe_text import visible
-from tui.ui.screens.reader import ReaderScreen
-from tui.state.store import PaperState, Store, StoreReadOnly
-from tui.ui.themes import load_themes
 from tui.library.watch import LibraryChange, LibraryWatch
+from tui.review.deck import Deck, ReviewSettings, utc_now
+from tui.runtime import IdleCollector
+from tui.safe_text import visible
+from tui.state.store import PaperState, Store, StoreReadOnly
+from tui.ui.messages import StoreSaid
+from tui.ui.screens.reader import ReaderScreen
+from tui.ui.themes import load_themes
 from tui.ui.widgets.import_progress import ImportProgress
 
 DEFAULT_THEME = "paperdeck-dark"
@@ -236,8 +236,11 @@ class PaperdeckApp(App[None]):
                 return
             default = Path.cwd() / f"paperdeck-{date.today().isoformat()}{SUFFIXES[format_name]}"
             self.push_screen(
-                PromptDialog(f"Export {len(paper_ids)} paper(s) as {labels[format_name]} to", str(default),
-                             "A file name; an existing file is replaced."),
+                PromptDialog(
+                    f"Export {len(paper_ids)} paper(s) as {labels[format_name]} to",
+                    str(default),
+                    "A file name; an existing file is replaced.",
+                ),
                 partial(chosen_file, format_name),
             )
 
@@ -295,7 +298,9 @@ class PaperdeckApp(App[None]):
                 "Desired retention, new cards a day, when the day starts, whether a star adds a card",
                 self.action_review_settings,
             )
-            yield SystemCommand("Review stats", "Calendar, forecast and retention of your reviews (key: S)", self.action_stats)
+            yield SystemCommand(
+                "Review stats", "Calendar, forecast and retention of your reviews (key: S)", self.action_stats
+            )
             yield SystemCommand(
                 "Export this view…",
                 "Write the papers of this view, as filtered, to a Markdown, JSON, CSV or BibTeX file",

@@ -40,9 +40,9 @@ def load_theme_file(path: Path) -> tuple[Theme, list[str]]:
         raise ThemeFileError(f"{path}: not valid TOML: {exc}") from exc
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise ThemeFileError(f"{path}: needs a name, e.g. name = \"my-theme\"")
+        raise ThemeFileError(f'{path}: needs a name, e.g. name = "my-theme"')
     if not isinstance(data.get("primary"), str):
-        raise ThemeFileError(f"{path}: needs a primary colour, e.g. primary = \"#E0A458\"")
+        raise ThemeFileError(f'{path}: needs a primary colour, e.g. primary = "#E0A458"')
     for key in _COLOUR_FIELDS:
         if key in data:
             _check_colour(path, key, data[key])
@@ -59,7 +59,7 @@ def load_theme_file(path: Path) -> tuple[Theme, list[str]]:
 
 def _check_colour(path: Path, key: str, value: object) -> None:
     if not isinstance(value, str):
-        raise ThemeFileError(f"{path}: {key} must be a colour string like \"#1B1F24\"")
+        raise ThemeFileError(f'{path}: {key} must be a colour string like "#1B1F24"')
     try:
         Color.parse(value)
     except ColorParseError as exc:

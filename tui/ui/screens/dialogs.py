@@ -104,9 +104,12 @@ class PromptDialog(ModalScreen[str | None]):
 class NoteDialog(ModalScreen[str | None]):
     """A multi-line note; Ctrl+S saves, Escape cancels."""
 
-    DEFAULT_CSS = _DIALOG_CSS.format(name="NoteDialog") + """
+    DEFAULT_CSS = (
+        _DIALOG_CSS.format(name="NoteDialog")
+        + """
     NoteDialog TextArea { height: 12; }
     """
+    )
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),
@@ -140,9 +143,12 @@ class NoteDialog(ModalScreen[str | None]):
 class ChoiceDialog(ModalScreen[str | None]):
     """A few labelled choices; Enter picks, Escape cancels. Dismisses with the choice's key."""
 
-    DEFAULT_CSS = _DIALOG_CSS.format(name="ChoiceDialog") + """
+    DEFAULT_CSS = (
+        _DIALOG_CSS.format(name="ChoiceDialog")
+        + """
     ChoiceDialog OptionList { height: auto; max-height: 16; }
     """
+    )
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:

@@ -18,21 +18,21 @@ from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from tui.cite import clipboard_choices, is_web_url, web_links
-from tui.ui.clipboard import copy_to_clipboard
 from tui.library.merge import Library, freeze_heap
 from tui.query import Matcher, Query, QueryError, parse_query
+from tui.review.deck import Deck
 from tui.safe_text import visible
+from tui.state.store import PaperState, Snapshot, Store, StoreReadOnly
+from tui.ui.clipboard import copy_to_clipboard
 from tui.ui.screens.dialogs import ChoiceDialog, ConfirmDialog, NoteDialog, PromptDialog
 from tui.ui.screens.help import HelpScreen
-from tui.review.deck import Deck
-from tui.state.store import PaperState, Snapshot, Store, StoreReadOnly
-from tui.views import ALL, ViewKey, Views
 from tui.ui.widgets.detail import LANGUAGE_NAMES, LANGUAGES, SETTING_LANGUAGE, PaperDetail, chosen_language
 from tui.ui.widgets.filter_input import FilterInput
 from tui.ui.widgets.header import CountsHeader
+from tui.ui.widgets.import_progress import ImportProgress
 from tui.ui.widgets.nav_tree import NavTree
 from tui.ui.widgets.paper_list import PaperList
-from tui.ui.widgets.import_progress import ImportProgress
+from tui.views import ALL, ViewKey, Views
 
 _BLANK = PaperState()
 SETTING_READ_ON_OPEN = "mark_read_on_open"
@@ -145,7 +145,9 @@ class ReaderScreen(Screen[None]):
         with Horizontal(id="panes"):
             yield NavTree(self.views, self.counts, id="nav")
             with Vertical(id="middle"):
-                yield FilterInput(placeholder='filter: words  "a phrase"  tag:rl  unread  starred  after:2025-06-01', id="filter")
+                yield FilterInput(
+                    placeholder='filter: words  "a phrase"  tag:rl  unread  starred  after:2025-06-01', id="filter"
+                )
                 yield PaperList(self.library.papers, self.state_of, id="papers")
             yield PaperDetail(id="detail")
         yield ImportProgress(id="import-progress")
@@ -189,7 +191,8 @@ class ReaderScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="filter")
     def _filter_in_thread(self, view: ViewKey, query: Query, base: list[str], keep: str | None) -> None:
         worker = get_current_worker()
-        for ids in self.matcher.filter_in_steps(base, query):
+        ids: list[str] = []
+        for ids in self.matcher.filter_in_steps(base, query):  # noqa: B007 - the last step holds them all
             if worker.is_cancelled:
                 return  # the user typed on; a newer filter has started
             time.sleep(0)  # let the UI thread take the GIL between steps

@@ -15,11 +15,11 @@ from textual.widgets import Button, Collapsible, Footer, Header, Static
 
 from tui.library.merge import Library
 from tui.review.deck import Deck, format_interval
+from tui.review.session import ReviewSession, SessionSummary
 from tui.safe_text import visible
+from tui.state.store import Store, StoreReadOnly
 from tui.ui.screens.dialogs import NoteDialog
 from tui.ui.screens.help import HelpScreen
-from tui.review.session import ReviewSession, SessionSummary
-from tui.state.store import Store, StoreReadOnly
 from tui.ui.widgets.detail import LANGUAGE_NAMES, LANGUAGES, SETTING_LANGUAGE, chosen_language
 from tui.ui.widgets.flashcard import render_back, render_front
 
@@ -140,7 +140,9 @@ class ReviewScreen(Screen[SessionSummary]):
             self.query_one("#abstract-text", Static).update(Text(visible(paper.abstract)))
             for rating, interval in session.intervals().items():
                 name = GRADES[int(rating) - 1][1]
-                self.query_one(f"#grade-{int(rating)}", Button).label = f"{int(rating)} {name} · {format_interval(interval)}"
+                self.query_one(
+                    f"#grade-{int(rating)}", Button
+                ).label = f"{int(rating)} {name} · {format_interval(interval)}"
         else:
             abstract.collapsed = True
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)

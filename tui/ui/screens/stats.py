@@ -85,5 +85,7 @@ def stats_text(stats: Stats) -> Text:
         text.append(f"{stats.average_retrievability:.1%} on average, now\n")
     text.append("Time reviewing ", style="bold")
     minutes = round(stats.time_spent_ms / 60_000)
-    text.append(f"{minutes // 60}h {minutes % 60:02d}m · streak {stats.streak_days} day{'s' if stats.streak_days != 1 else ''}\n")
+    text.append(
+        f"{minutes // 60}h {minutes % 60:02d}m · streak {stats.streak_days} day{'s' if stats.streak_days != 1 else ''}\n"
+    )
     return text

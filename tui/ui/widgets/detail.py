@@ -24,6 +24,8 @@ def chosen_language(store: Store) -> str:
     """The commentary language the user chose last (Korean when none, or nonsense, is stored)."""
     language = store.setting(SETTING_LANGUAGE, "ko")
     return language if language in LANGUAGES else "ko"
+
+
 _AUTHORS_SHOWN = 12
 
 

@@ -91,7 +91,9 @@ class NavTree(Tree[ViewKey]):
         for day in days:
             node = self._node_by_key.get(ViewKey("day", day.isoformat()))
             if node is not None:
-                self._relabel(node, _label(day.isoformat(), _ratio((self.counts.day_unread[day], self.counts.day_total[day]))))
+                self._relabel(
+                    node, _label(day.isoformat(), _ratio((self.counts.day_unread[day], self.counts.day_total[day])))
+                )
             prefixes.update((f"{day.year:04d}", f"{day.year:04d}-{day.month:02d}"))
         for prefix in prefixes:
             kind = "year" if len(prefix) == 4 else "month"

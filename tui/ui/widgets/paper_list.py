@@ -243,7 +243,9 @@ class PaperList(ScrollView, can_focus=True):
         plain, star, tag_style, date_style = self._row_styles(state.read, is_cursor)
         day = paper.digest_dates[-1] if paper.digest_dates else None
         # Tags get at most a fifth of the row: the title is what the eye scans.
-        tags = _fit(one_line(" ".join(f"#{tag}" for tag in (*paper.tags, *state.tags))), min(_TAGS_MAX_WIDTH, width // 5))
+        tags = _fit(
+            one_line(" ".join(f"#{tag}" for tag in (*paper.tags, *state.tags))), min(_TAGS_MAX_WIDTH, width // 5)
+        )
         fixed = 4 + 1 + _DATE_WIDTH + (cell_len(tags) + 1 if tags else 0)
         title_width = max(width - fixed, 8)
         # Segments made directly, every one measured: a page of rows is painted within a key
