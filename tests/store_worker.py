@@ -15,7 +15,8 @@ from collections import deque
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tui.review.deck import Deck, ReviewSettings
+from tui.review.deck import Deck
+from tui.settings import ReviewSettings
 from tui.state.store import Store
 
 

@@ -14,7 +14,8 @@ from conftest import SAMPLES
 from test_cli import assert_no_traceback, err, out, run
 
 from tui.model import paper_id
-from tui.review.deck import Deck, ReviewSettings
+from tui.review.deck import Deck
+from tui.settings import ReviewSettings
 from tui.state.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hf-api"

@@ -28,7 +28,8 @@ from tui.export import (
 from tui.library.merge import load_library
 from tui.model import Paper, paper_id
 from tui.parse import parse_bytes
-from tui.review.deck import Deck, ReviewSettings
+from tui.review.deck import Deck
+from tui.settings import ReviewSettings
 from tui.state.store import PaperState, Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hf-api"

@@ -13,12 +13,12 @@ import pytest
 from tui.review.deck import (
     CardView,
     Deck,
-    ReviewSettings,
     format_interval,
     next_day_start,
     review_day,
 )
 from tui.review.stats import Stats, compute_stats
+from tui.settings import ReviewSettings
 from tui.state.store import Store, StoreReadOnly
 
 Again, Hard, Good, Easy = fsrs.Rating.Again, fsrs.Rating.Hard, fsrs.Rating.Good, fsrs.Rating.Easy

@@ -229,7 +229,7 @@ def test_snapshot_of_the_stats_after_a_year(snap_compare, home):
 async def test_the_review_settings_dialog_checks_and_saves(home, store):
     from textual.widgets import Input, Switch
 
-    from tui.review.deck import ReviewSettings
+    from tui.settings import ReviewSettings
     from tui.ui.screens.settings import ReviewSettingsDialog
 
     app = make_app(home, store, Clock())

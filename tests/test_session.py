@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fsrs import Rating
 
-from tui.review.deck import Deck, ReviewSettings
+from tui.review.deck import Deck
 from tui.review.session import MAX_ANSWER_MS, ReviewSession
+from tui.settings import ReviewSettings
 from tui.state.store import Store
 
 

@@ -136,8 +136,9 @@ def stats(home: Home, *, as_json: bool) -> int:
     from rich.console import Console
 
     from tui.charts import forecast_chart, heatmap, weeks_that_fit
-    from tui.review.deck import Deck, ReviewSettings, review_day
+    from tui.review.deck import Deck, review_day
     from tui.review.stats import compute_stats
+    from tui.settings import ReviewSettings
     from tui.ui.screens.stats import stats_text
 
     store = _open_store(home)
@@ -179,41 +180,34 @@ def stats(home: Home, *, as_json: bool) -> int:
 
 
 def settings(home: Home, name: str | None, value: str | None) -> int:
-    """Prints the review settings, or sets one (`paperdeck settings new_per_day 20`)."""
-    from tui.review.deck import SETTING_HELP, ReviewSettings
+    """Prints the settings, or one, or sets one (`paperdeck settings new_per_day 20`)."""
+    from tui.settings import SETTINGS, setting_named
 
-    if name is not None and name not in SETTING_HELP:
-        _err(f"paperdeck: no setting {name!r}; the settings are: {', '.join(SETTING_HELP)}")
+    try:
+        chosen = [setting_named(name)] if name is not None else list(SETTINGS)
+        new_value = chosen[0].parse(value) if value is not None else None
+    except ValueError as exc:
+        _err(f"paperdeck: {exc}")
         return EXIT_USAGE
     store = _open_store(home)
     if store is None:
         return EXIT_USAGE
     try:
-        current = ReviewSettings.from_store(store)
         if value is not None:
             try:
-                changed = current.with_text(name, value)
-            except ValueError as exc:
-                _err(f"paperdeck: {exc}")
-                return EXIT_USAGE
-            try:
-                changed.save(store)
+                chosen[0].write(store, new_value)
             except StoreError as exc:
                 _err(f"paperdeck: {exc}")
                 return EXIT_USAGE
-            current = changed
+        values = {setting.name: setting.read(store) for setting in chosen}
     finally:
         saved = store.close()
     if not saved:
         _err(f"paperdeck: could not save {store.path}: {store.last_error}")
         return EXIT_ERRORS
-    for key in [name] if name else SETTING_HELP:
-        shown = (
-            str(getattr(current, key)).lower()
-            if isinstance(getattr(current, key), bool)
-            else str(getattr(current, key))
-        )
-        _out(f"{key:<18} {shown:<6} {SETTING_HELP[key]}" if name is None or value is None else f"{key} = {shown}")
+    for setting in chosen:
+        shown = setting.show(values[setting.name])
+        _out(f"{setting.name:<20} {shown:<15} {setting.help}" if value is None else f"{setting.name} = {shown}")
     return EXIT_OK
 
 
@@ -624,12 +618,13 @@ def export_papers(home: Home, *, format_name: str, starred: bool, query_text: st
     try:
         states = store.paper_states()
         cards = {paper_id: export.card_summary(doc) for paper_id, doc in store.card_documents().items()}
-        from tui.ui.widgets.detail import chosen_language  # the reader's choice, remembered
+        from tui.settings import COMMENTARY_LANGUAGE  # the reader's choice, remembered
 
-        language = chosen_language(store)
+        language = COMMENTARY_LANGUAGE.read(store)
         due: set[str] = set()
         if "due" in query.flags:
-            from tui.review.deck import Deck, ReviewSettings
+            from tui.review.deck import Deck
+            from tui.settings import ReviewSettings
 
             due = set(Deck(store, ReviewSettings.from_store(store)).session_queue())
     finally:
@@ -643,7 +638,7 @@ def export_papers(home: Home, *, format_name: str, starred: bool, query_text: st
     matcher = Matcher(library, lambda paper_id: states.get(paper_id, blank), due.__contains__)
     ids = matcher.filter(ids, query)
     items = [export.Exported(library.papers[i], states.get(i, blank), cards.get(i)) for i in ids]
-    data = export.export(format_name, items, language=language if language in ("ko", "en", "both") else "ko")
+    data = export.export(format_name, items, language=language)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -18,6 +18,7 @@ from pathlib import Path
 from tui import __version__
 from tui.cli import commands
 from tui.home import resolve_home
+from tui.settings import SETTINGS
 
 COMMANDS = ("open", "add", "check", "list", "review", "stats", "settings", "fetch", "export", "backup", "restore")
 
@@ -111,10 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     settings = commands.add_parser(
         "settings",
         parents=[common],
-        help="show or change the review settings",
-        description="With no arguments, print every review setting; with NAME, print one; with NAME "
-        "VALUE, change it. Settings: desired_retention (0.70-0.99), new_per_day, day_start_hour "
-        "(0-23, local time), star_adds_card (true/false).",
+        help="show or change the settings",
+        description="With no arguments, print every setting; with NAME, print one; with NAME VALUE, change "
+        "it. Settings: " + "; ".join(f"{setting.name} ({setting.expects()})" for setting in SETTINGS) + ".",
     )
     settings.add_argument("name", nargs="?", metavar="NAME")
     settings.add_argument("value", nargs="?", metavar="VALUE")

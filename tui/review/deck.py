@@ -12,28 +12,16 @@ import random
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import fsrs
 import fsrs.scheduler
 
+from tui.settings import ReviewSettings
 from tui.state.store import Store
 
-SETTING_KEYS = {
-    "desired_retention": "review_desired_retention",
-    "new_per_day": "review_new_per_day",
-    "day_start_hour": "review_day_start_hour",
-    "star_adds_card": "review_star_adds_card",
-}
-# What each setting does, in the words the settings dialog and `paperdeck settings` show.
-SETTING_HELP = {
-    "desired_retention": "the share of cards you want to recall when they come due (0.70 to 0.99)",
-    "new_per_day": "new cards a day's sessions may introduce",
-    "day_start_hour": "the local hour (0 to 23) at which a new review day begins",
-    "star_adds_card": "starring a paper puts it in the review deck",
-}
 STATUSES = ("new", "learning", "review", "relearning", "suspended")
 _STATE_NAMES = {fsrs.State.Learning: "learning", fsrs.State.Review: "review", fsrs.State.Relearning: "relearning"}
 
@@ -41,78 +29,6 @@ _STATE_NAMES = {fsrs.State.Learning: "learning", fsrs.State.Review: "review", fs
 def utc_now() -> datetime:
     """The current time, aware, in UTC: the default clock of a Deck."""
     return datetime.now(UTC)
-
-
-# --- settings ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReviewSettings:
-    """The user's review settings, as kept in the store's settings table."""
-
-    desired_retention: float = 0.90
-    new_per_day: int = 10
-    day_start_hour: int = 4
-    star_adds_card: bool = True
-
-    @classmethod
-    def from_store(cls, store: Store) -> ReviewSettings:
-        """The settings in the store; a missing or nonsensical value falls back to its default."""
-        default = cls()
-        retention = store.setting(SETTING_KEYS["desired_retention"], default.desired_retention)
-        new_per_day = store.setting(SETTING_KEYS["new_per_day"], default.new_per_day)
-        day_start = store.setting(SETTING_KEYS["day_start_hour"], default.day_start_hour)
-        star_adds = store.setting(SETTING_KEYS["star_adds_card"], default.star_adds_card)
-        # bool is an int in Python: a hand-edited `true` must not become a limit of 1.
-        return cls(
-            desired_retention=float(retention)
-            if isinstance(retention, int | float) and not isinstance(retention, bool) and 0 < retention < 1
-            else default.desired_retention,
-            new_per_day=new_per_day
-            if isinstance(new_per_day, int) and not isinstance(new_per_day, bool) and new_per_day >= 0
-            else default.new_per_day,
-            day_start_hour=day_start
-            if isinstance(day_start, int) and not isinstance(day_start, bool) and 0 <= day_start <= 23
-            else default.day_start_hour,
-            star_adds_card=star_adds if isinstance(star_adds, bool) else default.star_adds_card,
-        )
-
-    def with_text(self, name: str, text: str) -> ReviewSettings:
-        """These settings with `name` set from text a user typed; ValueError says what is wrong."""
-        text = text.strip()
-        if name == "desired_retention":
-            try:
-                value: Any = float(text)
-            except ValueError:
-                value = None
-            if value is None or not 0.7 <= value <= 0.99:
-                raise ValueError(f"desired_retention must be a number from 0.70 to 0.99, not {text!r}")
-        elif name in ("new_per_day", "day_start_hour"):
-            value = int(text) if text.isdigit() else None
-            limit = 23 if name == "day_start_hour" else 9999
-            if value is None or value > limit:
-                raise ValueError(f"{name} must be a whole number from 0 to {limit}, not {text!r}")
-        elif name == "star_adds_card":
-            value = {
-                "true": True,
-                "yes": True,
-                "on": True,
-                "1": True,
-                "false": False,
-                "no": False,
-                "off": False,
-                "0": False,
-            }.get(text.lower())
-            if value is None:
-                raise ValueError(f"star_adds_card must be true or false, not {text!r}")
-        else:
-            raise ValueError(f"no setting {name!r}; the settings are: {', '.join(SETTING_HELP)}")
-        return replace(self, **{name: value})
-
-    def save(self, store: Store) -> None:
-        """Writes every setting to the store (raises StoreReadOnly on a read-only store)."""
-        for name, key in SETTING_KEYS.items():
-            store.set_setting(key, getattr(self, name))
 
 
 # --- the review day -----------------------------------------------------------------------------

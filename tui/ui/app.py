@@ -18,19 +18,18 @@ from textual.screen import Screen
 from tui.home import Home, bundled
 from tui.library.merge import Library
 from tui.library.watch import LibraryChange, LibraryWatch
-from tui.review.deck import Deck, ReviewSettings, utc_now
+from tui.review.deck import Deck, utc_now
 from tui.runtime import IdleCollector
 from tui.safe_text import visible
+from tui.settings import THEME, ReviewSettings, remember
 from tui.state.store import PaperState, Store, StoreReadOnly
 from tui.ui.messages import StoreSaid
 from tui.ui.screens.reader import ReaderScreen
 from tui.ui.themes import load_themes
 from tui.ui.widgets.import_progress import ImportProgress
 
-DEFAULT_THEME = "paperdeck-dark"
 # After the first screens, so that reading a long review log does not compete with them.
 REVIEW_LOG_DELAY = 2.0
-SETTING_THEME = "theme"
 # How often the library folder is looked at for new or changed digests.
 WATCH_SECONDS = 2.0
 # From this many digests to read, a progress bar shows how the reading goes.
@@ -74,8 +73,8 @@ class PaperdeckApp(App[None]):
         for theme in loaded.themes:
             self.register_theme(theme)
         self._theme_problems = loaded.problems
-        chosen = store.setting(SETTING_THEME, DEFAULT_THEME)
-        self.theme = chosen if chosen in self.available_themes else DEFAULT_THEME
+        chosen = THEME.read(store)
+        self.theme = chosen if chosen in self.available_themes else THEME.default
 
     def on_mount(self) -> None:
         self.idle_collector.install()
@@ -279,8 +278,7 @@ class PaperdeckApp(App[None]):
 
     def watch_theme(self, theme: str) -> None:
         # Remembered across runs; a read-only store still lets this session switch.
-        if not self.store.read_only and self.store.setting(SETTING_THEME) != theme:
-            self.store.set_setting(SETTING_THEME, theme)
+        remember(self.store, THEME, theme)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

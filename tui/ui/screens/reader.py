@@ -22,11 +22,12 @@ from tui.library.merge import Library, freeze_heap
 from tui.query import Matcher, Query, QueryError, parse_query
 from tui.review.deck import Deck
 from tui.safe_text import visible
+from tui.settings import COMMENTARY_LANGUAGE, LANGUAGE_NAMES, MARK_READ_ON_OPEN, next_language, remember
 from tui.state.store import PaperState, Snapshot, Store, StoreReadOnly
 from tui.ui.clipboard import copy_to_clipboard
 from tui.ui.screens.dialogs import ChoiceDialog, ConfirmDialog, NoteDialog, PromptDialog
 from tui.ui.screens.help import HelpScreen
-from tui.ui.widgets.detail import LANGUAGE_NAMES, LANGUAGES, SETTING_LANGUAGE, PaperDetail, chosen_language
+from tui.ui.widgets.detail import PaperDetail
 from tui.ui.widgets.filter_input import FilterInput
 from tui.ui.widgets.header import CountsHeader
 from tui.ui.widgets.import_progress import ImportProgress
@@ -35,7 +36,6 @@ from tui.ui.widgets.paper_list import PaperList
 from tui.views import ALL, ViewKey, Views
 
 _BLANK = PaperState()
-SETTING_READ_ON_OPEN = "mark_read_on_open"
 # What each key does, in the help screen's words (the Footer has room for one word).
 KEY_HELP = {
     "toggle_read": "mark the paper read / unread",
@@ -119,7 +119,7 @@ class ReaderScreen(Screen[None]):
         self.matcher = Matcher(library, self.state_of)
         self.current_view = ALL
         self.query_text = ""
-        self.language = chosen_language(store)
+        self.language = COMMENTARY_LANGUAGE.read(store)
         self.undo_stack: list[UndoStep] = []
         self._counts = ""
         self._shown_count = 0
@@ -287,7 +287,7 @@ class ReaderScreen(Screen[None]):
 
     @on(PaperList.Opened)
     def _opened(self, event: PaperList.Opened) -> None:
-        if self.store.setting(SETTING_READ_ON_OPEN, True) and not self.state_of(event.paper_id).read:
+        if MARK_READ_ON_OPEN.read(self.store) and not self.state_of(event.paper_id).read:
             self._change("read", lambda: self.store.mark_read(event.paper_id))
         self.query_one(PaperDetail).focus()
 
@@ -446,18 +446,15 @@ class ReaderScreen(Screen[None]):
         self.notify(f"Undid {step.what}.")
 
     def action_cycle_language(self) -> None:
-        self.language = LANGUAGES[(LANGUAGES.index(self.language) + 1) % len(LANGUAGES)]
-        try:
-            self.store.set_setting(SETTING_LANGUAGE, self.language)
-        except StoreReadOnly:
-            pass  # the choice still applies to this session
+        self.language = next_language(self.language)
+        remember(self.store, COMMENTARY_LANGUAGE, self.language)  # read-only: still this session's
         self._show_detail()
         self.notify(f"Commentary: {LANGUAGE_NAMES[self.language]}")
 
     def action_toggle_read_on_open(self) -> None:
-        on = not self.store.setting(SETTING_READ_ON_OPEN, True)
+        on = not MARK_READ_ON_OPEN.read(self.store)
         try:
-            self.store.set_setting(SETTING_READ_ON_OPEN, on)
+            MARK_READ_ON_OPEN.write(self.store, on)
         except StoreReadOnly as exc:
             self.notify(str(exc), severity="error", markup=False)
             return

@@ -17,10 +17,10 @@ from tui.library.merge import Library
 from tui.review.deck import Deck, format_interval
 from tui.review.session import ReviewSession, SessionSummary
 from tui.safe_text import visible
+from tui.settings import COMMENTARY_LANGUAGE, LANGUAGE_NAMES, next_language, remember
 from tui.state.store import Store, StoreReadOnly
 from tui.ui.screens.dialogs import NoteDialog
 from tui.ui.screens.help import HelpScreen
-from tui.ui.widgets.detail import LANGUAGE_NAMES, LANGUAGES, SETTING_LANGUAGE, chosen_language
 from tui.ui.widgets.flashcard import render_back, render_front
 
 SESSION_KEYS = [
@@ -86,7 +86,7 @@ class ReviewScreen(Screen[SessionSummary]):
         self.store = store
         self.deck = deck
         self.session = ReviewSession(deck)
-        self.language = chosen_language(store)
+        self.language = COMMENTARY_LANGUAGE.read(store)
         self._first_count = self.session.remaining
 
     def compose(self) -> ComposeResult:
@@ -241,9 +241,8 @@ class ReviewScreen(Screen[SessionSummary]):
             abstract.collapsed = not abstract.collapsed
 
     def action_cycle_language(self) -> None:
-        self.language = LANGUAGES[(LANGUAGES.index(self.language) + 1) % len(LANGUAGES)]
-        if not self.store.read_only:
-            self.store.set_setting(SETTING_LANGUAGE, self.language)
+        self.language = next_language(self.language)
+        remember(self.store, COMMENTARY_LANGUAGE, self.language)  # read-only: still this session's
         self._show()
         self.notify(f"Commentary: {LANGUAGE_NAMES[self.language]}")
 

@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Switch
 
-from tui.review.deck import SETTING_HELP, ReviewSettings
+from tui.settings import REVIEW_HELP, ReviewSettings
 
 _FIELDS = ("desired_retention", "new_per_day", "day_start_hour")
 
@@ -46,10 +46,10 @@ class ReviewSettingsDialog(ModalScreen[ReviewSettings | None]):
             yield Label("Review settings", classes="title")
             for name in _FIELDS:
                 with Horizontal(classes="row"):
-                    yield Label(Text(_sentence(SETTING_HELP[name])))
+                    yield Label(Text(_sentence(REVIEW_HELP[name])))
                     yield Input(str(getattr(self.settings, name)), id=name)
             with Horizontal(classes="row"):
-                yield Label(Text(_sentence(SETTING_HELP["star_adds_card"])))
+                yield Label(Text(_sentence(REVIEW_HELP["star_adds_card"])))
                 yield Switch(self.settings.star_adds_card, id="star_adds_card")
             yield Label("", id="problem")
             with Horizontal(id="buttons"):

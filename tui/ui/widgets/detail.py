@@ -10,21 +10,9 @@ from textual.strip import Strip
 
 from tui.model import Paper
 from tui.safe_text import visible
-from tui.state.store import PaperState, Store
+from tui.settings import LANGUAGE_NAMES
+from tui.state.store import PaperState
 from tui.ui.widgets.paper_list import PAPER_BINDINGS
-
-# Commentary language: Korean, English, or both; `l` cycles through them in this order.
-LANGUAGES = ("ko", "en", "both")
-LANGUAGE_NAMES = {"ko": "Korean", "en": "English", "both": "Korean and English"}
-# Where the choice is remembered; the reader, the review session and export all follow it.
-SETTING_LANGUAGE = "commentary_language"
-
-
-def chosen_language(store: Store) -> str:
-    """The commentary language the user chose last (Korean when none, or nonsense, is stored)."""
-    language = store.setting(SETTING_LANGUAGE, "ko")
-    return language if language in LANGUAGES else "ko"
-
 
 _AUTHORS_SHOWN = 12
 
