@@ -46,7 +46,8 @@ else:
     from tui.ui.app import PaperdeckApp
     from tui.library.cache import load_library_cached
     from tui.home import Home
-    from tui.library.merge import digest_files, freeze_heap
+    from tui.library.merge import digest_files
+    from tui.runtime import freeze_heap
     from tui.state.store import Store
     home = Home(Path(home_dir))
     library = load_library_cached(

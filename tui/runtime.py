@@ -1,6 +1,14 @@
-"""When Python's full garbage collections run: while the user is idle, not inside a key press.
+"""The process as a whole: the garbage collector, signals and what happens at exit (one owner).
 
-After start-up the library is frozen out of the collector (`library.freeze_heap`), but the
+Everything paperdeck does to process-wide state goes through here, so that it is done in one
+way and can be read in one place:
+- the collector: `freeze_heap` once a long-lived library is loaded, `collector_paused` while
+  many long-lived objects are made, and `IdleCollector`, which puts full collections off
+  until the user is idle;
+- exit: `save_on_exit` (interpreter exit, SIGTERM, SIGHUP) for whoever holds unsaved state,
+  and `exit_on_sigterm` for an asyncio app that should end the orderly way.
+
+Why full collections wait: after start-up the library is frozen out of the collector, but the
 screen's caches still make many small objects, and a full collection walking them takes
 10-15 ms: enough, landing inside a key press every few presses, to push its latency past the
 50 ms a keystroke may take. So full collections are put off (a high last threshold) and run
@@ -9,9 +17,14 @@ when no key has been pressed for a few seconds. Young collections run as usual.
 
 from __future__ import annotations
 
+import asyncio
+import atexit
+import contextlib
 import gc
+import os
+import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 # gc's thresholds: allocations before a young collection; young collections before a middle
 # one; middle ones before a full one. The last is high: full collections wait for idleness.
@@ -53,3 +66,53 @@ class IdleCollector:
             self._owed = False
             return True
         return False
+
+
+def freeze_heap() -> None:
+    """Exempts everything allocated so far from the cyclic garbage collector.
+
+    A library of 100,000 papers is millions of objects that live as long as the app; left
+    in the collector's oldest generation, each full collection would scan them all and
+    freeze the screen for hundreds of milliseconds, every few seconds of use.
+    """
+    gc.freeze()
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No collections while many objects that will all live on are made (a library, a store,
+    a review log): collecting in between would only walk them, and the rest of the heap, again
+    and again. The collector is put back as it was, also when the block fails."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+# The signals that end a process which can still save: asked to stop, and its terminal gone.
+EXIT_SIGNALS = tuple(s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None)
+
+
+def save_on_exit(save: Callable[[], object]) -> None:
+    """Calls `save` when the interpreter exits and on SIGTERM or SIGHUP, then dies of that
+    signal as its default action would have (so a parent sees how the process ended)."""
+    atexit.register(save)
+
+    def on_signal(signum: int, _frame: object) -> None:
+        save()
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    for signum in EXIT_SIGNALS:
+        signal.signal(signum, on_signal)
+
+
+def exit_on_sigterm(exit_: Callable[[], object]) -> None:
+    """On SIGTERM, calls `exit_` in the running event loop: a full-screen app then ends the
+    orderly way and gives the terminal back. SIGHUP (the terminal is gone) stays with
+    `save_on_exit`. Without a running loop, or off the main thread, nothing changes."""
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, exit_)

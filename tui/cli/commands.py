@@ -22,7 +22,6 @@ from tui.library.cache import load_library_cached
 from tui.library.merge import (
     Library,
     digest_files,
-    freeze_heap,
     library_files,
     load_library,
     read_digest,
@@ -30,6 +29,7 @@ from tui.library.merge import (
 )
 from tui.model import DigestFormat, Paper
 from tui.parse import ParseResult, parse_bytes
+from tui.runtime import freeze_heap
 from tui.safe_text import one_line, safe_json, visible
 from tui.state.store import PaperState, Store, StoreError
 

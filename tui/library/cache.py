@@ -19,7 +19,6 @@ marshal rather than pickle or JSON: it loads tuples of strings and ints several 
 
 from __future__ import annotations
 
-import gc
 import marshal
 import mmap
 import os
@@ -34,6 +33,7 @@ from typing import BinaryIO
 from tui.library.merge import Library, load_library
 from tui.model import Diagnostic, DigestFormat, Paper, Severity
 from tui.parse import PARSER_VERSION, ParseResult
+from tui.runtime import collector_paused
 from tui.state.storage import write_atomically
 
 CACHE_FORMAT = 4
@@ -116,13 +116,8 @@ def load_cached(cache_file: Path, key: Key, *, abstracts_later: bool = False) ->
     """
     # Many objects are made here and all of them live on: collecting in between would only
     # walk them again and again.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         library = _load_cached(cache_file, key)
-    finally:
-        if collecting:
-            gc.enable()
     if library is not None and not abstracts_later and library.pending_abstracts is not None:
         if not library.pending_abstracts():
             return None

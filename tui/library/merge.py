@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -208,16 +207,6 @@ def library_files(home: Home, paths: Iterable[Path] = ()) -> tuple[list[Path], b
     if files:
         return files, False
     return digest_files(sample_data_dir()), True
-
-
-def freeze_heap() -> None:
-    """Exempts everything loaded so far from the cyclic garbage collector.
-
-    A library of 100,000 papers is millions of objects that live as long as the app; left
-    in the collector's oldest generation, each full collection would scan them all and
-    freeze the screen for hundreds of milliseconds, every few seconds of use.
-    """
-    gc.freeze()
 
 
 def extended(library: Library, results: Iterable[ParseResult]) -> Library:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import signal
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from functools import partial
@@ -19,7 +16,7 @@ from tui.home import Home, bundled
 from tui.library.merge import Library
 from tui.library.watch import LibraryChange, LibraryWatch
 from tui.review.deck import Deck, utc_now
-from tui.runtime import IdleCollector
+from tui.runtime import IdleCollector, exit_on_sigterm
 from tui.safe_text import visible
 from tui.settings import THEME, ReviewSettings, remember
 from tui.state.store import PaperState, Store, StoreReadOnly
@@ -79,10 +76,8 @@ class PaperdeckApp(App[None]):
     def on_mount(self) -> None:
         self.idle_collector.install()
         self.set_interval(1.0, self.idle_collector.tick)
-        # SIGTERM ends the app the orderly way, so the terminal is restored and the store
-        # closed by whoever ran the app; SIGHUP (terminal gone) is the store's own business.
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
+        # The terminal is restored and the store closed by whoever ran the app.
+        exit_on_sigterm(self.exit)
         if self.exit_after_start:
             self.call_after_refresh(self.exit)
         elif len(self.deck):

@@ -18,9 +18,10 @@ from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from tui.cite import clipboard_choices, is_web_url, web_links
-from tui.library.merge import Library, freeze_heap
+from tui.library.merge import Library
 from tui.query import Matcher, Query, QueryError, parse_query
 from tui.review.deck import Deck
+from tui.runtime import freeze_heap
 from tui.safe_text import visible
 from tui.settings import COMMENTARY_LANGUAGE, LANGUAGE_NAMES, MARK_READ_ON_OPEN, next_language, remember
 from tui.state.store import PaperState, Snapshot, Store, StoreReadOnly
