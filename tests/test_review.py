@@ -10,13 +10,8 @@ from pathlib import Path
 import fsrs
 import pytest
 
-from tui.review.deck import (
-    CardView,
-    Deck,
-    format_interval,
-    next_day_start,
-    review_day,
-)
+from tui.review.clock import format_interval, next_day_start, review_day
+from tui.review.deck import CardView, Deck
 from tui.review.stats import Stats, compute_stats
 from tui.settings import ReviewSettings
 from tui.state.store import Store, StoreReadOnly

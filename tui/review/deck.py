@@ -2,73 +2,35 @@
 
 The scheduling is the `fsrs` package's (FSRS-6 with its default parameters); this module
 decides which cards a session shows, in what order, and keeps cards and the review log in the
-store. Times handed to fsrs are UTC; "today" is the user's local review day, which starts at a
-configurable hour (4 am by default, as in Anki), so a review at 2 am counts for the day before.
+store. Its idea of time (UTC for fsrs, the user's local review day) is `clock.py`'s.
 """
 
 from __future__ import annotations
 
-import random
-import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import fsrs
-import fsrs.scheduler
 
+from tui.review.clock import (
+    day_start,
+    format_interval,
+    iso_utc,
+    next_day_start,
+    normal_stamp,
+    parse_time,
+    review_day,
+    to_utc,
+    utc_now,
+)
+from tui.review.fuzz import seeded_fuzz
 from tui.settings import ReviewSettings
 from tui.state.store import Store
 
 STATUSES = ("new", "learning", "review", "relearning", "suspended")
 _STATE_NAMES = {fsrs.State.Learning: "learning", fsrs.State.Review: "review", fsrs.State.Relearning: "relearning"}
-
-
-def utc_now() -> datetime:
-    """The current time, aware, in UTC: the default clock of a Deck."""
-    return datetime.now(UTC)
-
-
-# --- the review day -----------------------------------------------------------------------------
-
-
-def review_day(now: datetime, day_start_hour: int) -> date:
-    """The local review day `now` belongs to: before `day_start_hour` it is still yesterday."""
-    local = _aware(now).astimezone()
-    # Wall-clock arithmetic on purpose: 02:00 local with a 4 am start is the day before.
-    return (local.replace(tzinfo=None) - timedelta(hours=day_start_hour)).date()
-
-
-def day_start(day: date, day_start_hour: int) -> datetime:
-    """The instant (UTC) the local review day `day` begins."""
-    # A naive datetime's astimezone() reads the local zone's rules for that date, DST included.
-    return datetime(day.year, day.month, day.day, day_start_hour).astimezone().astimezone(UTC)
-
-
-def next_day_start(now: datetime, day_start_hour: int) -> datetime:
-    """The instant (UTC) the next local review day begins, e.g. when a buried card returns."""
-    return day_start(review_day(now, day_start_hour) + timedelta(days=1), day_start_hour)
-
-
-def _aware(moment: datetime) -> datetime:
-    """`moment` with a zone; a naive time is taken as local, as datetime does."""
-    return moment if moment.tzinfo is not None else moment.astimezone()
-
-
-def to_utc(moment: datetime) -> datetime:
-    """`moment` in UTC, to the whole second: fsrs wants UTC, and the store keeps seconds."""
-    return _aware(moment).astimezone(UTC).replace(microsecond=0)
-
-
-def iso_utc(moment: datetime) -> str:
-    return moment.isoformat()
-
-
-def parse_time(stamp: str) -> datetime:
-    moment = datetime.fromisoformat(stamp)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 # --- cards ----------------------------------------------------------------------------------------
@@ -147,26 +109,6 @@ class GradeUndo:
     before: Mapping[str, Any]
     review_id: int
     after: CardView
-
-
-# Fuzz is on, as in Anki: without it, papers starred on the same day keep coming due on the same
-# days forever and make lumpy sessions. fsrs draws the fuzz from the `random` module; seeding it
-# per card and per review makes the interval a grade button shows the one the grade gives.
-_FUZZ_LOCK = threading.Lock()
-
-
-@contextmanager
-def _seeded_fuzz(seed: str) -> Iterator[None]:
-    with _FUZZ_LOCK:
-        unseeded = getattr(fsrs.scheduler, "random", None)
-        if unseeded is None:  # a future fsrs draws its fuzz elsewhere: still correct, just unseeded
-            yield
-            return
-        fsrs.scheduler.random = random.Random(seed).random  # type: ignore[attr-defined]
-        try:
-            yield
-        finally:
-            fsrs.scheduler.random = unseeded  # type: ignore[attr-defined]
 
 
 class Deck:
@@ -382,7 +324,7 @@ class Deck:
 
     def _schedule(self, view: CardView, rating: fsrs.Rating, moment: datetime, duration_ms: int) -> fsrs.Card:
         seed = f"{view.paper_id}|{view.card.card_id}|{view.card.last_review}"
-        with _seeded_fuzz(seed):
+        with seeded_fuzz(seed):
             card, _log = self._scheduler.review_card(view.card, rating, moment, duration_ms)
         return card
 
@@ -421,38 +363,3 @@ def _new_now(document: Mapping[str, Any], now: str) -> bool:
         return False
     buried = document.get("buried_until")
     return not buried or _stamp_at_or_after(now, buried)
-
-
-# --- intervals as the grade buttons show them ---------------------------------------------------
-
-
-def format_interval(delta: timedelta) -> str:
-    """An interval as Anki writes it on its buttons: <1m, 10m, 5h, 3d, 2.1mo, 1.3y."""
-    seconds = max(0.0, delta.total_seconds())
-    if seconds < 60:
-        return "<1m"
-    # Each unit is used while its rounded count is below the next unit, so 59.7 minutes is 1h.
-    if (minutes := round(seconds / 60)) < 60:
-        return f"{minutes}m"
-    if (hours := round(seconds / 3600)) < 24:
-        return f"{hours}h"
-    if (days := round(seconds / 86400)) < 30:
-        return f"{days}d"
-    if days < 365:
-        return _one_decimal(seconds / (30 * 86400)) + "mo"
-    return _one_decimal(seconds / (365 * 86400)) + "y"
-
-
-def _one_decimal(amount: float) -> str:
-    text = f"{amount:.1f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
-def normal_stamp(stamp: Any) -> str:
-    """A review time in the log's own form (UTC, to the second); "" when it is not a time."""
-    if isinstance(stamp, str) and len(stamp) == 25 and stamp.endswith("+00:00"):
-        return stamp
-    try:
-        return iso_utc(to_utc(parse_time(stamp)))
-    except (TypeError, ValueError):
-        return ""

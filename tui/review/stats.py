@@ -15,7 +15,8 @@ from typing import Any
 
 import fsrs
 
-from tui.review.deck import STATUSES, Deck, day_start, effective_due, iso_utc, normal_stamp, review_day
+from tui.review.clock import day_start, iso_utc, normal_stamp, review_day
+from tui.review.deck import STATUSES, Deck, effective_due
 
 HEATMAP_DAYS = 365
 FORECAST_DAYS = 30

@@ -15,7 +15,8 @@ from textual.screen import Screen
 from tui.home import Home, bundled
 from tui.library.merge import Library
 from tui.library.watch import LibraryChange, LibraryWatch
-from tui.review.deck import Deck, utc_now
+from tui.review.clock import utc_now
+from tui.review.deck import Deck
 from tui.runtime import IdleCollector, exit_on_sigterm
 from tui.safe_text import visible
 from tui.settings import THEME, ReviewSettings, remember

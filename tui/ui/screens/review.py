@@ -14,7 +14,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Collapsible, Footer, Header, Static
 
 from tui.library.merge import Library
-from tui.review.deck import Deck, format_interval
+from tui.review.clock import format_interval
+from tui.review.deck import Deck
 from tui.review.session import ReviewSession, SessionSummary
 from tui.safe_text import visible
 from tui.settings import COMMENTARY_LANGUAGE, LANGUAGE_NAMES, next_language, remember
