@@ -1,4 +1,4 @@
-"""Review charts as Rich Text: a calendar heatmap and a bar chart, in block characters.
+"""Review charts as Rich Text: a calendar heatmap, a bar chart in block characters, the numbers.
 
 Pure functions of numbers and a palette of styles, so that the stats screen (theme colours)
 and `paperdeck stats` (fixed colours) draw the same pictures.
@@ -11,6 +11,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 from rich.text import Text
+
+from tui.review.deck import STATUSES
+from tui.review.stats import Stats
 
 CELL = "■"
 EMPTY_CELL = "·"
@@ -115,3 +118,27 @@ def bar_chart(
                 under[start : start + len(label)] = label
         lines.append(Text("".join(under).rstrip(), style="dim"))
     return lines
+
+
+def stats_text(stats: Stats) -> Text:
+    """The numbers under the charts, as plain lines."""
+    text = Text()
+    counts = " · ".join(f"{stats.by_status.get(status, 0)} {status}" for status in STATUSES)
+    text.append("Cards          ", style="bold")
+    text.append(f"{counts}\n")
+    text.append("True retention ", style="bold")
+    if stats.true_retention is None:
+        text.append("no review answers in the last 30 days\n")
+    else:
+        text.append(f"{stats.true_retention:.1%} of {stats.retention_answers} review answers in the last 30 days\n")
+    text.append("Retrievability ", style="bold")
+    if stats.average_retrievability is None:
+        text.append("no reviewed cards yet\n")
+    else:
+        text.append(f"{stats.average_retrievability:.1%} on average, now\n")
+    text.append("Time reviewing ", style="bold")
+    minutes = round(stats.time_spent_ms / 60_000)
+    text.append(
+        f"{minutes // 60}h {minutes % 60:02d}m · streak {stats.streak_days} day{'s' if stats.streak_days != 1 else ''}\n"
+    )
+    return text

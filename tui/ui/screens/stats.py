@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,11 +9,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from tui.charts import stats_text
 from tui.review.deck import Deck
 from tui.review.stats import Stats, compute_stats
 from tui.ui.widgets.review_charts import ForecastChart, ReviewHeatmap
-
-STATUS_ORDER = ("new", "learning", "review", "relearning", "suspended")
 
 
 class StatsScreen(Screen[None]):
@@ -65,27 +63,3 @@ class StatsScreen(Screen[None]):
 
     def action_leave(self) -> None:
         self.dismiss(None)
-
-
-def stats_text(stats: Stats) -> Text:
-    """The numbers under the charts, as plain lines."""
-    text = Text()
-    counts = " · ".join(f"{stats.by_status.get(status, 0)} {status}" for status in STATUS_ORDER)
-    text.append("Cards          ", style="bold")
-    text.append(f"{counts}\n")
-    text.append("True retention ", style="bold")
-    if stats.true_retention is None:
-        text.append("no review answers in the last 30 days\n")
-    else:
-        text.append(f"{stats.true_retention:.1%} of {stats.retention_answers} review answers in the last 30 days\n")
-    text.append("Retrievability ", style="bold")
-    if stats.average_retrievability is None:
-        text.append("no reviewed cards yet\n")
-    else:
-        text.append(f"{stats.average_retrievability:.1%} on average, now\n")
-    text.append("Time reviewing ", style="bold")
-    minutes = round(stats.time_spent_ms / 60_000)
-    text.append(
-        f"{minutes // 60}h {minutes % 60:02d}m · streak {stats.streak_days} day{'s' if stats.streak_days != 1 else ''}\n"
-    )
-    return text
