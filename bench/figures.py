@@ -109,6 +109,9 @@ def as_json(figures: list[Figure], **about: object) -> dict[str, object]:
                 "floor": f.floor,
                 "ratio": found.get(f"{f.group}: {f.name}"),
                 "target": f.target,
+                "ratio_target": f.ratio_target,
+                "absolute_target": f.absolute_target,
+                "target_applies_to": f.key,
                 "verdict": verdict(f, found.get(f"{f.group}: {f.name}")),
                 **f.extra,
             }

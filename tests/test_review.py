@@ -200,6 +200,8 @@ def test_a_month_of_daily_sessions(path: Path, local_zone):
     lapsed_from: dict[str, float] = {}
     buried = ""
     reviews_before_undo = None
+    # How often each rule below was checked: a month of answers must reach every one of them.
+    checked = {"good grows": 0, "again shrinks": 0, "relearned": 0}
 
     for day in range(30):
         clock.now = utc(2026, 3, 1, 12) + timedelta(days=day)
@@ -248,13 +250,16 @@ def test_a_month_of_daily_sessions(path: Path, local_zone):
                 if view.status == "review" and rating == Good and paper_id in last_interval:
                     assert interval >= last_interval[paper_id], "Good never shortens the interval"
                     assert token.after.card.stability > view.card.stability, "and makes memory stabler"
+                    checked["good grows"] += 1
                 if view.status == "review" and rating == Again:
                     assert interval < last_interval[paper_id], "Again makes it shrink"
                     lapsed_from[paper_id] = view.card.stability
+                    checked["again shrinks"] += 1
                 if token.after.status == "review":
                     if view.status == "relearning":
                         assert interval <= last_interval[paper_id], "after a lapse, no longer than before"
                         assert token.after.card.stability < lapsed_from.pop(paper_id)
+                        checked["relearned"] += 1
                     last_interval[paper_id] = interval
             clock.advance(minutes=10)
             queue = deck.session_queue()
@@ -263,6 +268,7 @@ def test_a_month_of_daily_sessions(path: Path, local_zone):
         assert deck.due_count() == 0
 
     assert reviews_before_undo is not None
+    assert all(checked.values()), f"rules never reached in a month of answers: {checked}"
     assert introduced == papers[:11], "every unsuspended card was introduced, three a day"
     assert deck.card("paper-11").status == "suspended" and not deck.card("paper-11").reviewed
     longest = max(last_interval.values())
