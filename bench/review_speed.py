@@ -38,9 +38,11 @@ from figures import Figure, table
 
 from tui.review.deck import CardView, Deck
 from tui.review.stats import compute_stats
-from tui.state.storage import ReviewLog, serialise, write_atomically
+from tui.state.atomic import write_atomically
+from tui.state.review_log import ReviewLog
 from tui.state.store import Store
 from tui.state.store_file import REVIEW_LOG, fresh_tables
+from tui.state.tables import serialise
 
 RATINGS = (fsrs.Rating.Again, fsrs.Rating.Hard, fsrs.Rating.Good, fsrs.Rating.Easy)
 WEIGHTS = (0.12, 0.08, 0.72, 0.08)

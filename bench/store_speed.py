@@ -24,8 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from figures import Figure, table
 
-from tui.state.storage import serialise, write_atomically
+from tui.state.atomic import write_atomically
 from tui.state.store import Store
+from tui.state.tables import serialise
 
 
 def raw_write(path: Path, tables: dict) -> float:

@@ -14,7 +14,7 @@ import pytest
 from tui.home import Home
 from tui.library.merge import read_digest
 from tui.parse import ParseResult
-from tui.state import storage
+from tui.state import atomic, writer
 from tui.state.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -72,7 +72,7 @@ def utc_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture
 def full_disk(monkeypatch) -> Callable[[int], None]:
     """Makes the next N store writes fail with ENOSPC, then lets them succeed; retries are quick."""
-    real_write = storage.write_atomically
+    real_write = atomic.write_atomically
     failures = {"left": 0}
 
     def flaky_write(target: Path, data: bytes) -> None:
@@ -81,8 +81,8 @@ def full_disk(monkeypatch) -> Callable[[int], None]:
             raise OSError(errno.ENOSPC, "No space left on device")
         real_write(target, data)
 
-    monkeypatch.setattr(storage, "write_atomically", flaky_write)
-    monkeypatch.setattr(storage, "RETRY_SECONDS", (0.05,))
+    monkeypatch.setattr(atomic, "write_atomically", flaky_write)
+    monkeypatch.setattr(writer, "RETRY_SECONDS", (0.05,))
 
     def fail_next(count: int) -> None:
         failures["left"] = count

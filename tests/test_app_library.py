@@ -144,7 +144,7 @@ async def test_the_detail_tells_automatic_tags_and_a_machine_summary_apart(watch
 
 
 def test_a_card_of_a_paper_only_the_api_knows_shows_the_machine_summary_on_its_back():
-    from tui.state.store import PaperState
+    from tui.state.paper_state import PaperState
     from tui.ui.widgets.flashcard import render_back
 
     library = load_library([FIXTURES / "2025-06-12.json"])

@@ -30,7 +30,8 @@ from tui.model import Paper, paper_id
 from tui.parse import parse_bytes
 from tui.review.deck import Deck
 from tui.settings import ReviewSettings
-from tui.state.store import PaperState, Store
+from tui.state.paper_state import PaperState
+from tui.state.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hf-api"
 VIT = paper_id("Vision Transformers Don't Need Trained Registers")

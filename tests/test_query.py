@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tui.library.merge import load_library
 from tui.query import Matcher, Query, QueryError, SearchText, parse_query
-from tui.state.store import PaperState
+from tui.state.paper_state import PaperState
 
 
 def test_parse_every_kind_of_term():

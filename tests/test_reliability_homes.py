@@ -22,7 +22,7 @@ from tui.home import Home
 from tui.library.cache import load_library_cached
 from tui.library.merge import digest_files
 from tui.model import paper_id
-from tui.state import storage
+from tui.state import atomic, writer
 from tui.state.store import Store
 from tui.ui.app import PaperdeckApp
 
@@ -98,8 +98,8 @@ async def test_a_home_that_refuses_writes_keeps_the_state_in_memory_and_says_so(
         raise OSError(code, os.strerror(code), str(target))
 
     store = Store.open(home / "store.json")
-    monkeypatch.setattr(storage, "write_atomically", refuse)
-    monkeypatch.setattr(storage, "RETRY_SECONDS", (0.05,))
+    monkeypatch.setattr(atomic, "write_atomically", refuse)
+    monkeypatch.setattr(writer, "RETRY_SECONDS", (0.05,))
     files = digest_files(home / "library")
     app = PaperdeckApp(load_library_cached(files, home / "cache" / "library.marshal"), home=Home(home), store=store)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -177,8 +177,8 @@ async def test_a_write_that_failed_before_the_app_was_up_is_still_told(tmp_path:
         raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(target))
 
     store = Store.open(home / "store.json")
-    monkeypatch.setattr(storage, "write_atomically", refuse)
-    monkeypatch.setattr(storage, "RETRY_SECONDS", (60.0,))  # no retry, and so no new report, in the test
+    monkeypatch.setattr(atomic, "write_atomically", refuse)
+    monkeypatch.setattr(writer, "RETRY_SECONDS", (60.0,))  # no retry, and so no new report, in the test
     store.set_setting("theme", "paperdeck-light")
     assert not store.flush() and store.last_error is not None  # failed while nobody listened
     files = digest_files(home / "library")

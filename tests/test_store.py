@@ -18,8 +18,9 @@ import orjson
 import pytest
 from conftest import REPO
 
-from tui.state import storage
-from tui.state.store import PaperState, Store, StoreError, StoreReadOnly
+from tui.state import atomic
+from tui.state.paper_state import PaperState
+from tui.state.store import Store, StoreError, StoreReadOnly
 
 WORKER = REPO / "tests" / "store_worker.py"
 FIXTURES = REPO / "tests" / "fixtures"
@@ -164,9 +165,7 @@ def test_failed_writes_are_reported_retried_and_lose_nothing(path: Path, full_di
 
 def test_close_says_when_the_last_changes_could_not_be_saved(path: Path, monkeypatch):
     store = Store.open(path)
-    monkeypatch.setattr(
-        storage, "write_atomically", lambda *_: (_ for _ in ()).throw(OSError(errno.EROFS, "Read-only"))
-    )
+    monkeypatch.setattr(atomic, "write_atomically", lambda *_: (_ for _ in ()).throw(OSError(errno.EROFS, "Read-only")))
     store.set_star("a", True)
     assert store.close() is False
     assert isinstance(store.last_error, OSError)
@@ -377,7 +376,7 @@ def test_an_undone_answer_stays_undone_after_reopening(path: Path):
 
 
 def test_undone_answers_are_compacted_away_when_they_pile_up(path: Path, monkeypatch):
-    monkeypatch.setattr("tui.state.store.COMPACT_AFTER_UNDOS", 3)
+    monkeypatch.setattr("tui.state.review_history.COMPACT_AFTER_UNDOS", 3)
     store = Store.open(path)
     kept = store.add_review(answer("kept"))
     assert store.review_count == 1  # the log is in memory, so it can be rewritten from there
@@ -552,7 +551,7 @@ def test_a_read_only_store_migrates_version_1_in_memory_and_writes_nothing(path:
 
 def test_opening_the_store_and_a_session_and_grading_never_read_the_review_log(path: Path, monkeypatch):
     from tui.review.deck import Deck
-    from tui.state.storage import ReviewLog
+    from tui.state.review_log import ReviewLog
 
     clock = [datetime(2026, 3, 2, 9, tzinfo=UTC)]
     store = Store.open(path)

@@ -24,8 +24,8 @@ from pathlib import Path, PurePosixPath
 
 from tui import __version__
 from tui.home import Home
-from tui.state.storage import write_atomically
-from tui.state.store import REVIEW_LOG
+from tui.state.atomic import write_atomically
+from tui.state.store_file import REVIEW_LOG
 
 MANIFEST = "manifest.json"
 FORMAT_NAME = "paperdeck-backup"

@@ -20,7 +20,7 @@ import orjson
 
 from tui.model import Paper
 from tui.parse.export_json import EXPORT_FORMAT_NAME
-from tui.state.store import PaperState
+from tui.state.paper_state import PaperState
 
 FORMATS = ("md", "json", "csv", "bibtex")
 SUFFIXES = {"md": ".md", "json": ".json", "csv": ".csv", "bibtex": ".bib"}

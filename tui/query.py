@@ -20,7 +20,7 @@ from datetime import date
 
 from tui.library.merge import Library
 from tui.model import Paper
-from tui.state.store import PaperState
+from tui.state.paper_state import PaperState
 
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
 _FLAGS = ("unread", "starred", "due", "read")

@@ -9,7 +9,7 @@ from datetime import date
 from functools import cached_property
 
 from tui.library.merge import Library
-from tui.state.store import PaperState
+from tui.state.paper_state import PaperState
 
 _BLANK = PaperState()
 

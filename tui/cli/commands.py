@@ -31,7 +31,8 @@ from tui.model import DigestFormat, Paper
 from tui.parse import ParseResult, parse_bytes
 from tui.runtime import freeze_heap
 from tui.safe_text import one_line, safe_json, visible
-from tui.state.store import PaperState, Store, StoreError
+from tui.state.paper_state import PaperState
+from tui.state.store import Store, StoreError
 
 # Exit status: clean; an error was reported about a digest; usage error or unreadable path.
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -550,7 +551,7 @@ def _date_prefix(text: str) -> str:
 def fetch(home: Home, *, day_text: str | None, week: str | None, base_url: str | None, timeout: float) -> int:
     """Downloads Daily Papers API lists into the library, a file per day; a day that fails saves nothing."""
     from tui.library import fetch as api
-    from tui.state.storage import write_atomically
+    from tui.state.atomic import write_atomically
 
     try:
         base = api.base_url(base_url)
@@ -605,7 +606,7 @@ def export_papers(home: Home, *, format_name: str, starred: bool, query_text: st
     """Writes the library's papers (all, starred, or those a filter keeps) in an export format."""
     from tui import export
     from tui.query import Matcher, QueryError, parse_query
-    from tui.state.storage import write_atomically
+    from tui.state.atomic import write_atomically
 
     try:
         query = parse_query(query_text or "")

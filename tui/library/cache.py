@@ -34,7 +34,7 @@ from tui.library.merge import Library, load_library
 from tui.model import Diagnostic, DigestFormat, Paper, Severity
 from tui.parse import PARSER_VERSION, ParseResult
 from tui.runtime import collector_paused
-from tui.state.storage import write_atomically
+from tui.state.atomic import write_atomically
 
 CACHE_FORMAT = 4
 ABSTRACTS_PER_CHUNK = 5_000

@@ -14,8 +14,8 @@ The review log, `reviews.jsonl` beside it, holds one line per answer: id, paper_
 new, learning, review or relearning); answers are kept when the card is removed. It is read
 when first asked for (the stats), never to open the store or a session.
 
-Changes apply in memory at once and reach the disk through `storage.Writer`. Opening never
-silently overwrites user data: a damaged file is moved aside, a newer schema is refused.
+Changes apply in memory at once and reach the disk through `tui.state.writer.Writer`. Opening
+never silently overwrites user data: a damaged file is moved aside, a newer schema is refused.
 """
 
 from __future__ import annotations
@@ -23,88 +23,31 @@ from __future__ import annotations
 import atexit
 import gc
 import os
-import shutil
 import signal
 import sys
-import threading
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from operator import methodcaller
 from pathlib import Path
 from typing import Any
 
-from tui.state.storage import (
-    LogDamaged,
-    LogRead,
-    MemoryStorage,
-    ReviewLog,
-    StateDB,
-    Tables,
-    Writer,
-)
+from tui.state.paper_state import PaperState, Snapshot
+from tui.state.review_history import ReviewHistory
+from tui.state.review_log import ReviewLog
 from tui.state.store_file import (
     REVIEW_LOG,
     OpenReport,
     StoreError,
     StoreReadOnly,
-    aside_name,
     load,
     take_lock,
 )
-
-# The review log is compacted (rewritten without them) once this many undone answers pile up.
-COMPACT_AFTER_UNDOS = 256
+from tui.state.tables import MemoryStorage, StateDB, Tables
+from tui.state.writer import Writer
 
 
 def now_iso() -> str:
     """The current time as ISO 8601 with a UTC offset, as every timestamp in the store."""
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-@dataclass(frozen=True)
-class PaperState:
-    """What the user has done with one paper."""
-
-    read_at: str | None = None
-    starred_at: str | None = None
-    tags: tuple[str, ...] = ()
-    note: str = ""
-    updated_at: str | None = None
-
-    @property
-    def read(self) -> bool:
-        return self.read_at is not None
-
-    @property
-    def starred(self) -> bool:
-        return self.starred_at is not None
-
-    @classmethod
-    def from_document(cls, document: Mapping[str, Any]) -> PaperState:
-        tags = document.get("tags") or ()
-        return cls(
-            read_at=document.get("read_at"),
-            starred_at=document.get("starred_at"),
-            tags=tuple(str(tag) for tag in tags) if isinstance(tags, list | tuple) else (),
-            note=str(document.get("note") or ""),
-            updated_at=document.get("updated_at"),
-        )
-
-    def to_document(self, paper_id: str) -> dict[str, Any]:
-        return {
-            "paper_id": paper_id,
-            "read_at": self.read_at,
-            "starred_at": self.starred_at,
-            "tags": list(self.tags),
-            "note": self.note,
-            "updated_at": self.updated_at,
-        }
-
-
-# Undo: the states of the papers a change touched, as they were before it (None: untouched).
-Snapshot = dict[str, PaperState | None]
 
 
 class Store:
@@ -125,11 +68,11 @@ class Store:
         self._lock_handle: Any = None
         self._closed = False
         self.listeners: list[Callable[[str], None]] = []  # told of write failures/recovery
-        self._log = ReviewLog(path.with_name(REVIEW_LOG))
+        log = ReviewLog(path.with_name(REVIEW_LOG))
         self._writer = Writer(
             path,
             lambda: tables,
-            log=self._log,
+            log=log,
             on_error=lambda exc: self._tell(self.saving_problem(exc)),
             on_recovered=lambda: self._tell(f"saved {path} again; nothing was lost"),
         )
@@ -142,15 +85,7 @@ class Store:
         self._next_paper_doc_id = max(self._paper_doc_ids.values(), default=0) + 1
         self._card_doc_ids = {doc["paper_id"]: int(doc_id) for doc_id, doc in tables["cards"].items()}
         self._next_card_doc_id = max(self._card_doc_ids.values(), default=0) + 1
-        # The review log can hold hundreds of thousands of answers: it is read, and indexed,
-        # when first asked for, so that opening the store or a session pays nothing for it.
-        self._reviews: dict[int, dict[str, Any]] | None = (
-            None if reviews is None else {entry["id"]: entry for entry in reviews}
-        )
-        self._review_ids_by_paper: dict[str, list[int]] | None = None
-        self._next_review_id: int | None = None
-        self._review_log_max = 0  # the highest id in the log file when it was read
-        self._review_log_loading = threading.Lock()
+        self._history = ReviewHistory(log, self._writer, read_only=read_only, say=self._say, reviews=reviews)
         self._setting_doc_ids = {doc["key"]: int(doc_id) for doc_id, doc in tables["settings"].items()}
 
     # --- opening and closing ---------------------------------------------------------------
@@ -236,7 +171,7 @@ class Store:
 
     @property
     def review_log_path(self) -> Path:
-        return self._log.path
+        return self._history.log.path
 
     def _tell(self, message: str) -> None:
         listeners = list(self.listeners)
@@ -409,121 +344,28 @@ class Store:
     def add_review(self, document: Mapping[str, Any]) -> int:
         """Appends one answer to the review log; returns its id (to remove it on undo)."""
         self._check_writable()
-        if self._next_review_id is None:
-            # Only the end of the file is read: a grade must not load the whole log.
-            self._next_review_id = self._log.last_id() + 1 if self._reviews is None else self._review_log_max + 1
-        entry_id = self._next_review_id
-        self._next_review_id += 1
-        entry = {"id": entry_id, **document}
-        with self._writer.lock:  # a reader of the whole log sees the answer in one place or the other
-            if self._reviews is not None:
-                self._reviews[entry_id] = entry
-                if self._review_ids_by_paper is not None:
-                    self._review_ids_by_paper.setdefault(entry["paper_id"], []).append(entry_id)
-            self._writer.log_added(entry)
-        return entry_id
+        return self._history.add(document)
 
     def remove_review(self, entry_id: int) -> None:
         """Takes one answer out of the review log (undo of a grade), for good: it survives reopening."""
         self._check_writable()
-        with self._writer.lock:
-            if self._reviews is not None:
-                entry = self._reviews.pop(entry_id, None)
-                if entry is None:
-                    return
-                if self._review_ids_by_paper is not None:
-                    ids = self._review_ids_by_paper.get(entry.get("paper_id"), [])
-                    if entry_id in ids:
-                        ids.remove(entry_id)
-            self._writer.log_undone(entry_id)
-        if self._log.tombstones >= COMPACT_AFTER_UNDOS:
-            self._writer.compact_log()
+        self._history.remove(entry_id)
 
     def review_documents(self) -> Iterable[dict[str, Any]]:
         """Every answer in the review log, in the order they were added (do not change them)."""
-        return self._review_log().values()
+        return self._history.documents()
 
     @property
     def review_count(self) -> int:
-        return len(self._review_log())
+        return self._history.count()
 
     def reviews_of(self, paper_id: str) -> list[dict[str, Any]]:
         """The answers given on one paper's cards, oldest first, removed cards' included."""
-        reviews = self._review_log()
-        if self._review_ids_by_paper is None:
-            index: defaultdict[str, list[int]] = defaultdict(list)
-            paper_ids = map(methodcaller("get", "paper_id"), reviews.values())
-            for key, of_paper in zip(reviews, paper_ids, strict=True):
-                index[of_paper].append(key)
-            self._review_ids_by_paper = dict(index)
-        return [reviews[key] for key in self._review_ids_by_paper.get(paper_id, ())]
+        return self._history.of_paper(paper_id)
 
     @property
     def review_log_loaded(self) -> bool:
-        return self._reviews is not None
-
-    def _review_log(self) -> dict[int, dict[str, Any]]:
-        if self._reviews is None:
-            # The app may read the log in a worker while the UI thread asks for it too: once.
-            with self._review_log_loading:
-                if self._reviews is None:
-                    collecting = gc.isenabled()
-                    gc.disable()  # as in `open`: the answers live as long as the store
-                    try:
-                        self._read_review_log()
-                    finally:
-                        if collecting:
-                            gc.enable()
-        return self._reviews
-
-    def _read_review_log(self) -> dict[int, dict[str, Any]]:
-        """The log file with what is not yet written to it; damage reported, set aside, repaired."""
-        path = self._log.path
-        with self._writer.holding_log() as (unwritten, undone):
-            try:
-                read = self._log.read()
-            except LogDamaged as damage:
-                read = LogRead()
-                if self.read_only:
-                    self._say(f"{path} is damaged ({damage}); close the other paperdeck to repair it")
-                else:
-                    aside = aside_name(path)
-                    os.replace(path, aside)
-                    self._log.forget_size()
-                    self._say(f"{path} was damaged ({damage}); it is kept as {aside} and the review log starts empty")
-            except OSError as exc:
-                raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
-            if read.torn_line is not None:
-                self._say(
-                    f"{path}:{read.torn_line}: warning: an answer cut short when paperdeck stopped, "
-                    "before it was saved; left out"
-                )
-                if not self.read_only:
-                    self._log.cut_torn_line()
-            compact = read.tombstones >= COMPACT_AFTER_UNDOS
-            if read.bad_lines:
-                lines = ", ".join(map(str, read.bad_lines[:5])) + (", ..." if len(read.bad_lines) > 5 else "")
-                where = ""
-                if not self.read_only:
-                    aside = aside_name(path)
-                    shutil.copyfile(path, aside)
-                    where = f"; the file as it was is kept as {aside}"
-                    compact = True
-                self._say(
-                    f"{path}: warning: line {lines} {'is' if len(read.bad_lines) == 1 else 'are'} not an answer "
-                    f"of the review log; left out{where}"
-                )
-            reviews = read.entries
-            for entry in unwritten:
-                reviews[entry["id"]] = entry
-            for entry_id in undone:
-                reviews.pop(entry_id, None)
-            self._review_log_max = read.max_id
-            # Still holding the writer: an answer added from now on goes into this dict.
-            self._reviews = reviews
-        if compact and not self.read_only:
-            self._writer.compact_log()
-        return reviews
+        return self._history.loaded
 
     def _say(self, message: str) -> None:
         self.report.messages.append(message)

@@ -18,7 +18,9 @@ from typing import Any
 
 import orjson
 
-from tui.state.storage import ReviewLog, Tables, serialise, write_atomically
+from tui.state.atomic import write_atomically
+from tui.state.review_log import ReviewLog
+from tui.state.tables import Tables, serialise
 
 SCHEMA_VERSION = 2
 REVIEW_LOG = "reviews.jsonl"

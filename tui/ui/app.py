@@ -20,7 +20,8 @@ from tui.review.deck import Deck
 from tui.runtime import IdleCollector, exit_on_sigterm
 from tui.safe_text import visible
 from tui.settings import THEME, ReviewSettings, remember
-from tui.state.store import PaperState, Store, StoreReadOnly
+from tui.state.paper_state import PaperState
+from tui.state.store import Store, StoreReadOnly
 from tui.ui.messages import StoreSaid
 from tui.ui.screens.reader import ReaderScreen
 from tui.ui.themes import load_themes
@@ -262,7 +263,7 @@ class PaperdeckApp(App[None]):
     @work(thread=True, group="export")
     def _export(self, format_name: str, items: list, target: Path, language: str) -> None:
         from tui.export import export
-        from tui.state.storage import write_atomically
+        from tui.state.atomic import write_atomically
 
         try:
             write_atomically(target, export(format_name, items, language=language))

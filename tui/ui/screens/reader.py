@@ -24,7 +24,8 @@ from tui.review.deck import Deck
 from tui.runtime import freeze_heap
 from tui.safe_text import visible
 from tui.settings import COMMENTARY_LANGUAGE, LANGUAGE_NAMES, MARK_READ_ON_OPEN, next_language, remember
-from tui.state.store import PaperState, Snapshot, Store, StoreReadOnly
+from tui.state.paper_state import PaperState, Snapshot
+from tui.state.store import Store, StoreReadOnly
 from tui.ui.clipboard import copy_to_clipboard
 from tui.ui.screens.dialogs import ChoiceDialog, ConfirmDialog, NoteDialog, PromptDialog
 from tui.ui.screens.help import HelpScreen

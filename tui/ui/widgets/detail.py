@@ -11,7 +11,7 @@ from textual.strip import Strip
 from tui.model import Paper
 from tui.safe_text import visible
 from tui.settings import LANGUAGE_NAMES
-from tui.state.store import PaperState
+from tui.state.paper_state import PaperState
 from tui.ui.widgets.paper_list import PAPER_BINDINGS
 
 _AUTHORS_SHOWN = 12

@@ -8,7 +8,7 @@ from rich.text import Text
 
 from tui.model import Paper
 from tui.safe_text import one_line, visible
-from tui.state.store import PaperState
+from tui.state.paper_state import PaperState
 from tui.ui.widgets.detail import LANGUAGE_NAMES
 
 PROMPT = "What was the key idea?"

@@ -23,7 +23,7 @@ from textual.strip import Strip
 
 from tui.model import Paper
 from tui.safe_text import one_line
-from tui.state.store import PaperState
+from tui.state.paper_state import PaperState
 
 _DATE_WIDTH = len("2025-06-11")
 # What can be done to the paper under the cursor: actions of the reader screen, shown in the

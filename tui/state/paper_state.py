@@ -1,0 +1,51 @@
+"""What the user has done with one paper (read, starred, tags, note), as the store keeps it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PaperState:
+    """What the user has done with one paper."""
+
+    read_at: str | None = None
+    starred_at: str | None = None
+    tags: tuple[str, ...] = ()
+    note: str = ""
+    updated_at: str | None = None
+
+    @property
+    def read(self) -> bool:
+        return self.read_at is not None
+
+    @property
+    def starred(self) -> bool:
+        return self.starred_at is not None
+
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any]) -> PaperState:
+        tags = document.get("tags") or ()
+        return cls(
+            read_at=document.get("read_at"),
+            starred_at=document.get("starred_at"),
+            tags=tuple(str(tag) for tag in tags) if isinstance(tags, list | tuple) else (),
+            note=str(document.get("note") or ""),
+            updated_at=document.get("updated_at"),
+        )
+
+    def to_document(self, paper_id: str) -> dict[str, Any]:
+        return {
+            "paper_id": paper_id,
+            "read_at": self.read_at,
+            "starred_at": self.starred_at,
+            "tags": list(self.tags),
+            "note": self.note,
+            "updated_at": self.updated_at,
+        }
+
+
+# Undo: the states of the papers a change touched, as they were before it (None: untouched).
+Snapshot = dict[str, PaperState | None]
