@@ -49,7 +49,7 @@ def wait_until_durable(store: Store, seconds: float = 5.0) -> None:
 def test_changes_reach_the_disk_on_their_own_in_the_documented_tables(path: Path):
     store = Store.open(path)
     store.mark_read("a")
-    store.toggle_star("a")
+    store.set_star("a", True)
     store.set_tags("b", ["#RL", "rl", " Scaling-Law "])
     store.set_note("b", "line one\nline two [bold]")
     store.set_setting("commentary_language", "both")

@@ -218,11 +218,6 @@ class Store:
             ),
         )
 
-    def toggle_star(self, paper_id: str) -> tuple[bool, Snapshot]:
-        """Stars or unstars; returns the new starred state and what to undo."""
-        starred = not self.paper(paper_id).starred
-        return starred, self.set_star(paper_id, starred)
-
     def set_tags(self, paper_id: str, tags: Iterable[str]) -> Snapshot:
         cleaned = tuple(dict.fromkeys(tag.strip().lstrip("#").lower() for tag in tags if tag.strip().lstrip("#")))
         stamp = now_iso()
