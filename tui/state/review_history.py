@@ -7,7 +7,6 @@ to the file through the store's writer.
 
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 import threading
@@ -16,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from operator import methodcaller
 from typing import Any
 
+from tui.runtime import collector_paused
 from tui.state.review_log import LogDamaged, LogRead, ReviewLog
 from tui.state.store_file import StoreError, aside_name
 from tui.state.writer import Writer
@@ -106,13 +106,8 @@ class ReviewHistory:
             # The app may read the log in a worker while the UI thread asks for it too: once.
             with self._review_log_loading:
                 if self._reviews is None:
-                    collecting = gc.isenabled()
-                    gc.disable()  # as in `Store.open`: the answers live as long as the store
-                    try:
+                    with collector_paused():  # as in `Store.open`: the answers live as long as the store
                         self._read_review_log()
-                    finally:
-                        if collecting:
-                            gc.enable()
         return self._reviews
 
     def _read_review_log(self) -> dict[int, dict[str, Any]]:

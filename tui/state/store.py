@@ -20,16 +20,13 @@ never silently overwrites user data: a damaged file is moved aside, a newer sche
 
 from __future__ import annotations
 
-import atexit
-import gc
-import os
-import signal
 import sys
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tui.runtime import collector_paused, save_on_exit
 from tui.state.paper_state import PaperState, Snapshot
 from tui.state.review_history import ReviewHistory
 from tui.state.review_log import ReviewLog
@@ -108,17 +105,12 @@ class Store:
         # Every document loaded lives as long as the store: collecting while they are made would
         # only walk them, and the rest of the heap, again and again (a review log of 200,000
         # answers loads twice as fast without it).
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             tables, moved_reviews = load(path, report, may_repair=not read_only)
             # A read-only store cannot write the log its migration moved out: it keeps it in memory.
             if moved_reviews is not None and path.with_name(REVIEW_LOG).exists():
                 moved_reviews = None
             store = cls(path, tables, read_only=read_only, report=report, reviews=moved_reviews)
-        finally:
-            if collecting:
-                gc.enable()
         store._lock_handle = lock_handle
         return store
 
@@ -158,16 +150,7 @@ class Store:
 
     def close_on_exit(self) -> None:
         """Saves on interpreter exit and on SIGTERM/SIGHUP (terminal closed), then exits."""
-        atexit.register(self.close)
-        for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
-            if signum is not None:
-                signal.signal(signum, self._exit_on_signal)
-
-    def _exit_on_signal(self, signum: int, _frame: object) -> None:
-        self.close()
-        # Die of the same signal, as the default action would have, now that all is saved.
-        signal.signal(signum, signal.SIG_DFL)
-        os.kill(os.getpid(), signum)
+        save_on_exit(self.close)
 
     @property
     def review_log_path(self) -> Path:
