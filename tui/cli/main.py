@@ -11,16 +11,36 @@ import argparse
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
 from tui import __version__
-from tui.cli import commands
-from tui.home import resolve_home
+from tui.cli import app_commands, export_commands, library_commands, stats_and_settings
+from tui.cli.output import EXIT_OK, EXIT_USAGE
+from tui.home import Home, resolve_home
 from tui.settings import SETTINGS
 
-COMMANDS = ("open", "add", "check", "list", "review", "stats", "settings", "fetch", "export", "backup", "restore")
+# Each command, and how it is called with the parsed arguments.
+COMMANDS: dict[str, Callable[[Home, argparse.Namespace], int]] = {
+    "open": lambda home, args: app_commands.open_reader(home, args.paths, year=args.year),
+    "add": lambda home, args: library_commands.add(home, args.paths, year=args.year),
+    "check": lambda _home, args: library_commands.check(args.paths, as_json=args.json, year=args.year, jobs=args.jobs),
+    "list": lambda home, args: library_commands.list_papers(
+        home, date_filter=args.date, tag=args.tag, as_json=args.json, starred=args.starred, unread=args.unread
+    ),
+    "review": lambda home, args: app_commands.review(home, year=args.year),
+    "stats": lambda home, args: stats_and_settings.stats(home, as_json=args.json),
+    "settings": lambda home, args: stats_and_settings.settings(home, args.name, args.value),
+    "fetch": lambda home, args: library_commands.fetch(
+        home, day_text=args.date, week=args.week, base_url=args.base_url, timeout=args.timeout
+    ),
+    "export": lambda home, args: export_commands.export_papers(
+        home, format_name=args.format, starred=args.starred, query_text=args.query, output=args.output
+    ),
+    "backup": lambda home, args: export_commands.backup(home, args.file, force=args.force),
+    "restore": lambda home, args: export_commands.restore(home, args.file, force=args.force),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -207,43 +227,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         # `paperdeck list | head`: the reader left; that is not an error.
         sys.stderr.close()
-        return commands.EXIT_OK
+        return EXIT_OK
     except OSError as exc:
         # The data home or a file could not be used: the user can act on a plain message.
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"paperdeck: {where}{exc.strerror or exc}", file=sys.stderr)
-        return commands.EXIT_USAGE
+        return EXIT_USAGE
     except Exception:
         return _report_crash(args)
 
 
 def _run(args: argparse.Namespace) -> int:
     home = resolve_home(getattr(args, "home", None))
-    if args.command == "add":
-        return commands.add(home, args.paths, year=args.year)
-    if args.command == "check":
-        return commands.check(args.paths, as_json=args.json, year=args.year, jobs=args.jobs)
-    if args.command == "list":
-        return commands.list_papers(
-            home, date_filter=args.date, tag=args.tag, as_json=args.json, starred=args.starred, unread=args.unread
-        )
-    if args.command == "review":
-        return commands.review(home, year=args.year)
-    if args.command == "stats":
-        return commands.stats(home, as_json=args.json)
-    if args.command == "settings":
-        return commands.settings(home, args.name, args.value)
-    if args.command == "backup":
-        return commands.backup(home, args.file, force=args.force)
-    if args.command == "restore":
-        return commands.restore(home, args.file, force=args.force)
-    if args.command == "export":
-        return commands.export_papers(
-            home, format_name=args.format, starred=args.starred, query_text=args.query, output=args.output
-        )
-    if args.command == "fetch":
-        return commands.fetch(home, day_text=args.date, week=args.week, base_url=args.base_url, timeout=args.timeout)
-    return commands.open_reader(home, args.paths, year=args.year)
+    # A bare trailing `--home` takes the `open` put after it as its folder, leaving no command.
+    return COMMANDS.get(args.command, COMMANDS["open"])(home, args)
 
 
 def _report_crash(args: argparse.Namespace) -> int:
@@ -259,4 +256,4 @@ def _report_crash(args: argparse.Namespace) -> int:
         where = "and the crash log could not be written"
     last = text.strip().splitlines()[-1] if text.strip() else "unknown error"
     print(f"paperdeck: internal error ({last}); {where}. Please report it.", file=sys.stderr)
-    return commands.EXIT_USAGE
+    return EXIT_USAGE

@@ -1,0 +1,390 @@
+"""The commands about the library of digests: `add`, `check` (over many processes), `list` and `fetch`."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from itertools import repeat
+from pathlib import Path
+from typing import NamedTuple
+
+import orjson
+
+from tui.cli.output import (
+    EXIT_ERRORS,
+    EXIT_OK,
+    EXIT_USAGE,
+    FORMAT_NAMES,
+    err,
+    open_store,
+    out,
+    out_json,
+    progress_bar,
+)
+from tui.home import Home
+from tui.library.merge import (
+    Library,
+    digest_files,
+    library_files,
+    load_library,
+    read_digest,
+    unreadable,
+)
+from tui.model import DigestFormat, Paper
+from tui.parse import ParseResult, parse_bytes
+from tui.safe_text import one_line, visible
+from tui.state.paper_state import PaperState
+
+# Files handed to a worker process at once: enough to outweigh the cost of the hand-over.
+_FILES_PER_TASK = 16
+
+
+# --- add ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A digest to import: its bytes and the name it arrived under."""
+
+    name: str
+    data: bytes
+    origin: str  # what the user typed, for messages
+    modified: date | None = None
+
+
+def add(home: Home, raw_paths: list[str], *, year: int | None) -> int:
+    status = EXIT_OK
+    incoming: list[Incoming] = []
+    for raw in raw_paths:
+        try:
+            incoming.extend(_collect(raw))
+        except OSError as exc:
+            err(f"paperdeck: {raw}: cannot read: {exc.strerror or exc}")
+            status = EXIT_USAGE
+    if not incoming:
+        return status or EXIT_USAGE
+    home.ensure()
+    existing_files = digest_files(home.library)
+    known: dict[str, Path] = {}
+    library = Library()
+    with progress_bar("Reading the library", len(existing_files)) as advance:
+        for path in existing_files:
+            try:
+                data = path.read_bytes()
+                modified = date.fromtimestamp(path.stat().st_mtime)
+            except OSError as exc:
+                library.add_result(unreadable(path, exc))
+            else:
+                known[hashlib.sha256(data).hexdigest()] = path
+                library.add_result(parse_bytes(data, str(path), modified=modified))
+            advance()
+    totals = {"files": 0, "new": 0, "merged": 0}
+    with progress_bar("Importing", len(incoming)) as advance:
+        for item in incoming:
+            status = max(status, _add_one(home, item, year, known, library, totals))
+            advance()
+    out(f"added {totals['files']} file(s): {totals['new']} new paper(s), {totals['merged']} merged")
+    return status
+
+
+def _add_one(
+    home: Home, item: Incoming, year: int | None, known: dict[str, Path], library: Library, totals: dict[str, int]
+) -> int:
+    """Imports one file unless the library has it already; returns the exit status it earns."""
+    status = EXIT_OK
+    digest = hashlib.sha256(item.data).hexdigest()
+    if digest in known:
+        out(f"{visible(item.origin)}: already in the library as {known[digest].name}, skipped")
+        return status
+    result = parse_bytes(item.data, item.origin, year=year, modified=item.modified)
+    for diagnostic in result.diagnostics:
+        out(f"  {visible(str(diagnostic))}")
+    if result.errors:
+        status = max(status, EXIT_ERRORS)
+    if not result.entries:
+        out(f"{visible(item.origin)}: no papers found, not imported")
+        return EXIT_ERRORS
+    target = _free_name(home.library, _library_name(item, result))
+    _write_new(target, item.data)
+    known[digest] = target
+    new, merged = library.add_result(result)
+    totals["files"] += 1
+    totals["new"] += new
+    totals["merged"] += merged
+    out(
+        f"{visible(item.origin)}: {FORMAT_NAMES[result.format]}, {len(result.entries)} paper(s): "
+        f"{new} new, {merged} merged with papers already known -> {target.name}"
+    )
+    return status
+
+
+def _collect(raw: str) -> list[Incoming]:
+    if raw == "-":
+        return [Incoming("stdin.txt", sys.stdin.buffer.read(), "<stdin>")]
+    path = Path(raw)
+    files = digest_files(path) if path.is_dir() else [path]
+    return [_incoming_file(file, str(file) if path.is_dir() else raw) for file in files]
+
+
+def _incoming_file(path: Path, origin: str) -> Incoming:
+    return Incoming(path.name, path.read_bytes(), origin, date.fromtimestamp(path.stat().st_mtime))
+
+
+def _library_name(item: Incoming, result: ParseResult) -> str:
+    """The file name in the library: as given, or for stdin one that says what it holds."""
+    if item.origin != "<stdin>":
+        return item.name
+    dates = result.digest_dates
+    stem = dates[0].isoformat() if dates else date.today().isoformat()
+    suffix = ".json" if result.format in (DigestFormat.HF_API, DigestFormat.EXPORT) else ".txt"
+    return f"{stem}.{result.format.value}{suffix}"
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    """`name` in `folder`, or `stem-2.txt`, `stem-3.txt`... if taken by a different file."""
+    target = folder / name
+    stem, suffix = target.stem, target.suffix or ".txt"
+    counter = 2
+    while target.exists():
+        target = folder / f"{stem}-{counter}{suffix}"
+        counter += 1
+    return target
+
+
+def _write_new(target: Path, data: bytes) -> None:
+    """Writes a new library file completely or not at all."""
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_bytes(data)
+    partial.replace(target)
+
+
+# --- check --------------------------------------------------------------------------------
+
+
+class FileCheck(NamedTuple):
+    """What `check` prints about one file, computed where the file was parsed."""
+
+    report: str  # the describe() line, or why the file could not be read
+    diagnostics: list[str]
+    json_lines: bytes
+    papers: int
+    errors: int
+    warnings: int
+    readable: bool
+
+
+def check_file(path: Path, year: int | None, as_json: bool) -> FileCheck:
+    """Parses one file for `check`; runs in a worker process when there are many files."""
+    try:
+        result = read_digest(path, year=year)
+    except OSError as exc:
+        return FileCheck(str(unreadable(path, exc).diagnostics[0]), [], b"", 0, 0, 0, False)
+    json_lines = b"".join(orjson.dumps(entry) + b"\n" for entry in result.entries) if as_json else b""
+    return FileCheck(
+        describe(result),
+        [visible(str(diagnostic)) for diagnostic in result.diagnostics],
+        json_lines,
+        len(result.entries),
+        len(result.errors),
+        len(result.warnings),
+        True,
+    )
+
+
+def _check_files(files: list[Path], year: int | None, as_json: bool, jobs: int) -> Iterator[FileCheck]:
+    """`check_file` for each file, in order; spread over `jobs` processes when that pays."""
+    if jobs <= 1 or len(files) < 2 * _FILES_PER_TASK:
+        yield from (check_file(path, year, as_json) for path in files)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(check_file, files, repeat(year), repeat(as_json), chunksize=_FILES_PER_TASK)
+
+
+def check(paths: list[Path], *, as_json: bool, year: int | None, jobs: int = 1) -> int:
+    status = EXIT_OK
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = digest_files(path)
+            if not found:
+                err(f"paperdeck: {path}: no digest files (.txt, .json) in this folder")
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            err(f"paperdeck: {path}: no such file or folder")
+            status = EXIT_USAGE
+    totals = {"papers": 0, "errors": 0, "warnings": 0}
+    for checked in _check_files(files, year, as_json, jobs):
+        if not checked.readable:
+            err(checked.report)
+            status = EXIT_USAGE
+            continue
+        totals["papers"] += checked.papers
+        totals["errors"] += checked.errors
+        totals["warnings"] += checked.warnings
+        if as_json:
+            out_json(checked.json_lines)
+            for line in checked.diagnostics:
+                err(line)
+        else:
+            out(checked.report)
+            for line in checked.diagnostics:
+                out(f"  {line}")
+        if checked.errors and status == EXIT_OK:
+            status = EXIT_ERRORS
+    summary = (
+        f"{len(files)} file(s), {totals['papers']} paper(s), "
+        f"{totals['errors']} error(s), {totals['warnings']} warning(s)"
+    )
+    if as_json:
+        sys.stdout.flush()
+        err(summary)
+    else:
+        out(summary)
+    return status
+
+
+def describe(result: ParseResult) -> str:
+    """One line about a parsed file: `FILE: Daily Papers page, 2026-03-06, 49 papers`."""
+    dates = result.digest_dates
+    if not dates:
+        when = "no date"
+    elif len(dates) == 1:
+        when = dates[0].isoformat()
+    else:
+        when = f"{len(dates)} dates, {dates[0].isoformat()} to {dates[-1].isoformat()}"
+    return f"{visible(result.path)}: {FORMAT_NAMES[result.format]}, {when}, {len(result.entries)} paper(s)"
+
+
+# --- list ---------------------------------------------------------------------------------
+
+
+def list_papers(
+    home: Home,
+    *,
+    date_filter: str | None,
+    tag: str | None,
+    as_json: bool,
+    starred: bool = False,
+    unread: bool = False,
+) -> int:
+    store = open_store(home)
+    if store is None:
+        return EXIT_USAGE
+    states = store.paper_states()
+    store.close()
+    files, showing_samples = library_files(home)
+    if showing_samples:
+        err("paperdeck: the library is empty; listing the bundled sample digests (add yours with 'paperdeck add')")
+    library = load_library(files)
+    try:
+        papers = filter_papers(library, date_filter=date_filter, tag=tag, states=states)
+    except ValueError as exc:
+        err(f"paperdeck: {exc}")
+        return EXIT_USAGE
+    blank = PaperState()
+    if starred:
+        papers = [p for p in papers if states.get(p.id, blank).starred]
+    if unread:
+        papers = [p for p in papers if not states.get(p.id, blank).read]
+    if as_json:
+        out_json(b"".join(orjson.dumps(paper) + b"\n" for paper in papers))
+    else:
+        for paper in papers:
+            day = paper.digest_dates[-1].isoformat() if paper.digest_dates else "-"
+            tags = " ".join(f"#{t}" for t in paper.tags)
+            out(f"{day}\t{paper.id}\t{one_line(paper.title)}\t{one_line(tags)}")
+    return EXIT_OK
+
+
+def filter_papers(
+    library: Library,
+    *,
+    date_filter: str | None,
+    tag: str | None,
+    states: Mapping[str, PaperState] | None = None,
+) -> list[Paper]:
+    """Papers of a digest date (or month, or year) and with a tag, the user's tags included."""
+    papers: Iterable[Paper] = library.sorted_papers()
+    if date_filter:
+        prefix = _date_prefix(date_filter)
+        papers = [p for p in papers if any(d.isoformat().startswith(prefix) for d in p.digest_dates)]
+    if tag:
+        wanted = tag.lstrip("#").lower()
+        states = states or {}
+        papers = [p for p in papers if wanted in p.tags or (p.id in states and wanted in states[p.id].tags)]
+    return list(papers)
+
+
+def _date_prefix(text: str) -> str:
+    """`2025-06-11`, `2025-06`, `2025` or anything dateutil reads as a day -> an ISO prefix."""
+    text = text.strip()
+    if len(text) in (4, 7) and text.replace("-", "").isdigit():
+        return text
+    from dateutil import (
+        parser as date_parser,  # only `list --date` needs it; spares start-up
+    )
+
+    try:
+        return date_parser.parse(text).date().isoformat()
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(f"--date: cannot read {text!r} as a date") from exc
+
+
+# --- fetch --------------------------------------------------------------------------------
+
+
+def fetch(home: Home, *, day_text: str | None, week: str | None, base_url: str | None, timeout: float) -> int:
+    """Downloads Daily Papers API lists into the library, a file per day; a day that fails saves nothing."""
+    from tui.library import fetch as api
+    from tui.state.atomic import write_atomically
+
+    try:
+        base = api.base_url(base_url)
+        days = api.week_days(week) if week else [_fetch_day(day_text)]
+    except ValueError as exc:
+        err(f"paperdeck: {exc}")
+        return EXIT_USAGE
+    days = [day for day in days if day <= date.today()]
+    if not days:
+        err(f"paperdeck: {'--week ' + week if week else '--date ' + str(day_text)}: that is still to come")
+        return EXIT_USAGE
+    home.ensure()
+    status = EXIT_OK
+    for day in days:
+        try:
+            fetched = api.fetch_day(base, day, timeout=timeout)
+        except api.FetchError as exc:
+            err(f"paperdeck: {day.isoformat()}: {visible(str(exc))} Nothing saved.")
+            status = EXIT_ERRORS
+            if exc.offline:
+                break
+            continue
+        papers = len(fetched.result.entries)
+        if not papers:
+            out(f"{day.isoformat()}: no papers that day; nothing saved")
+            continue
+        target = home.library / api.file_name(day)
+        if target.exists() and target.read_bytes() == fetched.data:
+            out(f"{day.isoformat()}: {papers} paper(s), unchanged since the last fetch")
+            continue
+        replacing = target.exists()
+        write_atomically(target, fetched.data)
+        for diagnostic in fetched.result.diagnostics:
+            out(f"  {visible(str(diagnostic))}")
+        out(f"{day.isoformat()}: {papers} paper(s) -> {target.name}{' (replaced)' if replacing else ''}")
+    return status
+
+
+def _fetch_day(text: str | None) -> date:
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"--date: {text!r} is not a date like 2025-06-11") from None

@@ -1,0 +1,86 @@
+"""What every command shares: exit statuses, printing, the progress bar, and opening the store."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from tui.home import Home
+from tui.model import DigestFormat
+from tui.safe_text import safe_json, visible
+from tui.state.store import Store, StoreError
+
+# Exit status: clean; an error was reported about a digest; usage error or unreadable path.
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+FORMAT_NAMES = {
+    DigestFormat.COMMENTARY: "commentary digest",
+    DigestFormat.HF_DAILY: "Daily Papers page",
+    DigestFormat.HF_API: "Daily Papers API response",
+    DigestFormat.EXPORT: "paperdeck export",
+    DigestFormat.UNKNOWN: "unknown format",
+}
+# Fewer files than this go by too fast for a progress bar to help.
+PROGRESS_MIN_FILES = 10
+
+
+def out(text: str = "") -> None:
+    print(text)
+
+
+def err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def out_json(data: bytes) -> None:
+    """JSON lines, exact; on a terminal, with bidi marks and C1 controls escaped so it cannot act on them.
+
+    Piped to a program, the bytes go as they are: escaping costs a scan of every byte.
+    """
+    sys.stdout.buffer.write(safe_json(data) if sys.stdout.isatty() else data)
+
+
+def open_store(home: Home, *, quiet: bool = False) -> Store | None:
+    """The home's store, with what opening it said printed (unless the app will show it)."""
+    try:
+        home.root.mkdir(parents=True, exist_ok=True)
+        store = Store.open(home.store)
+    except StoreError as exc:
+        err(f"paperdeck: {exc}")
+        return None
+    if not quiet:
+        for message in store.report.messages:
+            err(f"paperdeck: {visible(message)}")
+    return store
+
+
+@contextmanager
+def progress_bar(description: str, total: int) -> Iterator[Callable[[], None]]:
+    """A rich progress bar on standard error while `total` files are worked through; yields
+    the function to call after each. Only on a terminal, and only for enough files."""
+    if total < PROGRESS_MIN_FILES or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        # Lines printed meanwhile go above the bar when they share its terminal; into a pipe
+        # they go straight on.
+        redirect_stdout=sys.stdout.isatty(),
+        redirect_stderr=False,
+    ) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda: progress.advance(task)
