@@ -353,6 +353,24 @@ def test_list_filters_by_tag_and_date(home):
     assert err(run("list", home=home)) == ""
 
 
+def test_list_tag_takes_the_users_tags_too_and_combines_with_the_other_options(home):
+    from tui.model import paper_id
+    from tui.state.store import Store
+
+    run("add", SAMPLES, home=home)
+    store = Store.open(home / "store.json")
+    store.set_tags(paper_id("Magistral"), ["mine"])
+    store.set_star(paper_id("Magistral"), True)
+    store.close()
+
+    def titles(*options: str) -> list[str]:
+        return [line.split("\t")[2] for line in out(run("list", *options, home=home)).splitlines()]
+
+    assert titles("--tag", "mine") == ["Magistral"]
+    assert titles("--tag", "#MINE", "--starred", "--unread", "--date", "2025-06") == ["Magistral"]
+    assert titles("--tag", "mine", "--date", "2025-10") == []
+
+
 def test_list_json_gives_merged_papers(home):
     run("add", SAMPLES, home=home)
     papers = [orjson.loads(line) for line in run("list", "--json", home=home).stdout.splitlines()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import COMMENTARY, HF_MAR_06
+from conftest import COMMENTARY, HF_MAR_06, HF_OCT_31
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -28,12 +28,25 @@ def test_bad_date_names_the_term():
         parse_query("after:June")
 
 
+def test_on_names_a_year_a_month_or_a_day():
+    assert parse_query("on:2025").on == "2025"
+    assert parse_query("on:2025-6").on == "2025-06"
+    assert parse_query("ON:2025-06-01").on == "2025-06-01"
+    assert parse_query("on:").on is None and parse_query("on:").words == ("on:",)
+    for bad in ("on:2025-13", "on:june", "on:2025-06-01-02"):
+        with pytest.raises(QueryError, match=bad):
+            parse_query(bad)
+
+
 def test_unfinished_phrase_while_typing_is_a_phrase():
     assert parse_query('"next tok').phrases == ("next tok",)
 
 
 def test_typing_on_narrows_the_previous_query():
     assert parse_query("spars").narrows(parse_query("spar"))
+    assert parse_query("on:2025-06-11").narrows(parse_query("on:2025-06"))
+    assert not parse_query("on:2025-06").narrows(parse_query("on:2025-06-11"))
+    assert not parse_query("on:2026").narrows(parse_query("on:2025"))
     assert parse_query("sparse tag:rl").narrows(parse_query("sparse"))
     assert not parse_query("spar").narrows(parse_query("sparse"))
     assert not parse_query("sparse").narrows(parse_query("sparse unread"))
@@ -79,6 +92,30 @@ def test_state_tags_and_dates_combine(library):
     assert len(matcher.filter(everything, parse_query("before:2025-07-01"))) == 8
     assert len(matcher.filter(everything, parse_query("after:2026-03-06"))) == 49
     assert matcher.filter(everything, Query()) == everything
+
+
+def test_on_keeps_papers_with_a_digest_date_in_that_period(library):
+    matcher = Matcher(library, states=lambda _id: PaperState())
+    everything = [p.id for p in library.sorted_papers()]
+    assert len(matcher.filter(everything, parse_query("on:2025-06-11"))) == 8
+    assert len(matcher.filter(everything, parse_query("on:2025-06"))) == 8
+    assert len(matcher.filter(everything, parse_query("on:2026"))) == 49
+    assert matcher.filter(everything, parse_query("on:2025-07")) == []
+    assert not Query(on="2025").is_empty
+
+
+def test_on_wants_one_date_in_the_period_where_after_and_before_may_be_met_by_two():
+    library = load_library([COMMENTARY, HF_MAR_06, HF_OCT_31])
+    matcher = Matcher(library, states=lambda _id: PaperState())
+    everything = [p.id for p in library.sorted_papers()]
+    # MiniMax-M1 was in the digests of 2025-10-31 and 2026-03-06, none of December 2025.
+    spanning = titles(library, matcher.filter(everything, parse_query("after:2025-12 before:2026-01")))
+    assert any(title.startswith("MiniMax-M1") for title in spanning)
+    assert matcher.filter(everything, parse_query("on:2025-12")) == []
+    assert any(
+        title.startswith("MiniMax-M1")
+        for title in titles(library, matcher.filter(everything, parse_query("on:2025-10")))
+    )
 
 
 QUERIES = ["magistral", "MAGISTRAL", "귀엽네요", '"register tokens" vit', "the", "e", "rl tag:rl", "model unread",

@@ -3,8 +3,9 @@
     words             every word must appear in title, authors, abstract or commentary
     "exact phrase"    the phrase must appear as written (case-insensitive)
     tag:rl            the paper carries the tag (digest or user tag)
-    unread, starred, due
+    unread, read, starred, due
     after:2025-06-01  digest date on or after; before:2025-07-01 strictly before
+    on:2025-06        a digest date in that year, month or day (on:2025, on:2025-06-11)
 
 Matching is case-insensitive for every script, Korean included. Pure: no Textual, no I/O.
 """
@@ -41,10 +42,12 @@ class Query:
     flags: frozenset[str] = field(default_factory=frozenset)
     after: date | None = None
     before: date | None = None
+    # The ISO prefix of a digest date the paper must have: "2025", "2025-06" or "2025-06-11".
+    on: str | None = None
 
     @property
     def is_empty(self) -> bool:
-        return not (self.words or self.phrases or self.tags or self.flags or self.after or self.before)
+        return not (self.words or self.phrases or self.tags or self.flags or self.after or self.before or self.on)
 
     @property
     def texts(self) -> tuple[str, ...]:
@@ -62,6 +65,7 @@ class Query:
             and wider.flags <= self.flags
             and wider.after in (None, self.after)
             and wider.before in (None, self.before)
+            and (wider.on is None or (self.on or "").startswith(wider.on))
             and all(any(text in mine for mine in self.texts) for text in wider.texts)
         )
 
@@ -72,6 +76,7 @@ def parse_query(text: str) -> Query:
     tags: list[str] = []
     flags: set[str] = set()
     after = before = None
+    on = None
     for match in _TOKEN.finditer(text):
         phrase, token = match.groups()
         if phrase is not None:
@@ -85,13 +90,15 @@ def parse_query(text: str) -> Query:
         elif colon and key in ("after", "before") and value:
             day = _parse_day(value, token)
             after, before = (day, before) if key == "after" else (after, day)
+        elif colon and key == "on" and value:
+            on = _parse_period(value, token)
         elif lowered in _FLAGS:
             flags.add(lowered)
         elif lowered.startswith("#") and len(lowered) > 1:
             tags.append(lowered[1:])
         else:
             words.append(lowered)
-    return Query(tuple(words), tuple(phrases), tuple(tags), frozenset(flags), after, before)
+    return Query(tuple(words), tuple(phrases), tuple(tags), frozenset(flags), after, before, on)
 
 
 def _parse_day(value: str, token: str) -> date:
@@ -104,6 +111,12 @@ def _parse_day(value: str, token: str) -> date:
         return date(*parts)
     except (ValueError, TypeError):
         raise QueryError(f"{token}: dates are written 2025-06-01 (or 2025-06, 2025)") from None
+
+
+def _parse_period(value: str, token: str) -> str:
+    """`on:`'s year, month or day, as the ISO prefix its digest dates start with."""
+    day = _parse_day(value, token)
+    return day.isoformat()[: (4, 7, 10)[value.count("-")]]
 
 
 def haystack(paper: Paper) -> str:
@@ -234,6 +247,8 @@ class Matcher:
         if query.after and not any(day >= query.after for day in paper.digest_dates):
             return False
         if query.before and not any(day < query.before for day in paper.digest_dates):
+            return False
+        if query.on and not any(day.isoformat().startswith(query.on) for day in paper.digest_dates):
             return False
         state = self.states(paper.id) if (query.flags or query.tags) else _BLANK_STATE
         if "unread" in query.flags and state.read:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -34,8 +34,9 @@ from tui.library.merge import (
     read_digest,
     unreadable,
 )
-from tui.model import DigestFormat, Paper
+from tui.model import DigestFormat
 from tui.parse import ParseResult, parse_bytes
+from tui.query import Matcher, Query
 from tui.safe_text import one_line, visible
 from tui.state.paper_state import PaperState
 
@@ -283,15 +284,13 @@ def list_papers(
         err("paperdeck: the library is empty; listing the bundled sample digests (add yours with 'paperdeck add')")
     library = load_library(files)
     try:
-        papers = filter_papers(library, date_filter=date_filter, tag=tag, states=states)
+        query = list_query(date_filter=date_filter, tag=tag, starred=starred, unread=unread)
     except ValueError as exc:
         err(f"paperdeck: {exc}")
         return EXIT_USAGE
     blank = PaperState()
-    if starred:
-        papers = [p for p in papers if states.get(p.id, blank).starred]
-    if unread:
-        papers = [p for p in papers if not states.get(p.id, blank).read]
+    matcher = Matcher(library, lambda paper_id: states.get(paper_id, blank))
+    papers = [library.papers[paper_id] for paper_id in matcher.filter(library.order, query)]
     if as_json:
         out_json(b"".join(orjson.dumps(paper) + b"\n" for paper in papers))
     else:
@@ -302,23 +301,14 @@ def list_papers(
     return EXIT_OK
 
 
-def filter_papers(
-    library: Library,
-    *,
-    date_filter: str | None,
-    tag: str | None,
-    states: Mapping[str, PaperState] | None = None,
-) -> list[Paper]:
-    """Papers of a digest date (or month, or year) and with a tag, the user's tags included."""
-    papers: Iterable[Paper] = library.sorted_papers()
-    if date_filter:
-        prefix = _date_prefix(date_filter)
-        papers = [p for p in papers if any(d.isoformat().startswith(prefix) for d in p.digest_dates)]
-    if tag:
-        wanted = tag.lstrip("#").lower()
-        states = states or {}
-        papers = [p for p in papers if wanted in p.tags or (p.id in states and wanted in states[p.id].tags)]
-    return list(papers)
+def list_query(*, date_filter: str | None, tag: str | None, starred: bool, unread: bool) -> Query:
+    """`list`'s options as the reader's filter: --date is `on:`, --tag is `tag:` (the user's tags
+    count), --starred and --unread the flags of those names."""
+    return Query(
+        tags=(tag.lstrip("#").lower(),) if tag else (),
+        flags=frozenset(flag for flag, wanted in (("starred", starred), ("unread", unread)) if wanted),
+        on=_date_prefix(date_filter) if date_filter else None,
+    )
 
 
 def _date_prefix(text: str) -> str:
