@@ -68,6 +68,20 @@ def nasty_paper(**changes) -> Paper:
     return Paper(**fields)
 
 
+def test_exported_items_keep_the_order_given_with_state_and_card_and_skip_papers_gone(library):
+    card = {"card": {"state": 2, "due": "2025-06-20T08:00:00+00:00", "last_review": "2025-06-12T08:00:00+00:00"}}
+    items = export.exported_items(
+        library.papers, [RPT, "0" * 16, VIT], {VIT: PaperState(note="노트")}, {RPT: {**card, "added_at": "x"}}
+    )
+    assert [item.paper.id for item in items] == [RPT, VIT]
+    assert items[0].state == PaperState() and items[1].state.note == "노트"
+    assert items[0].card == {
+        "status": "review", "due": "2025-06-20T08:00:00+00:00", "last_review": "2025-06-12T08:00:00+00:00",
+        "stability": None, "difficulty": None, "added_at": "x",
+    }  # fmt: skip
+    assert items[1].card is None
+
+
 # --- JSON ----------------------------------------------------------------------------------
 
 

@@ -36,6 +36,23 @@ class Exported:
     card: Mapping[str, Any] | None = None  # see `card_summary`
 
 
+def exported_items(
+    papers: Mapping[str, Paper],
+    ids: Iterable[str],
+    states: Mapping[str, PaperState],
+    card_documents: Mapping[str, Mapping[str, Any]],
+) -> list[Exported]:
+    """What to export of the papers `ids` name, in their order: each with the user's state and a
+    summary of its review card. An id the library no longer holds (its digest was removed while
+    the reader showed it) is left out."""
+    blank = PaperState()
+    return [
+        Exported(papers[i], states.get(i, blank), card_summary(card_documents[i]) if i in card_documents else None)
+        for i in ids
+        if i in papers
+    ]
+
+
 def export(format_name: str, items: Sequence[Exported], *, language: str = "ko") -> bytes:
     """The papers in one of FORMATS, as the bytes of the file."""
     if format_name == "md":

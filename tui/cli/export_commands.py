@@ -28,7 +28,7 @@ def export_papers(home: Home, *, format_name: str, starred: bool, query_text: st
         return EXIT_USAGE
     try:
         states = store.paper_states()
-        cards = {paper_id: export.card_summary(doc) for paper_id, doc in store.card_documents().items()}
+        cards = store.card_documents()
         from tui.settings import COMMENTARY_LANGUAGE  # the reader's choice, remembered
 
         language = COMMENTARY_LANGUAGE.read(store)
@@ -48,7 +48,7 @@ def export_papers(home: Home, *, format_name: str, starred: bool, query_text: st
     ids = [paper_id for paper_id in library.order if not starred or states.get(paper_id, blank).starred]
     matcher = Matcher(library, lambda paper_id: states.get(paper_id, blank), due.__contains__)
     ids = matcher.filter(ids, query)
-    items = [export.Exported(library.papers[i], states.get(i, blank), cards.get(i)) for i in ids]
+    items = export.exported_items(library.papers, ids, states, cards)
     data = export.export(format_name, items, language=language)
     if output is None:
         sys.stdout.buffer.write(data)

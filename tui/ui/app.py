@@ -20,7 +20,6 @@ from tui.review.deck import Deck
 from tui.runtime import IdleCollector, exit_on_sigterm
 from tui.safe_text import visible
 from tui.settings import THEME, ReviewSettings, remember
-from tui.state.paper_state import PaperState
 from tui.state.store import Store, StoreReadOnly
 from tui.ui.messages import StoreSaid
 from tui.ui.screens.reader import ReaderScreen
@@ -244,15 +243,10 @@ class PaperdeckApp(App[None]):
             if not name:
                 return
             # The user's state is read here, on the thread that changes it; the worker formats.
-            from tui.export import Exported, card_summary
+            from tui.export import exported_items
 
             states, cards = self.store.paper_states(), self.store.card_documents()
-            papers = self.library.papers
-            items = [
-                Exported(papers[i], states.get(i, PaperState()), card_summary(cards[i]) if i in cards else None)
-                for i in paper_ids
-                if i in papers
-            ]
+            items = exported_items(self.library.papers, paper_ids, states, cards)
             self._export(format_name, items, Path(name).expanduser(), reader.language)
 
         self.push_screen(
