@@ -10,6 +10,7 @@ from pathlib import Path
 import orjson
 import pytest
 from conftest import COMMENTARY, HF_MAR_06, HF_OCT_31, SAMPLES
+from terminal import Terminal, assert_steps_through_days, wait_for_reader
 
 CHECK_JSON_KEYS = [
     "id", "title", "authors", "authors_count", "org", "abstract", "commentary_ko", "commentary_en",
@@ -18,6 +19,12 @@ CHECK_JSON_KEYS = [
 ]  # fmt: skip
 PAPERDECK = Path(sys.executable).with_name("paperdeck")
 HF_API_JUNE_11 = Path(__file__).parent / "fixtures" / "hf-api" / "2025-06-11.json"
+# The bundled sample digests' days, as the reader's header names them: the day and its papers.
+SAMPLE_DAYS = ("2026-03-06 (49)", "2025-10-31 (121)", "2025-06-11 (8)")
+
+
+def home_env(home: Path) -> dict[str, str]:
+    return {**os.environ, "PAPERDECK_HOME": str(home)}
 
 
 def run(
@@ -27,7 +34,7 @@ def run(
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PAPERDECK_HOME": str(home), **(env or {})}
+    env = {**home_env(home), **(env or {})}
     return subprocess.run(
         [str(PAPERDECK), *map(str, args)], input=stdin, capture_output=True, env=env, cwd=cwd, timeout=60
     )
@@ -247,36 +254,11 @@ def many_digests(folder: Path, count: int) -> Path:
     return folder
 
 
-def run_with_terminal_stderr(
-    *args: str | Path, home: Path, env: dict[str, str] | None = None
-) -> tuple[int, bytes, bytes]:
+def run_with_terminal_stderr(*args: str | Path, home: Path) -> tuple[int, bytes, bytes]:
     """Runs paperdeck with standard error on a pseudo-terminal; returns status, stdout, terminal output."""
-    import pty
-    import threading
-
-    main, side = pty.openpty()
-    env = {**os.environ, "PAPERDECK_HOME": str(home), "COLUMNS": "100", "TERM": "xterm-256color", **(env or {})}
-    process = subprocess.Popen([str(PAPERDECK), *map(str, args)], stdout=subprocess.PIPE, stderr=side, env=env)
-    os.close(side)
-    seen = bytearray()
-
-    def drain() -> None:
-        while True:
-            try:
-                chunk = os.read(main, 4096)
-            except OSError:  # the terminal's other side closed: the process is gone
-                return
-            if not chunk:
-                return
-            seen.extend(chunk)
-
-    reader = threading.Thread(target=drain)
-    reader.start()
-    stdout = process.stdout.read()
-    status = process.wait(timeout=60)
-    reader.join(timeout=10)
-    os.close(main)
-    return status, stdout, bytes(seen)
+    with Terminal([PAPERDECK, *args], env=home_env(home), columns=100, piped_stdout=True) as terminal:
+        stdout = terminal.process.stdout.read()
+        return terminal.wait(), stdout, terminal.output
 
 
 def test_add_of_many_files_shows_a_progress_bar_on_a_terminal(home, tmp_path):
@@ -293,13 +275,20 @@ def test_add_of_many_files_shows_a_progress_bar_on_a_terminal(home, tmp_path):
     assert status == 0 and b"Reading the library" in terminal
 
 
+def start_and_quit(*args: str, home: Path) -> tuple[int, bytes]:
+    """Opens the reader in a terminal, waits until it shows, presses q; its exit status and output."""
+    with Terminal([PAPERDECK, *args], env=home_env(home)) as terminal:
+        wait_for_reader(terminal)
+        terminal.press("q")
+        return terminal.wait(), terminal.output
+
+
 def test_a_cold_start_on_many_digests_shows_a_progress_bar_until_the_cache_is_made(home, tmp_path):
     run("add", many_digests(tmp_path / "july", 12), home=home)
-    env = {"PAPERDECK_EXIT_AFTER_START": "1"}
-    cold = run_with_terminal_stderr("open", home=home, env=env)
-    assert cold[0] == 0 and b"Reading the digests" in cold[2] and b"12/12" in cold[2]
-    warm = run_with_terminal_stderr("open", home=home, env=env)
-    assert warm[0] == 0 and b"Reading the digests" not in warm[2]  # the parse cache: nothing to wait for
+    cold = start_and_quit("open", home=home)
+    assert cold[0] == 0 and b"Reading the digests" in cold[1] and b"12/12" in cold[1]
+    warm = start_and_quit("open", home=home)
+    assert warm[0] == 0 and b"Reading the digests" not in warm[1]  # the parse cache: nothing to wait for
 
 
 def test_add_without_a_terminal_shows_no_progress_bar(home, tmp_path):
@@ -393,12 +382,14 @@ def test_paths_without_a_command_open_the_reader_and_missing_ones_exit_2(home, t
     assert result.returncode == 2
 
 
-def test_opening_the_reader_paints_and_exits_when_asked(home):
-    env = {**os.environ, "PAPERDECK_HOME": str(home), "PAPERDECK_EXIT_AFTER_START": "1"}
-    result = subprocess.run([str(PAPERDECK)], capture_output=True, env=env, timeout=60, stdin=subprocess.DEVNULL)
-    assert result.returncode == 0, err(result)
-    assert out(result).strip().endswith("paperdeck started: 176 papers, 3 digest dates")
-    assert_no_traceback(result)
+def test_opening_the_reader_on_an_empty_home_shows_the_samples_and_q_leaves(home):
+    with Terminal([PAPERDECK], env=home_env(home)) as terminal:
+        assert wait_for_reader(terminal) == ("All", 176)
+        assert terminal.wait_for("Sample digests", timeout=30)
+        assert_steps_through_days(terminal, SAMPLE_DAYS)
+        terminal.press("q")
+        assert terminal.wait() == 0, terminal.text()[-2000:]
+    assert b"Traceback" not in terminal.output
 
 
 # --- stats and review -----------------------------------------------------------------------
@@ -450,9 +441,10 @@ def test_stats_of_a_new_home_says_there_is_nothing_yet(home):
 
 def test_review_starts_and_paints_like_the_reader(home):
     reviewed_store(home)
-    result = run("review", home=home, env={"PAPERDECK_EXIT_AFTER_START": "1"})
-    assert result.returncode == 0, err(result)
-    assert out(result).startswith("paperdeck started:")
+    with Terminal([PAPERDECK, "review"], env=home_env(home)) as terminal:
+        assert terminal.wait_for("paperdeck — Review"), terminal.text()[-2000:]
+        terminal.press("\x1b")  # leaving the session leaves paperdeck
+        assert terminal.wait() == 0, terminal.text()[-2000:]
 
 
 def test_settings_are_listed_changed_and_checked(home):

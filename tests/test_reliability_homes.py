@@ -31,7 +31,7 @@ MAGISTRAL = paper_id("Magistral")
 
 
 def run(home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PAPERDECK_HOME": str(home), "PAPERDECK_EXIT_AFTER_START": "1"}
+    env = {**os.environ, "PAPERDECK_HOME": str(home)}
     return subprocess.run([str(PAPERDECK), *args], capture_output=True, env=env, timeout=120, text=True)
 
 

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from functools import partial
 from pathlib import Path
 
-from tui.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, err, open_store, out, progress_bar
+from tui.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, err, open_store, progress_bar
 from tui.home import Home
 from tui.library.cache import load_library_cached
 from tui.library.merge import library_files
 from tui.runtime import freeze_heap
-
-# Set to make `paperdeck` start headless, paint its first screen and exit (for tests).
-ENV_EXIT_AFTER_START = "PAPERDECK_EXIT_AFTER_START"
 
 
 def open_reader(home: Home, paths: list[Path], *, year: int | None, start: str = "reader") -> int:
@@ -44,13 +40,7 @@ def open_reader(home: Home, paths: list[Path], *, year: int | None, start: str =
         )
         freeze_heap()
         app = PaperdeckApp(library, home=home, store=store, showing_samples=showing_samples, start=start, watch=watch)
-        if os.environ.get(ENV_EXIT_AFTER_START):
-            # For scripted first-run checks: start without a terminal, paint once, leave.
-            app.exit_after_start = True
-            app.run(headless=True)
-            out(f"paperdeck started: {len(library)} papers, {len(library.by_date)} digest dates")
-        else:
-            app.run()
+        app.run()
     finally:
         saved = store.close()
     if not saved:

@@ -66,7 +66,6 @@ class PaperdeckApp(App[None]):
         self.start = start
         self.idle_collector = IdleCollector()
         self.showing_samples = showing_samples
-        self.exit_after_start = False
         loaded = load_themes([bundled("themes"), home.themes])
         for theme in loaded.themes:
             self.register_theme(theme)
@@ -79,9 +78,7 @@ class PaperdeckApp(App[None]):
         self.set_interval(1.0, self.idle_collector.tick)
         # The terminal is restored and the store closed by whoever ran the app.
         exit_on_sigterm(self.exit)
-        if self.exit_after_start:
-            self.call_after_refresh(self.exit)
-        elif len(self.deck):
+        if len(self.deck):
             self.set_timer(REVIEW_LOG_DELAY, self._read_review_log)
         if self.showing_samples:
             self.notify(
