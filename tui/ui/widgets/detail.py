@@ -12,6 +12,7 @@ from tui.model import Paper
 from tui.safe_text import visible
 from tui.settings import LANGUAGE_NAMES
 from tui.state.paper_state import PaperState
+from tui.ui.textual_compat import set_virtual_size_quietly
 from tui.ui.widgets.paper_list import PAPER_BINDINGS
 
 _AUTHORS_SHOWN = 12
@@ -89,10 +90,8 @@ class PaperDetail(ScrollView, can_focus=True):
         size = Size(region.width, max(len(self._strips), region.height))
         if size != self.virtual_size:
             # Assigning virtual_size asks the whole screen for a new layout (70 ms on a
-            # cursor move). Only this pane's scroll range changed: set it quietly and
-            # update the scrollbars, as Textual's own ScrollView does on resize.
-            self.set_reactive(ScrollView.virtual_size, size)
-            self._scroll_update(size)
+            # cursor move), though only this pane's scroll range changed.
+            set_virtual_size_quietly(self, size)
 
     def on_resize(self) -> None:
         if self.scrollable_content_region.width != self._wrapped_width:

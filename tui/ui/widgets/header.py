@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from textual.screen import Screen
 from textual.widgets import Header
-from textual.widgets._header import HeaderTitle
+
+from tui.ui.textual_compat import HeaderTitle, set_sub_title_quietly
 
 
 class CountsHeader(Header):
@@ -19,7 +19,7 @@ class CountsHeader(Header):
         screen = self.screen
         if screen.sub_title == text:
             return
-        screen.set_reactive(Screen.sub_title, text)  # read by format_title; no watchers run
+        set_sub_title_quietly(screen, text)  # read back by format_title below
         if self.is_mounted:
             # The title is one line the width of the header whatever it says: no layout.
             self.query_one(HeaderTitle).update(self.format_title(), layout=False)

@@ -17,6 +17,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from tui.safe_text import one_line
+from tui.ui.textual_compat import relabel_node_quietly, update_scrollbars
 from tui.views import VIEWS, Counts, ViewKey, Views
 
 _MONTHS = "January February March April May June July August September October November December".split()
@@ -106,12 +107,9 @@ class NavTree(Tree[ViewKey]):
         """A new label for the node, repainted in the frame of the key that changed it."""
         if node.label == label:
             return
-        # Not TreeNode.set_label: that repaints every visible line under the node (a year's
-        # is most of the tree, about 10 ms a frame), and only on the tree's next turn, a
-        # frame after the key press that changed the count. The label shows on the node's
-        # own line alone; TreeNode.refresh repaints that line now.
-        node._label = self.process_label(label)
-        node.refresh()
+        # Not TreeNode.set_label: that repaints every visible line under the node, a frame
+        # late. The label shows on the node's own line alone.
+        relabel_node_quietly(self, node, label)
 
     def _add_dates(self, parent: TreeNode[ViewKey]) -> None:
         """Years and months now; a month's days when it is first opened (years of digests are
@@ -168,7 +166,7 @@ class NavTree(Tree[ViewKey]):
             self.last_line  # noqa: B018  (counts the lines now, which sets the virtual size)
         finally:
             self._keeping_size = False
-        self._scroll_update(self.virtual_size)
+        update_scrollbars(self)
 
     def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
         return super().refresh(*regions, repaint=repaint, layout=layout and not self._keeping_size, recompose=recompose)

@@ -24,6 +24,7 @@ from textual.strip import Strip
 from tui.model import Paper
 from tui.safe_text import one_line
 from tui.state.paper_state import PaperState
+from tui.ui.textual_compat import set_virtual_size_quietly
 
 _DATE_WIDTH = len("2025-06-11")
 # What can be done to the paper under the cursor: actions of the reader screen, shown in the
@@ -86,13 +87,6 @@ class PaperList(ScrollView, can_focus=True):
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
-
-    class Highlighted(Message):
-        """The cursor moved to a paper (or to none: an empty view)."""
-
-        def __init__(self, paper_id: str | None) -> None:
-            super().__init__()
-            self.paper_id = paper_id
 
     class Opened(Message):
         """The user opened the paper under the cursor (Enter or double click)."""
@@ -163,7 +157,6 @@ class PaperList(ScrollView, can_focus=True):
         self.refresh_line(old - self.scroll_offset.y)
         self.refresh_line(new - self.scroll_offset.y)
         self._scroll_cursor_into_view()
-        self.post_message(self.Highlighted(self.current))
 
     def _scroll_cursor_into_view(self) -> None:
         top = self.scroll_offset.y
@@ -214,10 +207,9 @@ class PaperList(ScrollView, can_focus=True):
         # empty track rather than a thumb the height of the list.
         size = Size(region.width, max(rows, region.height))
         if size != self.virtual_size:
-            # Assigning virtual_size would ask the whole screen for a new layout; only this
-            # list's scroll range changed, so set it quietly and update the scrollbars.
-            self.set_reactive(ScrollView.virtual_size, size)
-            self._scroll_update(size)
+            # Assigning virtual_size would ask the whole screen for a new layout, though only
+            # this list's scroll range changed.
+            set_virtual_size_quietly(self, size)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
