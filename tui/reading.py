@@ -1,0 +1,312 @@
+"""The reader's rules: what each key does to the user's state, the counts, the due set and undo.
+
+Plain Python: the reader screen asks this what a key does and shows the `Outcome` it returns.
+Every change goes to the store at once; the counts follow by deltas, not by recounting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from tui.library.merge import Library
+from tui.query import Matcher, Query, QueryError, parse_query
+from tui.review.deck import Deck
+from tui.settings import COMMENTARY_LANGUAGE, LANGUAGE_NAMES, MARK_READ_ON_OPEN, next_language, remember
+from tui.state.paper_state import PaperState, Snapshot
+from tui.state.store import Store, StoreReadOnly
+from tui.views import ALL, ViewKey, Views
+
+_BLANK = PaperState()
+# Redrawing one row looks the paper up in the list shown (a scan of it), so a change touching
+# this many papers or more (mark all read, a review session's catch-up) is cheaper to show
+# by repainting the whole list once than row by row.
+REPAINT_WHOLE_LIST = 200
+# Views up to this size filter on the UI thread at every letter typed (a few ms); bigger ones
+# in a worker thread, once the typing pauses.
+SYNC_FILTER_LIMIT = 5_000
+NOTHING_TO_UNDO = "Nothing to undo."
+ALL_READ_ALREADY = "Everything here is read already."
+NO_MORE_DAYS = "No more digest dates that way."
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one operation did, for the screen to show: the papers and days to redraw, and what to say."""
+
+    papers: tuple[str, ...] = ()  # the papers whose state changed (or may have)
+    days: frozenset[date] = frozenset()  # the digest dates whose unread counts changed
+    tags_changed: bool = False  # the user's tags changed: the tree's tag nodes are rebuilt
+    cards_changed: bool = False  # the due set was worked out again
+    message: str | None = None
+    error: str | None = None  # the store refused the change (read-only): nothing changed
+
+    @property
+    def repaint_whole_list(self) -> bool:
+        return len(self.papers) >= REPAINT_WHOLE_LIST
+
+
+@dataclass(frozen=True)
+class FilterJob:
+    """One run of the filter: the papers of a view to match against the filter as typed."""
+
+    view: ViewKey
+    query: Query
+    base: Sequence[str]
+    error: str | None = None  # why the filter typed cannot be read; it then filters nothing
+
+    @property
+    def at_once(self) -> bool:
+        """Whether it is quick enough for the UI thread."""
+        return self.query.is_empty or len(self.base) <= SYNC_FILTER_LIMIT
+
+
+@dataclass(frozen=True)
+class UndoStep:
+    """One change `u` can take back: paper states as they were, and the deck change to revert."""
+
+    what: str
+    snapshot: Snapshot = field(default_factory=dict)
+    card_undo: Callable[[], object] | None = None
+
+
+class Reading:
+    """The user's state over a library as the reader shows it: states, counts, the due set, undo."""
+
+    def __init__(self, library: Library, store: Store, deck: Deck) -> None:
+        self.library = library
+        self.store = store
+        self.deck = deck
+        self.states: dict[str, PaperState] = store.paper_states()
+        # "Due for review" is what a review session would show now: due cards, then new ones.
+        # Empty until `refresh_due` (50 ms for a deck of 10,000 cards), which the screen
+        # calls once the first screen is up. The same set throughout: the views read it.
+        self.due: set[str] = set()
+        self.views = Views(library, self.state_of, self.user_tags, self.due.__contains__)
+        self.counts = self.views.counts(self.states)
+        self.language = COMMENTARY_LANGUAGE.read(store)
+        self.undo_stack: list[UndoStep] = []
+        self.view = ALL
+        self.query_text = ""
+        self.matcher = Matcher(library, self.state_of)
+        self._last_filter: tuple[ViewKey, Query, Sequence[str]] | None = None
+
+    def state_of(self, paper_id: str) -> PaperState:
+        return self.states.get(paper_id, _BLANK)
+
+    def user_tags(self) -> dict[str, list[str]]:
+        """The user's own tags, each with the papers that carry it."""
+        tags: dict[str, list[str]] = {}
+        for paper_id, state in self.states.items():
+            for tag in state.tags:
+                tags.setdefault(tag, []).append(paper_id)
+        return tags
+
+    def use_library(self, library: Library) -> None:
+        """Counts, views and search over a new library, with the same states and due set."""
+        self.library = library
+        self.views = Views(library, self.state_of, self.user_tags, self.due.__contains__)
+        self.counts = self.views.counts(self.states)
+        self.matcher = Matcher(library, self.state_of)
+        self._last_filter = None
+
+    def abstracts_arrived(self) -> None:
+        """Takes in the abstracts the parse cache kept apart: search texts are made again."""
+        self.library.pending_abstracts = None
+        self.matcher.forget_texts()
+        self._last_filter = None
+
+    @property
+    def search_worth_preparing(self) -> bool:
+        """Whether the library is big enough that search texts are best made before the first filter."""
+        return len(self.library) > SYNC_FILTER_LIMIT
+
+    # --- the filter ----------------------------------------------------------------------------
+
+    def filter_job(self) -> FilterJob:
+        """What showing the current view through the current filter takes."""
+        query, error = self._query()
+        base = self.views.ids(self.view)
+        previous = self._last_filter
+        if previous and previous[0] == self.view and query.narrows(previous[1]):
+            base = previous[2]  # typing on: only the papers the shorter query kept can match
+        return FilterJob(self.view, query, base, error)
+
+    def filtered(self, job: FilterJob, ids: Sequence[str]) -> bool:
+        """Takes in a job's papers; False when the view or the filter changed since it started."""
+        if job.view != self.view or job.query != self._query()[0]:
+            return False  # a newer filter is on its way
+        self._last_filter = (job.view, job.query, ids)
+        return True
+
+    def filters_every_letter(self) -> bool:
+        """Whether the view is small enough to filter at every letter typed, not only at a pause."""
+        return len(self.views.ids(self.view)) <= SYNC_FILTER_LIMIT
+
+    def _query(self) -> tuple[Query, str | None]:
+        try:
+            return parse_query(self.query_text), None
+        except QueryError as exc:
+            return Query(), str(exc)
+
+    # --- what the keys do ----------------------------------------------------------------------
+
+    def toggle_read(self, paper_id: str) -> Outcome:
+        read = not self.state_of(paper_id).read
+        return self._apply("read" if read else "unread", lambda: self.store.mark_read(paper_id, read))
+
+    def open_paper(self, paper_id: str) -> Outcome:
+        """Marks an opened paper read, when the setting says opening does."""
+        if MARK_READ_ON_OPEN.read(self.store) and not self.state_of(paper_id).read:
+            return self._apply("read", lambda: self.store.mark_read(paper_id))
+        return Outcome()
+
+    def toggle_star(self, paper_id: str) -> Outcome:
+        """Stars (adding a card, if the review settings say so) or unstars a paper."""
+        if self.state_of(paper_id).starred:
+            # Unstarring keeps the card: taking a paper out of the deck is `a`'s job.
+            return self._apply("unstar", lambda: self.store.set_star(paper_id, False))
+        try:
+            snapshot = self.store.set_star(paper_id, True)
+            added = self.deck.settings.star_adds_card and self.deck.add(paper_id)
+        except StoreReadOnly as exc:
+            return Outcome(error=str(exc))
+        return self._record(UndoStep("star", snapshot, (lambda: self.deck.remove(paper_id)) if added else None))
+
+    def toggle_card(self, paper_id: str) -> Outcome:
+        """Unsuspends a suspended card, else takes the card out (its reviews stay), else adds one."""
+        card = self.deck.card(paper_id)
+        try:
+            if card is not None and card.suspended:
+                self.deck.unsuspend(paper_id)
+                step = UndoStep("unsuspend", card_undo=lambda: self.deck.suspend(paper_id))
+                message = "Unsuspended: the card is back in your reviews."
+            elif (removed := self.deck.remove(paper_id)) is not None:
+                step = UndoStep("take out of deck", card_undo=lambda: self.deck.restore_card(removed))
+                message = "Taken out of the review deck; its review history is kept."
+            else:
+                self.deck.add(paper_id)
+                step = UndoStep("add to deck", card_undo=lambda: self.deck.remove(paper_id))
+                message = "Added to the review deck."
+        except StoreReadOnly as exc:
+            return Outcome(error=str(exc))
+        return replace(self._record(step), message=message)
+
+    def unread(self, paper_ids: Iterable[str]) -> list[str]:
+        return [paper_id for paper_id in paper_ids if not self.state_of(paper_id).read]
+
+    def mark_all_read(self, paper_ids: Iterable[str]) -> Outcome:
+        """Marks every unread paper of `paper_ids` read, as one undo step."""
+        unread = self.unread(paper_ids)
+        if not unread:
+            return Outcome(message=ALL_READ_ALREADY)
+        outcome = self._apply("mark all read", lambda: self.store.mark_read_many(unread))
+        if outcome.error is not None:
+            return outcome
+        return replace(outcome, message=f"Marked {len(unread)} papers read. Press u to undo.")
+
+    def set_tags(self, paper_id: str, typed: str) -> Outcome:
+        """Gives a paper the user's tags as typed: separated by spaces or commas."""
+        return self._apply("tags", lambda: self.store.set_tags(paper_id, typed.replace(",", " ").split()))
+
+    def set_note(self, paper_id: str, note: str) -> Outcome:
+        if note == self.state_of(paper_id).note:
+            return Outcome()
+        return self._apply("note", lambda: self.store.set_note(paper_id, note))
+
+    def undo(self) -> Outcome:
+        """Takes back the last change: paper states as they were, and the card change with them."""
+        if not self.undo_stack:
+            return Outcome(message=NOTHING_TO_UNDO)
+        step = self.undo_stack.pop()
+        try:
+            self.store.restore(step.snapshot)
+            if step.card_undo is not None:
+                step.card_undo()
+        except StoreReadOnly as exc:
+            return Outcome(error=str(exc))
+        outcome = self._take_in(step.snapshot)
+        if step.card_undo is not None:
+            outcome = self._with_due(outcome)
+        return replace(outcome, message=f"Undid {step.what}.")
+
+    def cycle_language(self) -> Outcome:
+        """Commentary in Korean, English or both; remembered, or for this session on a read-only store."""
+        self.language = next_language(self.language)
+        remember(self.store, COMMENTARY_LANGUAGE, self.language)
+        return Outcome(message=f"Commentary: {LANGUAGE_NAMES[self.language]}")
+
+    def toggle_read_on_open(self) -> Outcome:
+        on = not MARK_READ_ON_OPEN.read(self.store)
+        try:
+            MARK_READ_ON_OPEN.write(self.store, on)
+        except StoreReadOnly as exc:
+            return Outcome(error=str(exc))
+        return Outcome(
+            message="Opening a paper now marks it read." if on else "Opening a paper no longer marks it read."
+        )
+
+    def step_day(self, view: ViewKey, paper_id: str | None, step: int) -> ViewKey | None:
+        """The day view `[` (step 1, older) or `]` (-1, newer) goes to; None when there is none that way.
+
+        From a day, its neighbour; from any other view, the day of the paper under the cursor,
+        or the newest day.
+        """
+        if view.kind == "day":
+            target = self.views.neighbour_day(date.fromisoformat(view.value), step)
+        else:
+            paper = self.library.papers.get(paper_id) if paper_id else None
+            day = paper.digest_dates[-1] if paper and paper.digest_dates else None
+            target = day if day is not None else self.views.neighbour_day(None, 0)
+        return ViewKey("day", target.isoformat()) if target is not None else None
+
+    # --- keeping up ----------------------------------------------------------------------------
+
+    def catch_up(self) -> Outcome:
+        """Takes in what a review session changed: notes and stars of papers, and the cards."""
+        fresh = self.store.paper_states()
+        touched = {i for i in self.states.keys() | fresh.keys() if self.states.get(i) != fresh.get(i)}
+        return self._with_due(self._take_in(dict.fromkeys(touched)))
+
+    def refresh_due(self) -> Outcome:
+        """The due set and count worked out again, after cards were added, removed or reviewed."""
+        return self._with_due(Outcome())
+
+    def _with_due(self, outcome: Outcome) -> Outcome:
+        self._last_filter = None  # the due view's papers may have changed
+        self.due.clear()
+        self.due.update(self.deck.session_queue())
+        self.counts.due = sum(1 for paper_id in self.due if paper_id in self.library.papers)
+        return replace(outcome, cards_changed=True)
+
+    def _apply(self, what: str, change: Callable[[], Snapshot]) -> Outcome:
+        """Applies a store change and remembers how to undo it."""
+        try:
+            snapshot = change()
+        except StoreReadOnly as exc:
+            return Outcome(error=str(exc))
+        return self._record(UndoStep(what, snapshot))
+
+    def _record(self, step: UndoStep) -> Outcome:
+        self.undo_stack.append(step)
+        outcome = self._take_in(step.snapshot)
+        return self._with_due(outcome) if step.card_undo is not None else outcome
+
+    def _take_in(self, snapshot: Snapshot) -> Outcome:
+        """Brings states and counts up to date with the papers a change touched, by deltas."""
+        if snapshot:
+            self._last_filter = None  # its papers may no longer match
+        days: set[date] = set()
+        tags_changed = False
+        for paper_id in snapshot:
+            old = self.state_of(paper_id)
+            new = self.store.paper(paper_id)
+            if new == _BLANK:
+                self.states.pop(paper_id, None)
+            else:
+                self.states[paper_id] = new
+            paper = self.library.papers.get(paper_id)
+            days |= self.counts.apply(paper.digest_dates if paper else (), old, new)
+            tags_changed = tags_changed or old.tags != new.tags
+        return Outcome(papers=tuple(snapshot), days=frozenset(days), tags_changed=tags_changed)
