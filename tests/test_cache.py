@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import field, fields, make_dataclass
+from datetime import date, timedelta
 from pathlib import Path
+from typing import get_type_hints
 
 import pytest
 from conftest import COMMENTARY, HF_MAR_06, HF_OCT_31
 
 from tui.library import cache
-from tui.library.cache import cache_key, load_cached, load_library_cached
-from tui.library.merge import load_library
+from tui.library.cache import cache_key, load_cached, load_library_cached, record_codec, save
+from tui.library.merge import Library, load_library, tag_index
+from tui.model import PAPER_FIELD_NAMES, Paper
 
 
 @pytest.fixture
@@ -111,3 +115,62 @@ def test_a_cache_cut_short_in_the_abstracts_is_not_used(digests, tmp_path):
     later = load_cached(cache_file, cache_key(digests, None), abstracts_later=True)
     assert later is not None and later.pending_abstracts() is False
     assert not cache_file.exists()
+
+
+def every_field_set(cls: type[Paper]) -> Paper:
+    """A paper whose every field holds a value of its own, none of them the default."""
+    values = {}
+    for number, (name, hint) in enumerate(get_type_hints(cls).items(), start=1):
+        day = date(2024, 1, 1) + timedelta(days=number)
+        values[name] = {
+            str: f"{name} {number}",
+            str | None: f"{name} {number}",
+            int | None: number,
+            tuple[str, ...]: (f"{name} {number}", f"{name} {number + 100}"),
+            date | None: day,
+            tuple[date, ...]: (day, day + timedelta(days=100)),
+        }[hint]
+    paper = cls(**values)
+    assert all(getattr(paper, f.name) != f.default for f in fields(cls))
+    return paper
+
+
+def library_of(paper: Paper) -> Library:
+    library = Library(papers={paper.id: paper}, order=[paper.id])
+    library.by_date = {day: [paper.id] for day in paper.digest_dates}
+    library.by_tag = tag_index([paper])
+    return library
+
+
+def test_every_field_of_a_paper_survives_the_cache(tmp_path):
+    cache_file = tmp_path / "library.marshal"
+    paper = every_field_set(Paper)
+    key = cache_key([], None)
+    save(cache_file, key, library_of(paper))
+    warm = load_cached(cache_file, key)
+    assert warm is not None
+    assert warm.papers[paper.id] == paper
+    assert (warm.by_date, warm.by_tag) == (library_of(paper).by_date, library_of(paper).by_tag)
+
+
+def test_the_cache_saves_papers_fields_by_name_in_their_order():
+    assert cache._CODEC.fields == PAPER_FIELD_NAMES == tuple(f.name for f in fields(Paper))
+
+
+def test_a_field_added_to_paper_is_saved_and_read_back_in_its_place():
+    added = [("added", str | None, field(default=None)), ("more_days", tuple[date, ...], field(default=()))]
+    wider = make_dataclass("WiderPaper", added, bases=(Paper,), slots=True)
+    codec = record_codec(wider)
+    assert codec.fields == (*PAPER_FIELD_NAMES, "added", "more_days")
+    paper = every_field_set(wider)
+    assert codec.paper(cache.marshal.loads(cache.marshal.dumps(codec.record(paper)))) == wider(
+        **{f.name: "" if f.name == "abstract" else getattr(paper, f.name) for f in fields(wider)}
+    )
+
+
+def test_a_cache_saved_for_other_fields_is_not_used(digests, tmp_path, monkeypatch):
+    cache_file = tmp_path / "library.marshal"
+    load_library_cached(digests, cache_file)
+    wider = make_dataclass("WiderPaper", [("added", str, field(default=""))], bases=(Paper,), slots=True)
+    monkeypatch.setattr(cache, "_CODEC", record_codec(wider))
+    assert load_cached(cache_file, cache_key(digests, None)) is None

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import astuple, fields, replace
 from datetime import date
 from pathlib import Path
+from typing import get_type_hints
 
 from conftest import COMMENTARY, HF_MAR_06, HF_OCT_31, SAMPLES
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tui.home import Home
-from tui.library.merge import Library, library_files, load_library
-from tui.model import paper_id
+from tui.library.merge import Library, library_files, load_library, merge_entry, paper_from_entry
+from tui.model import PAPER_FIELDS, DigestEntry, Merge, Paper, paper_id
 
 # The commentary digest writes about a paper that the March 6th page lists too, with the title
 # spelled a little differently, and about one the page does not have.
@@ -121,3 +125,66 @@ def test_home_library_and_extra_paths_replace_the_samples(home: Home, tmp_path: 
 def test_library_from_no_results_is_empty():
     library = Library.from_results([])
     assert (len(library), library.by_date, library.by_tag) == (0, {}, {})
+
+
+# Each rule as `Merge` states it, applied to the value kept so far and the next sighting's.
+RULES = {
+    Merge.KEEP: lambda kept, new: kept,
+    Merge.FIRST: lambda kept, new: kept or new,
+    Merge.LONGEST: lambda kept, new: new if len(new) > len(kept) else kept,
+    Merge.MOST: lambda kept, new: max((n for n in (kept, new) if n is not None), default=None),
+    Merge.JOINED: lambda kept, new: kept if not new or new == kept else (f"{kept}\n\n{new}" if kept else new),
+    Merge.UNION: lambda kept, new: tuple(dict.fromkeys((*kept, *new))),
+    Merge.DATES: lambda kept, new: tuple(sorted({*kept, new})) if new else kept,
+    Merge.SIGHTINGS: lambda kept, new: (*kept, new),
+}
+FIRST_SIGHTING = {Merge.DATES: lambda day: (day,) if day else (), Merge.SIGHTINGS: lambda value: (value,)}
+
+# Few distinct values, so that sightings often agree, overlap or tie.
+WORDS = st.sampled_from(["", "a", "b", "ab"])
+VALUES = {
+    str: WORDS,
+    str | None: st.none() | WORDS,
+    int | None: st.none() | st.integers(0, 3),
+    tuple[str, ...]: st.lists(WORDS, max_size=3).map(tuple),
+    date | None: st.none() | st.dates(date(2025, 1, 1), date(2025, 1, 4)),
+}
+ENTRIES = st.builds(DigestEntry, **{name: VALUES[hint] for name, hint in get_type_hints(DigestEntry).items()})
+
+
+def by_the_rules(entries: list[DigestEntry]) -> Paper:
+    first, *later = entries
+    values = {
+        f.name: FIRST_SIGHTING.get(f.merge, lambda value: value)(getattr(first, f.entry_field)) for f in PAPER_FIELDS
+    }
+    for entry in later:
+        for f in PAPER_FIELDS:
+            values[f.name] = RULES[f.merge](values[f.name], getattr(entry, f.entry_field))
+    return Paper(**values)
+
+
+def test_every_merge_rule_is_stated():
+    assert set(RULES) == set(Merge)
+
+
+@given(st.lists(ENTRIES, min_size=1, max_size=4))
+def test_entries_merge_by_each_fields_rule(entries):
+    entries = [replace(entry, id=entries[0].id) for entry in entries]
+    paper = paper_from_entry(entries[0])
+    for entry in entries[1:]:
+        merge_entry(paper, entry)
+    assert astuple(paper) == astuple(by_the_rules(entries))
+
+
+def test_a_paper_from_one_entry_has_every_value_of_it():
+    unlike_a_default = {
+        str: lambda name: name,
+        str | None: lambda name: name,
+        int | None: len,
+        tuple[str, ...]: lambda name: (name, name.upper()),
+        date | None: lambda name: date(2025, 1, len(name)),
+    }
+    entry = DigestEntry(**{name: unlike_a_default[hint](name) for name, hint in get_type_hints(DigestEntry).items()})
+    paper = paper_from_entry(entry)
+    assert paper == by_the_rules([entry])
+    assert all(getattr(paper, f.name) != f.default for f in fields(Paper))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class DigestFormat(StrEnum):
@@ -69,30 +70,48 @@ class DigestEntry:
     commentary_machine: str = ""  # an English commentary a machine wrote (the API's ai_summary)
 
 
+class Merge(StrEnum):
+    """How a field of a paper takes in another sighting of the paper (a later digest entry)."""
+
+    KEEP = "keep"  # the first sighting's value, always
+    FIRST = "first"  # the first sighting's value, unless it is empty or None
+    LONGEST = "longest"  # the longer (more authors, a longer abstract); the first on a tie
+    MOST = "most"  # the largest of the numbers known; None when none is
+    JOINED = "joined"  # the texts in turn, a blank line between; one equal to the kept text is not added
+    UNION = "union"  # every item once, in the order first seen
+    DATES = "dates"  # each sighting's one date (if it has one) added once, kept sorted
+    SIGHTINGS = "sightings"  # each sighting's one value appended, repeats and all
+
+
 @dataclass(slots=True)
 class Paper:
     """One paper of the library: every digest entry with the same normalised title, merged.
 
-    orjson serialises it as `paperdeck list --json` prints it.
+    orjson serialises it as `paperdeck list --json` prints it. Each field's metadata says how
+    it merges ("merge") and, where the entry's field has another name, what it is made from
+    ("entry"); `PAPER_FIELDS` reads them, and the merge and the parse cache follow it.
     """
 
-    id: str
-    title: str
-    authors: tuple[str, ...] = ()
-    authors_count: int | None = None
-    org: str | None = None
-    abstract: str = ""
-    commentary_ko: str = ""
-    commentary_en: str = ""
-    tags: tuple[str, ...] = ()
-    digest_dates: tuple[date, ...] = ()
-    published: date | None = None
-    upvotes: int | None = None
-    links: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()  # "FILE:LINE" of each sighting
-    arxiv_id: str | None = None
-    auto_tags: tuple[str, ...] = ()  # machine-chosen keywords, kept apart from the digests' tags
-    commentary_machine: str = ""  # machine-written English commentary, kept apart from a person's
+    id: str = field(metadata={"merge": Merge.KEEP})
+    title: str = field(metadata={"merge": Merge.KEEP})  # spelt as the first sighting spells it
+    authors: tuple[str, ...] = field(default=(), metadata={"merge": Merge.LONGEST})
+    authors_count: int | None = field(default=None, metadata={"merge": Merge.MOST})
+    org: str | None = field(default=None, metadata={"merge": Merge.FIRST})
+    abstract: str = field(default="", metadata={"merge": Merge.LONGEST})
+    commentary_ko: str = field(default="", metadata={"merge": Merge.JOINED})
+    commentary_en: str = field(default="", metadata={"merge": Merge.JOINED})
+    tags: tuple[str, ...] = field(default=(), metadata={"merge": Merge.UNION})
+    digest_dates: tuple[date, ...] = field(default=(), metadata={"merge": Merge.DATES, "entry": "digest_date"})
+    published: date | None = field(default=None, metadata={"merge": Merge.FIRST})
+    upvotes: int | None = field(default=None, metadata={"merge": Merge.MOST})
+    links: tuple[str, ...] = field(default=(), metadata={"merge": Merge.UNION})
+    # "FILE:LINE" of each sighting
+    sources: tuple[str, ...] = field(default=(), metadata={"merge": Merge.SIGHTINGS, "entry": "source"})
+    arxiv_id: str | None = field(default=None, metadata={"merge": Merge.FIRST})
+    # machine-chosen keywords, kept apart from the digests' tags
+    auto_tags: tuple[str, ...] = field(default=(), metadata={"merge": Merge.UNION})
+    # machine-written English commentary, kept apart from a person's
+    commentary_machine: str = field(default="", metadata={"merge": Merge.FIRST})
 
     @property
     def has_commentary(self) -> bool:
@@ -102,6 +121,33 @@ class Paper:
     @property
     def arxiv_url(self) -> str | None:
         return arxiv_abs_url(self.arxiv_id) if self.arxiv_id else None
+
+
+class PaperField(NamedTuple):
+    """One field of `Paper` as its definition describes it."""
+
+    name: str
+    entry_field: str  # the `DigestEntry` field a paper made from one entry takes it from
+    merge: Merge
+
+
+def _paper_fields() -> tuple[PaperField, ...]:
+    # Checked once at import: a field that does not say how it merges would otherwise be
+    # dropped or mangled by the merge and the parse cache without a word.
+    entry_fields = {entry_field.name for entry_field in fields(DigestEntry)}
+    described = []
+    for paper_field in fields(Paper):
+        entry_field = paper_field.metadata.get("entry", paper_field.name)
+        merge = paper_field.metadata.get("merge")
+        if not isinstance(merge, Merge) or entry_field not in entry_fields:
+            raise TypeError(f"Paper.{paper_field.name} must name its Merge and a DigestEntry field it is made from")
+        described.append(PaperField(paper_field.name, entry_field, merge))
+    return tuple(described)
+
+
+# Paper's fields in their order, which is the key order of `paperdeck list --json`.
+PAPER_FIELDS = _paper_fields()
+PAPER_FIELD_NAMES = tuple(paper_field.name for paper_field in PAPER_FIELDS)
 
 
 def arxiv_abs_url(arxiv_id: str) -> str:

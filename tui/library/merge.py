@@ -7,10 +7,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 
 from tui.home import Home, sample_data_dir
-from tui.model import Diagnostic, DigestEntry, DigestFormat, Paper, Severity
+from tui.model import PAPER_FIELDS, Diagnostic, DigestEntry, DigestFormat, Merge, Paper, Severity
 from tui.parse import ParseResult, parse_bytes
 
 # What a digest file is called; anything else in a folder is not read.
@@ -106,28 +107,33 @@ class Library:
         return [d for result in self.results for d in result.diagnostics]
 
 
+def _dates_of(day: date | None) -> tuple[date, ...]:
+    return (day,) if day else ()
+
+
+def _sighting(value: str) -> tuple[str, ...]:
+    return (value,)
+
+
+# What a field that gathers one value per sighting holds in a paper made from one entry.
+_FIRST_SIGHTING = {Merge.DATES: _dates_of, Merge.SIGHTINGS: _sighting}
+_ENTRY_VALUES = attrgetter(*(paper_field.entry_field for paper_field in PAPER_FIELDS))
+_GATHERED = tuple(
+    (at, _FIRST_SIGHTING[paper_field.merge])
+    for at, paper_field in enumerate(PAPER_FIELDS)
+    if paper_field.merge in _FIRST_SIGHTING
+)
+
+
 def paper_from_entry(entry: DigestEntry) -> Paper:
-    return Paper(
-        id=entry.id,
-        title=entry.title,
-        authors=entry.authors,
-        authors_count=entry.authors_count,
-        org=entry.org,
-        abstract=entry.abstract,
-        commentary_ko=entry.commentary_ko,
-        commentary_en=entry.commentary_en,
-        tags=entry.tags,
-        digest_dates=(entry.digest_date,) if entry.digest_date else (),
-        published=entry.published,
-        upvotes=entry.upvotes,
-        links=entry.links,
-        sources=(entry.source,),
-        arxiv_id=entry.arxiv_id,
-        auto_tags=entry.auto_tags,
-        commentary_machine=entry.commentary_machine,
-    )
+    values = list(_ENTRY_VALUES(entry))
+    for at, first_sighting in _GATHERED:
+        values[at] = first_sighting(values[at])
+    return Paper(*values)
 
 
+# Field by field rather than a loop over PAPER_FIELDS' rules: the loop takes half as long again,
+# and a cold start merges up to 100,000 entries. tests/test_library.py holds it to the rules.
 def merge_entry(paper: Paper, entry: DigestEntry) -> None:
     """Folds another sighting of the same paper into it: nothing either one knew is lost."""
     if len(entry.authors) > len(paper.authors):
