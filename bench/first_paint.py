@@ -46,7 +46,7 @@ else:
     from tui.ui.app import PaperdeckApp
     from tui.library.cache import load_library_cached
     from tui.home import Home
-    from tui.library.merge import digest_files
+    from tui.library.files import digest_files
     from tui.runtime import freeze_heap
     from tui.state.store import Store
     home = Home(Path(home_dir))

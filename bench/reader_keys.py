@@ -33,7 +33,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Footer, Header
 
 from tui.home import Home
-from tui.library.merge import digest_files, load_library
+from tui.library.files import digest_files, load_library
 from tui.query import parse_query
 from tui.runtime import freeze_heap
 from tui.state.store import Store

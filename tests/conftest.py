@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tui.home import Home
-from tui.library.merge import read_digest
+from tui.library.files import read_digest
 from tui.parse import ParseResult
 from tui.state import atomic, writer
 from tui.state.store import Store

@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import COMMENTARY
 
 from tui.home import Home
-from tui.library.merge import library_files, load_library
+from tui.library.files import library_files, load_library
 from tui.state.store import Store
 from tui.ui.app import PaperdeckApp
 

@@ -10,7 +10,7 @@ from conftest import COMMENTARY, HF_MAR_06
 
 import tui.ui.app
 from tui.home import Home
-from tui.library.merge import library_files, load_library
+from tui.library.files import library_files, load_library
 from tui.library.watch import LibraryWatch
 from tui.model import paper_id
 from tui.state.store import Store

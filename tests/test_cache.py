@@ -14,7 +14,8 @@ from conftest import COMMENTARY, HF_MAR_06, HF_OCT_31
 
 from tui.library import cache
 from tui.library.cache import cache_key, load_cached, load_library_cached, record_codec, save
-from tui.library.merge import Library, load_library, tag_index
+from tui.library.files import load_library
+from tui.library.merge import Library, tag_index
 from tui.model import PAPER_FIELD_NAMES, Paper
 
 

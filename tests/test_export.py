@@ -25,7 +25,7 @@ from tui.export import (
     to_json,
     to_markdown,
 )
-from tui.library.merge import load_library
+from tui.library.files import load_library
 from tui.model import Paper, paper_id
 from tui.parse import parse_bytes
 from tui.review.deck import Deck

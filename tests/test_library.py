@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tui.home import Home
-from tui.library.merge import Library, library_files, load_library, merge_entry, paper_from_entry
+from tui.library.files import library_files, load_library
+from tui.library.merge import Library, merge_entry, paper_from_entry
 from tui.model import PAPER_FIELDS, DigestEntry, Merge, Paper, paper_id
 
 # The commentary digest writes about a paper that the March 6th page lists too, with the title

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from tui.library.merge import digest_files, load_library
+from tui.library.files import digest_files, load_library
 
 MAKE_CORPUS = REPO / "bench" / "make_corpus.py"
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import COMMENTARY
 
-from tui.library.merge import Library, load_library, read_digest
+from tui.library.files import load_library, read_digest
+from tui.library.merge import Library
 from tui.model import DigestFormat, paper_id
 from tui.parse import parse_bytes, parse_text
 
@@ -210,6 +211,6 @@ def test_api_files_are_library_files(tmp_path):
     (tmp_path / "notes.md").write_text("not a digest")
     library = load_library(sorted(tmp_path.glob("*.json")))
     assert isinstance(library, Library) and len(library) == 3
-    from tui.library.merge import digest_files
+    from tui.library.files import digest_files
 
     assert [p.name for p in digest_files(tmp_path)] == ["hf-api-2025-06-11.json"]

@@ -9,7 +9,7 @@ from conftest import COMMENTARY, HF_MAR_06, HF_OCT_31
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.library.merge import load_library
+from tui.library.files import load_library
 from tui.query import Matcher, Query, QueryError, SearchText, parse_query
 from tui.state.paper_state import PaperState
 

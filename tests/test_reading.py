@@ -8,7 +8,7 @@ import pytest
 from conftest import COMMENTARY, HF_MAR_06
 from fsrs import Rating
 
-from tui.library.merge import load_library
+from tui.library.files import load_library
 from tui.model import paper_id
 from tui.reading import (
     ALL_READ_ALREADY,

@@ -20,7 +20,7 @@ from reliability import record
 
 from tui.home import Home
 from tui.library.cache import load_library_cached
-from tui.library.merge import digest_files
+from tui.library.files import digest_files
 from tui.model import paper_id
 from tui.state import atomic, writer
 from tui.state.store import Store

@@ -19,7 +19,7 @@ import orjson
 import pytest
 from reliability import record
 
-from tui.library.merge import load_library
+from tui.library.files import load_library
 from tui.model import paper_id
 from tui.state.store import Store
 from tui.ui.app import PaperdeckApp

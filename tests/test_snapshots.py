@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import COMMENTARY, HF_MAR_06
 
-from tui.library.merge import load_library
+from tui.library.files import load_library
 from tui.state.store import Store
 from tui.ui.app import PaperdeckApp
 

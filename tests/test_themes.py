@@ -8,7 +8,7 @@ import pytest
 from conftest import COMMENTARY
 
 from tui.home import Home, bundled
-from tui.library.merge import load_library
+from tui.library.files import load_library
 from tui.state.store import Store
 from tui.ui.app import PaperdeckApp
 from tui.ui.themes import ThemeFileError, load_theme_file, load_themes

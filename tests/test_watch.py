@@ -11,7 +11,8 @@ from conftest import COMMENTARY, HF_MAR_06
 
 from tui.home import Home
 from tui.library.cache import cache_key, load_cached
-from tui.library.merge import extended, load_library, read_digest
+from tui.library.files import load_library, read_digest
+from tui.library.merge import extended
 from tui.library.watch import LibraryWatch
 from tui.model import paper_id
 

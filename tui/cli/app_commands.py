@@ -8,7 +8,7 @@ from pathlib import Path
 from tui.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, err, open_store, progress_bar
 from tui.home import Home
 from tui.library.cache import load_library_cached
-from tui.library.merge import library_files
+from tui.library.files import library_files
 from tui.runtime import freeze_heap
 
 

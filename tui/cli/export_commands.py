@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tui.cli.output import EXIT_OK, EXIT_USAGE, err, open_store, out
 from tui.home import Home
-from tui.library.merge import library_files, load_library
+from tui.library.files import library_files, load_library
 from tui.safe_text import visible
 from tui.state.paper_state import PaperState
 

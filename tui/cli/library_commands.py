@@ -26,14 +26,8 @@ from tui.cli.output import (
     progress_bar,
 )
 from tui.home import Home
-from tui.library.merge import (
-    Library,
-    digest_files,
-    library_files,
-    load_library,
-    read_digest,
-    unreadable,
-)
+from tui.library.files import digest_files, library_files, load_library, read_digest, unreadable
+from tui.library.merge import Library
 from tui.model import DigestFormat
 from tui.parse import ParseResult, parse_bytes
 from tui.query import Matcher, Query

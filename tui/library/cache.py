@@ -33,7 +33,8 @@ from operator import attrgetter
 from pathlib import Path
 from typing import BinaryIO, NamedTuple, get_type_hints
 
-from tui.library.merge import Library, load_library
+from tui.library.files import load_library
+from tui.library.merge import Library
 from tui.model import Diagnostic, DigestFormat, Paper, Severity
 from tui.parse import PARSER_VERSION, ParseResult
 from tui.runtime import collector_paused

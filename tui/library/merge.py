@@ -1,40 +1,15 @@
-"""The library: every digest file parsed, papers merged by id, indexed by digest date and tag."""
+"""The Library: digest entries merged into papers by id, indexed by digest date and tag."""
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from operator import attrgetter
-from pathlib import Path
 
-from tui.home import Home, sample_data_dir
-from tui.model import PAPER_FIELDS, Diagnostic, DigestEntry, DigestFormat, Merge, Paper, Severity
-from tui.parse import ParseResult, parse_bytes
-
-# What a digest file is called; anything else in a folder is not read.
-DIGEST_SUFFIXES = (".txt", ".json")
-
-
-def digest_files(folder: Path) -> list[Path]:
-    """The digest files directly inside `folder`, in name order."""
-    # scandir knows each entry's type without a stat call: a library is thousands of files.
-    with os.scandir(folder) as entries:
-        names = sorted(
-            entry.name
-            for entry in entries
-            if os.path.splitext(entry.name)[1].lower() in DIGEST_SUFFIXES and entry.is_file()
-        )
-    return [folder / name for name in names]
-
-
-def read_digest(path: Path, *, year: int | None = None) -> ParseResult:
-    """Parses one digest file. Raises OSError when the file cannot be read."""
-    data = path.read_bytes()
-    modified = date.fromtimestamp(path.stat().st_mtime)
-    return parse_bytes(data, str(path), year=year, modified=modified)
+from tui.model import PAPER_FIELDS, Diagnostic, DigestEntry, Merge, Paper
+from tui.parse import ParseResult
 
 
 @dataclass
@@ -169,50 +144,6 @@ def _merge_text(kept: str, other: str) -> str:
 
 def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*first, *second)))
-
-
-def load_library(
-    files: Iterable[Path], *, year: int | None = None, advance: Callable[[], None] | None = None
-) -> Library:
-    """Parses and merges the given digest files; a file that cannot be read becomes an error.
-
-    `advance` is called after each file (a progress bar's step).
-    """
-    results = []
-    for path in files:
-        try:
-            results.append(read_digest(path, year=year))
-        except OSError as exc:
-            results.append(unreadable(path, exc))
-        if advance is not None:
-            advance()
-    return Library.from_results(results)
-
-
-def unreadable(path: Path, exc: OSError) -> ParseResult:
-    reason = exc.strerror or str(exc)
-    diagnostic = Diagnostic(str(path), 0, Severity.ERROR, f"cannot read: {reason}")
-    return ParseResult(str(path), DigestFormat.UNKNOWN, (), (diagnostic,))
-
-
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, folders as the digest files directly inside them."""
-    files: list[Path] = []
-    for path in paths:
-        files.extend(digest_files(path) if path.is_dir() else [path])
-    return files
-
-
-def library_files(home: Home, paths: Iterable[Path] = ()) -> tuple[list[Path], bool]:
-    """The files the app shows: the home's library plus `paths`, else the bundled samples.
-
-    The second value says whether the samples stand in for an empty library.
-    """
-    files = digest_files(home.library) if home.library.is_dir() else []
-    files += expand_paths(paths)
-    if files:
-        return files, False
-    return digest_files(sample_data_dir()), True
 
 
 def extended(library: Library, results: Iterable[ParseResult]) -> Library:

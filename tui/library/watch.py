@@ -15,14 +15,8 @@ from pathlib import Path
 
 from tui.home import Home
 from tui.library.cache import cache_key, save
-from tui.library.merge import (
-    Library,
-    extended,
-    library_files,
-    load_library,
-    read_digest,
-    unreadable,
-)
+from tui.library.files import library_files, load_library, read_digest, unreadable
+from tui.library.merge import Library, extended
 
 Stamp = tuple[int, int]  # size, modification time in ns
 
