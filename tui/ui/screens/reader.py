@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-import webbrowser
 from collections.abc import Callable
 
 from textual import on, work
@@ -15,18 +14,16 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
-from tui.cite import clipboard_choices, is_web_url, web_links
 from tui.library.merge import Library
 from tui.query import Matcher
 from tui.reading import NO_MORE_DAYS, FilterJob, Outcome, Reading
 from tui.review.deck import Deck
 from tui.runtime import freeze_heap
-from tui.safe_text import visible
 from tui.state.paper_state import PaperState
 from tui.state.store import Store
-from tui.ui.clipboard import copy_to_clipboard
-from tui.ui.screens.dialogs import ChoiceDialog, ConfirmDialog, NoteDialog, PromptDialog
+from tui.ui.screens.dialogs import ConfirmDialog
 from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.paper_dialogs import ask_note, ask_tags, offer_copies, open_a_link
 from tui.ui.screens.reader_help import key_help
 from tui.ui.widgets.detail import PaperDetail
 from tui.ui.widgets.filter_input import FilterInput
@@ -132,7 +129,7 @@ class ReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         # The detail follows the cursor within the same key press, so that both change in one
-        # frame; PaperList.Highlighted would arrive after the list's frame was painted.
+        # frame; a message from the list would arrive after its frame was painted.
         self.watch(self.query_one(PaperList), "cursor", self._show_detail, init=False)
         self._update_title()
         self.show_view(ALL)
@@ -358,61 +355,21 @@ class ReaderScreen(Screen[None]):
         self.query_one(PaperList).focus()
 
     def action_edit_tags(self) -> None:
-        paper = self._current_paper()
-        if paper is None:
-            return
-
-        def save(answer: str | None) -> None:
-            if answer is not None:
-                self._show_outcome(self.reading.set_tags(paper.id, answer))
-
-        current = " ".join(self.reading.state_of(paper.id).tags)
-        hint = f"Your tags, separated by spaces. The digest's own: {' '.join('#' + t for t in paper.tags) or 'none'}"
-        self.app.push_screen(PromptDialog(f"Tags for {paper.title}", current, hint), save)
+        if paper := self._current_paper():
+            current = self.reading.state_of(paper.id).tags
+            ask_tags(self.app, paper, current, lambda typed: self._show_outcome(self.reading.set_tags(paper.id, typed)))
 
     def action_edit_note(self) -> None:
-        paper = self._current_paper()
-        if paper is None:
-            return
-
-        def save(note: str | None) -> None:
-            if note is not None:
-                self._show_outcome(self.reading.set_note(paper.id, note))
-
-        self.app.push_screen(NoteDialog(f"Note on {paper.title}", self.reading.state_of(paper.id).note), save)
+        if paper := self._current_paper():
+            current = self.reading.state_of(paper.id).note
+            ask_note(self.app, paper, current, lambda note: self._show_outcome(self.reading.set_note(paper.id, note)))
 
     def action_copy(self) -> None:
-        paper = self._current_paper()
-        if paper is None:
-            return
-        choices = clipboard_choices(paper)
-        texts = {key: text for key, _label, text in choices}
-
-        def copy(key: str | None) -> None:
-            if key is not None:
-                how = copy_to_clipboard(self.app, texts[key])
-                label = dict((k, lab) for k, lab, _ in choices)[key]
-                self.notify(f"{label} copied{how}.", markup=False)
-
-        self.app.push_screen(ChoiceDialog("Copy", [(key, label) for key, label, _ in choices]), copy)
+        if paper := self._current_paper():
+            offer_copies(self.app, paper)
 
     def action_open_link(self) -> None:
-        paper = self._current_paper()
-        links = web_links(paper) if paper else []
-        if not links:
-            self.notify("This paper has no web link.", severity="warning")
-            return
-
-        def open_(url: str | None) -> None:
-            if url is not None and is_web_url(url):
-                # webbrowser never goes through a shell; is_web_url admits only http(s).
-                webbrowser.open(url)
-                self.notify(f"Opening {visible(url)}", markup=False)
-
-        if len(links) == 1:
-            open_(links[0])
-        else:
-            self.app.push_screen(ChoiceDialog("Open which link?", [(url, url) for url in links]), open_)
+        open_a_link(self.app, self._current_paper())
 
     def action_mark_all_read(self) -> None:
         ids = self.reading.unread(self.query_one(PaperList).paper_ids)
