@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from tui.cli.output import EXIT_OK, EXIT_USAGE, err, open_store, out
+from tui.cli.output import EXIT_OK, EXIT_USAGE, err, load_library_for, open_store, out
 from tui.home import Home
-from tui.library.files import library_files, load_library
 from tui.safe_text import visible
 from tui.state.paper_state import PaperState
 
@@ -35,19 +35,16 @@ def export_papers(home: Home, *, format_name: str, starred: bool, query_text: st
         due: set[str] = set()
         if "due" in query.flags:
             from tui.review.deck import Deck
-            from tui.settings import ReviewSettings
 
-            due = set(Deck(store, ReviewSettings.from_store(store)).session_queue())
+            due = set(Deck(store).session_queue())  # with the user's review settings
     finally:
         store.close()
-    files, showing_samples = library_files(home)
-    if showing_samples:
-        err("paperdeck: the library is empty; exporting the bundled sample digests (add yours with 'paperdeck add')")
-    library = load_library(files)
+    library = load_library_for("exporting", home)
+    if starred:
+        query = replace(query, flags=query.flags | {"starred"})
     blank = PaperState()
-    ids = [paper_id for paper_id in library.order if not starred or states.get(paper_id, blank).starred]
     matcher = Matcher(library, lambda paper_id: states.get(paper_id, blank), due.__contains__)
-    ids = matcher.filter(ids, query)
+    ids = matcher.filter(library.order, query)
     items = export.exported_items(library.papers, ids, states, cards)
     data = export.export(format_name, items, language=language)
     if output is None:

@@ -20,13 +20,14 @@ from tui.cli.output import (
     EXIT_USAGE,
     FORMAT_NAMES,
     err,
+    load_library_for,
     open_store,
     out,
     out_json,
     progress_bar,
 )
 from tui.home import Home
-from tui.library.files import digest_files, library_files, load_library, read_digest, unreadable
+from tui.library.files import digest_files, read_digest, unreadable
 from tui.library.merge import Library
 from tui.model import DigestFormat
 from tui.parse import ParseResult, parse_bytes
@@ -273,10 +274,7 @@ def list_papers(
         return EXIT_USAGE
     states = store.paper_states()
     store.close()
-    files, showing_samples = library_files(home)
-    if showing_samples:
-        err("paperdeck: the library is empty; listing the bundled sample digests (add yours with 'paperdeck add')")
-    library = load_library(files)
+    library = load_library_for("listing", home)
     try:
         query = list_query(date_filter=date_filter, tag=tag, starred=starred, unread=unread)
     except ValueError as exc:

@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from tui.home import Home
+from tui.library.files import library_files, load_library
+from tui.library.merge import Library
 from tui.model import DigestFormat
 from tui.safe_text import safe_json, visible
 from tui.state.store import Store, StoreError
@@ -52,6 +54,14 @@ def open_store(home: Home, *, quiet: bool = False) -> Store | None:
         for message in store.report.messages:
             err(f"paperdeck: {visible(message)}")
     return store
+
+
+def load_library_for(doing: str, home: Home) -> Library:
+    """The home's library for a command that reads it (`doing` the samples, when it is empty)."""
+    files, showing_samples = library_files(home)
+    if showing_samples:
+        err(f"paperdeck: the library is empty; {doing} the bundled sample digests (add yours with 'paperdeck add')")
+    return load_library(files)
 
 
 @contextmanager
