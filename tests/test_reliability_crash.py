@@ -12,17 +12,13 @@ PAPERDECK_SOAK_KILLS sets the number of kills (default 30) for a longer soak.
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
 import random
 import re
 import shutil
 import signal
-import struct
+import subprocess
 import sys
-import termios
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +26,7 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLES
 from reliability import record
+from terminal import Terminal
 
 from tui.state.store import Store
 
@@ -40,61 +37,34 @@ COUNTS = re.compile(rb"(\d+) unread \xc2\xb7 (\d+) starred")
 REVIEWED = re.compile(rb"(\d+) reviewed")
 
 
-class Terminal:
-    """`paperdeck` running in a pseudo-terminal of 120x40, its output collected as it comes."""
+class PaperdeckTerminal(Terminal):
+    """`paperdeck` on a 120x40 pseudo-terminal, as the kills below need it: its output matched as
+    bytes (the last match wins), keys sent, and killed by a signal."""
 
     def __init__(self, home: Path) -> None:
-        self.pid, self.fd = pty.fork()
-        if self.pid == 0:  # the child: become paperdeck
-            os.environ.update({"TERM": "xterm-256color", "PAPERDECK_HOME": str(home), "COLUMNS": "120", "LINES": "40"})
-            os.execv(str(PAPERDECK), [str(PAPERDECK)])
-        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-        self.output = bytearray()
-        self.lock = threading.Lock()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        while True:
-            try:
-                chunk = os.read(self.fd, 65536)
-            except OSError:
-                return
-            if not chunk:
-                return
-            with self.lock:
-                self.output += chunk
+        super().__init__([PAPERDECK], env={**os.environ, "PAPERDECK_HOME": str(home)})
 
     def send(self, keys: str) -> None:
-        os.write(self.fd, keys.encode())
+        self.press(keys)
 
     def wait_for(self, pattern: re.Pattern[bytes], since: int, timeout: float = 20) -> re.Match[bytes] | None:
         """The last match of `pattern` in what was printed after offset `since`, once there is one."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            with self.lock:
-                matches = list(pattern.finditer(self.output, since))
+            matches = list(pattern.finditer(self.output, since))
             if matches:
                 return matches[-1]
             time.sleep(0.02)
         return None
 
-    def mark(self) -> int:
-        with self.lock:
-            return len(self.output)
-
     def kill(self, signum: int) -> None:
-        os.kill(self.pid, signum)
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            done, _status = os.waitpid(self.pid, os.WNOHANG)
-            if done:
-                break
-            time.sleep(0.02)
-        else:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-        os.close(self.fd)
+        """Sends `signum`; a paperdeck still running 15 s later is killed outright."""
+        self.process.send_signal(signum)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            pass
+        self.close()
 
 
 @dataclass
@@ -120,7 +90,7 @@ def stored_counts(home: Path) -> tuple[int, int, int]:
 def one_round(home: Path, rng: random.Random, history: list[Confirmed]) -> tuple[int, float]:
     """Starts the app, makes changes until a random moment, kills it; returns signal and kill time."""
     starred, read, reviews = stored_counts(home)
-    terminal = Terminal(home)
+    terminal = PaperdeckTerminal(home)
     try:
         since = terminal.mark()
         first = terminal.wait_for(COUNTS, since, timeout=60)
@@ -200,11 +170,11 @@ def test_two_apps_on_one_home_the_second_reads_only_and_the_first_loses_nothing(
     (home / "library").mkdir(parents=True)
     for sample in SAMPLES.glob("*.txt"):
         shutil.copy(sample, home / "library" / sample.name)
-    first = Terminal(home)
+    first = PaperdeckTerminal(home)
     second = None
     try:
         assert first.wait_for(COUNTS, 0, timeout=60)
-        second = Terminal(home)
+        second = PaperdeckTerminal(home)
         assert second.wait_for(re.compile(rb"read-only"), 0, timeout=60), "the second app did not say it is read-only"
         since = second.mark()
         second.send("s")
