@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -270,9 +271,10 @@ def test_add_of_many_files_shows_a_progress_bar_on_a_terminal(home, tmp_path):
     lines = stdout.decode().splitlines()
     assert len(lines) == 25 and lines[-1] == "added 24 file(s): 8 new paper(s), 184 merged"
     assert b"Importing" not in stdout
-    # Adding again reads the library first, with a bar of its own.
-    status, _, terminal = run_with_terminal_stderr("add", folder, home=home)
-    assert status == 0 and b"Reading the library" in terminal
+    # The index took the files in: adding them again reads nothing but them (no bar of its own).
+    status, stdout, terminal = run_with_terminal_stderr("add", folder, home=home)
+    assert status == 0 and b"Reading the digests" not in terminal
+    assert stdout.decode().splitlines()[-1] == "added 0 file(s): 0 new paper(s), 0 merged"
 
 
 def start_and_quit(*args: str, home: Path) -> tuple[int, bytes]:
@@ -283,12 +285,13 @@ def start_and_quit(*args: str, home: Path) -> tuple[int, bytes]:
         return terminal.wait(), terminal.output
 
 
-def test_a_cold_start_on_many_digests_shows_a_progress_bar_until_the_cache_is_made(home, tmp_path):
+def test_a_start_without_an_index_shows_a_progress_bar_until_it_is_made(home, tmp_path):
     run("add", many_digests(tmp_path / "july", 12), home=home)
+    shutil.rmtree(home / "cache")
     cold = start_and_quit("open", home=home)
-    assert cold[0] == 0 and b"Reading the digests" in cold[1] and b"12/12" in cold[1]
+    assert cold[0] == 0 and b"Reading the digests" in cold[1] and b"100%" in cold[1]
     warm = start_and_quit("open", home=home)
-    assert warm[0] == 0 and b"Reading the digests" not in warm[1]  # the parse cache: nothing to wait for
+    assert warm[0] == 0 and b"Reading the digests" not in warm[1]  # the index is in step: nothing to wait for
 
 
 def test_add_without_a_terminal_shows_no_progress_bar(home, tmp_path):

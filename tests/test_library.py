@@ -65,14 +65,17 @@ def test_sorted_papers_newest_digest_first_in_digest_order():
 
 
 def test_same_paper_in_both_formats_is_one_paper(tmp_path: Path):
-    notes = tmp_path / "notes.txt"
+    # Sightings merge in the order of their files' paths, whatever order the files are given in.
+    page = tmp_path / "a-page.txt"
+    page.write_bytes(HF_MAR_06.read_bytes())
+    notes = tmp_path / "b-notes.txt"
     notes.write_text(SEEN_TWICE, encoding="utf-8")
-    library = load_library([HF_MAR_06, notes])
+    library = load_library([notes, page])
     assert len(library) == 49 + 1
     paper = library.papers[paper_id("FocusUI: Efficient UI Grounding via Position-Preserving Visual Token Selection")]
     assert paper.title.startswith("FocusUI: Efficient UI Grounding")  # the first sighting's spelling
     assert paper.digest_dates == (date(2026, 3, 6), date(2026, 3, 7))
-    assert [s.rsplit(":", 1)[0] for s in paper.sources] == [str(HF_MAR_06), str(notes)]
+    assert [s.rsplit(":", 1)[0] for s in paper.sources] == [str(page), str(notes)]
     assert paper.org == "Show Lab" and paper.authors == ("Ann Lee", "Bo Li")
     assert paper.authors_count == 2
     assert paper.upvotes == 2 and paper.published == date(2026, 1, 7)

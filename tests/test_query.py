@@ -147,6 +147,6 @@ def test_a_needle_matches_within_one_papers_text_only(texts, needle, chunk_chars
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("tui.query.CHUNK_CHARS", chunk_chars)
         search = SearchText(zip(ids, texts, strict=True))
-    found = sorted(paper_id for chunk in search.chunks for paper_id in search.papers_with(chunk, (needle,)))
+    found = sorted(paper_id for chunk in search.chunks for paper_id in search.papers_with_in(chunk, (needle,)))
     assert found == sorted(paper_id for paper_id, text in zip(ids, texts, strict=True) if needle in text)
     assert [search.holds(paper_id, needle) for paper_id in ids] == [needle in text for text in texts]

@@ -123,6 +123,19 @@ class Paper:
         return arxiv_abs_url(self.arxiv_id) if self.arxiv_id else None
 
 
+def search_text(paper: Paper) -> str:
+    """The text `/` searches a paper in, case-folded: a query's words are found in it as substrings."""
+    parts = (
+        paper.title,
+        " ".join(paper.authors),
+        paper.org or "",
+        paper.abstract,
+        paper.commentary_ko,
+        paper.commentary_en,
+    )
+    return "\n".join(parts).casefold()
+
+
 class PaperField(NamedTuple):
     """One field of `Paper` as its definition describes it."""
 

@@ -16,11 +16,12 @@ import re
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 
-from tui.library.merge import Library
-from tui.model import Paper
+from tui.library.merge import Library, TextSearch
+from tui.model import Paper, search_text
 from tui.state.paper_state import PaperState
 
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
@@ -119,23 +120,16 @@ def _parse_period(value: str, token: str) -> str:
     return day.isoformat()[: (4, 7, 10)[value.count("-")]]
 
 
-def haystack(paper: Paper) -> str:
-    """The text `/` searches in, case-folded once."""
-    parts = (
-        paper.title,
-        " ".join(paper.authors),
-        paper.org or "",
-        paper.abstract,
-        paper.commentary_ko,
-        paper.commentary_en,
-    )
-    return "\n".join(parts).casefold()
+haystack = search_text  # the text `/` searches in
 
 
 # About a millisecond of str.find, and of asking papers one by one: a worker thread lets the
 # UI thread have the interpreter between steps this size.
 CHUNK_CHARS = 1 << 20
 STEP_PAPERS = 2_000
+# From this many papers, the library index's full-text search finds a query's words sooner
+# than reading the papers and looking in each.
+INDEX_SEARCH_FROM = 2_000
 
 
 @dataclass(frozen=True)
@@ -195,7 +189,11 @@ class SearchText:
         chunk, index = self._where[paper_id]
         return chunk.text.find(needle, chunk.starts[index], chunk.starts[index + 1] - 1) >= 0
 
-    def papers_with(self, chunk: _Chunk, needles: tuple[str, ...]) -> list[str]:
+    def papers_with(self, needles: tuple[str, ...]) -> set[str]:
+        """The papers whose text holds every needle (the `TextSearch` of an unindexed library)."""
+        return {paper_id for chunk in self.chunks for paper_id in self.papers_with_in(chunk, needles)}
+
+    def papers_with_in(self, chunk: _Chunk, needles: tuple[str, ...]) -> list[str]:
         """The papers of `chunk` whose text holds every needle."""
         first, rest = needles[0], needles[1:]
         size = len(first)
@@ -244,12 +242,9 @@ class Matcher:
         return self._keeps_besides_texts(paper, query) and self._holds_texts(paper, query.texts)
 
     def _keeps_besides_texts(self, paper: Paper, query: Query) -> bool:
-        if query.after and not any(day >= query.after for day in paper.digest_dates):
-            return False
-        if query.before and not any(day < query.before for day in paper.digest_dates):
-            return False
-        if query.on and not any(day.isoformat().startswith(query.on) for day in paper.digest_dates):
-            return False
+        for test_day in self._day_tests(query):
+            if not any(map(test_day, paper.digest_dates)):
+                return False
         state = self.states(paper.id) if (query.flags or query.tags) else _BLANK_STATE
         if "unread" in query.flags and state.read:
             return False
@@ -287,28 +282,80 @@ class Matcher:
         if query.is_empty:
             yield list(paper_ids)
             return
-        papers = self.library.papers
-        search = self._search
-        # A word in a third of the library or more: scanning every chunk costs less than
-        # asking those papers one by one.
-        if query.texts and search is not None and len(paper_ids) * 3 >= len(search):
+        search = self.library.search or self._search
+        if search is not None and query.texts and self._worth_searching_all(search, len(paper_ids)):
             found: set[str] = set()
-            for chunk in search.chunks:
-                found.update(search.papers_with(chunk, query.texts))
+            if isinstance(search, SearchText):
+                for chunk in search.chunks:
+                    found.update(search.papers_with_in(chunk, query.texts))
+                    yield None
+            else:
+                found = search.papers_with(query.texts)  # SQLite lets other threads run meanwhile
                 yield None
-            rest = replace(query, words=(), phrases=())
+            keeps = self._keeps_besides_texts_by_id(query)
             kept: list[str] = []
             for start in range(0, len(paper_ids), STEP_PAPERS * 10):
                 step = paper_ids[start : start + STEP_PAPERS * 10]
-                if rest.is_empty:
-                    kept += [paper_id for paper_id in step if paper_id in found]
-                else:
-                    kept += [i for i in step if i in found and self._keeps_besides_texts(papers[i], rest)]
+                kept += [i for i in step if i in found and keeps(i)]
                 yield None
             yield kept
             return
+        if not query.texts and len(paper_ids) > STEP_PAPERS:
+            # No text to look at: dates and tags come from the library's indexes, states from
+            # the store, and no paper needs to be read at all.
+            keeps = self._keeps_besides_texts_by_id(query)
+            kept = []
+            for start in range(0, len(paper_ids), STEP_PAPERS * 10):
+                kept += [i for i in paper_ids[start : start + STEP_PAPERS * 10] if keeps(i)]
+                yield None
+            yield kept
+            return
+        papers = self.library.papers
+        get_many = getattr(papers, "get_many", None)
         kept = []
         for start in range(0, len(paper_ids), STEP_PAPERS):
-            kept += [i for i in paper_ids[start : start + STEP_PAPERS] if self.keeps(papers[i], query)]
+            step = paper_ids[start : start + STEP_PAPERS]
+            known = get_many(list(step)) if get_many is not None else papers
+            kept += [i for i in step if i in known and self.keeps(known[i], query)]
             yield None
         yield kept
+
+    def _worth_searching_all(self, search: TextSearch, base: int) -> bool:
+        """Whether finding the needles in every paper costs less than looking at the base's papers."""
+        if isinstance(search, SearchText):
+            # A word in a third of the library or more: scanning every chunk costs less than
+            # asking those papers one by one.
+            return base * 3 >= len(search)
+        return base > INDEX_SEARCH_FROM
+
+    def _keeps_besides_texts_by_id(self, query: Query) -> Callable[[str], bool]:
+        """`_keeps_besides_texts` by paper id, from the library's date and tag indexes: no paper is read."""
+        tests: list[Callable[[str], bool]] = []
+        by_date = self.library.by_date
+        for test_day in self._day_tests(query):
+            tests.append(set(chain.from_iterable(ids for day, ids in by_date.items() if test_day(day))).__contains__)
+        for tag in query.tags:
+            digest_tagged = set(self.library.by_tag.get(tag, ()))
+            tests.append(lambda i, tag=tag, tagged=digest_tagged: i in tagged or tag in self.states(i).tags)
+        flags, states, due = query.flags, self.states, self.due
+        if "unread" in flags:
+            tests.append(lambda i: not states(i).read)
+        if "read" in flags:
+            tests.append(lambda i: states(i).read)
+        if "starred" in flags:
+            tests.append(lambda i: states(i).starred)
+        if "due" in flags:
+            tests.append(due)
+        return lambda paper_id: all(test(paper_id) for test in tests)
+
+    @staticmethod
+    def _day_tests(query: Query) -> list[Callable[[date], bool]]:
+        """One test per date condition; a paper passes one if any of its digest dates does."""
+        tests: list[Callable[[date], bool]] = []
+        if (after := query.after) is not None:
+            tests.append(lambda day: day >= after)
+        if (before := query.before) is not None:
+            tests.append(lambda day: day < before)
+        if (on := query.on) is not None:
+            tests.append(lambda day: day.isoformat().startswith(on))
+        return tests

@@ -111,16 +111,11 @@ class Reading:
         self.matcher = Matcher(library, self.state_of)
         self._last_filter = None
 
-    def abstracts_arrived(self) -> None:
-        """Takes in the abstracts the parse cache kept apart: search texts are made again."""
-        self.library.pending_abstracts = None
-        self.matcher.forget_texts()
-        self._last_filter = None
-
     @property
     def search_worth_preparing(self) -> bool:
-        """Whether the library is big enough that search texts are best made before the first filter."""
-        return len(self.library) > SYNC_FILTER_LIMIT
+        """Whether search texts are best made before the first filter: the library is big, and
+        has no index to search in."""
+        return self.library.search is None and len(self.library) > SYNC_FILTER_LIMIT
 
     # --- the filter ----------------------------------------------------------------------------
 

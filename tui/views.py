@@ -116,25 +116,20 @@ class Views:
     def counts(self, states: Mapping[str, PaperState]) -> Counts:
         """Every count the tree and header show, from the states of the papers ever touched.
 
-        Untouched papers are unread and unstarred, so only `states` needs walking, not
-        the whole library.
+        Untouched papers are unread and unstarred, so only `states` needs walking, with the
+        date index for the days' counts: no paper needs to be read.
         """
+        listed = self._position
+        read = {paper_id for paper_id, state in states.items() if state.read and paper_id in listed}
         day_total = {day: len(ids) for day, ids in self.library.by_date.items()}
         day_unread = dict(day_total)
-        read = starred = 0
-        for paper_id, state in states.items():
-            paper = self.library.papers.get(paper_id)
-            if paper is None:
-                continue  # state of a paper no digest holds any more
-            starred += state.starred
-            if state.read:
-                read += 1
-                for day in paper.digest_dates:
-                    day_unread[day] -= 1
+        if read:
+            for day, ids in self.library.by_date.items():
+                day_unread[day] -= sum(1 for paper_id in ids if paper_id in read)
         return Counts(
             total=len(self.all_ids),
-            unread=len(self.all_ids) - read,
-            starred=starred,
+            unread=len(self.all_ids) - len(read),
+            starred=sum(1 for paper_id, state in states.items() if state.starred and paper_id in listed),
             due=sum(map(self.is_due, self.all_ids)),
             day_unread=day_unread,
             day_total=day_total,

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
-from tui.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, err, open_store, progress_bar
+from tui.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, err, open_library_saying, open_store
 from tui.home import Home
-from tui.library.cache import load_library_cached
-from tui.library.files import library_files
 from tui.runtime import freeze_heap
 
 
@@ -25,24 +22,26 @@ def open_reader(home: Home, paths: list[Path], *, year: int | None, start: str =
     if store is None:
         return EXIT_USAGE
     store.close_on_exit()
+    opened = None
     try:
         from tui.library.watch import LibraryWatch
 
-        # Before the library is read: a file that arrives meanwhile is seen at the first poll.
-        watch = LibraryWatch(home, paths, year=year)
-        files, showing_samples = library_files(home, paths)
-        library = load_library_cached(
-            files,
-            home.cache / "library.marshal",
-            year=year,
-            abstracts_later=True,
-            progress=partial(progress_bar, "Reading the digests"),
-        )
+        opened = open_library_saying(home, paths, year=year)
         freeze_heap()
-        app = PaperdeckApp(library, home=home, store=store, showing_samples=showing_samples, start=start, watch=watch)
+        app = PaperdeckApp(
+            opened.library,
+            home=home,
+            store=store,
+            showing_samples=opened.showing_samples,
+            start=start,
+            watch=LibraryWatch(opened),
+            notices=opened.notices,
+        )
         app.run()
     finally:
         saved = store.close()
+        if opened is not None:
+            opened.close()
     if not saved:
         err(f"paperdeck: could not save {store.path}: {store.last_error}; your last changes are not on disk")
         return EXIT_ERRORS

@@ -21,6 +21,7 @@ from tui.cli.output import (
     FORMAT_NAMES,
     err,
     load_library_for,
+    open_library_saying,
     open_store,
     out,
     out_json,
@@ -28,7 +29,6 @@ from tui.cli.output import (
 )
 from tui.home import Home
 from tui.library.files import digest_files, read_digest, unreadable
-from tui.library.merge import Library
 from tui.model import DigestFormat
 from tui.parse import ParseResult, parse_bytes
 from tui.query import Matcher, Query
@@ -64,31 +64,24 @@ def add(home: Home, raw_paths: list[str], *, year: int | None) -> int:
     if not incoming:
         return status or EXIT_USAGE
     home.ensure()
-    existing_files = digest_files(home.library)
-    known: dict[str, Path] = {}
-    library = Library()
-    with progress_bar("Reading the library", len(existing_files)) as advance:
-        for path in existing_files:
-            try:
-                data = path.read_bytes()
-                modified = date.fromtimestamp(path.stat().st_mtime)
-            except OSError as exc:
-                library.add_result(unreadable(path, exc))
-            else:
-                known[hashlib.sha256(data).hexdigest()] = path
-                library.add_result(parse_bytes(data, str(path), modified=modified))
-            advance()
+    opened = open_library_saying(home)
+    # The bundled samples stand in for an empty library: nothing of theirs is "already there".
+    known: dict[str, Path] = {} if opened.showing_samples else opened.index.file_hashes()
+    papers: set[str] = set() if opened.showing_samples else set(opened.library.papers)
     totals = {"files": 0, "new": 0, "merged": 0}
     with progress_bar("Importing", len(incoming)) as advance:
         for item in incoming:
-            status = max(status, _add_one(home, item, year, known, library, totals))
+            status = max(status, _add_one(home, item, year, known, papers, totals))
             advance()
+    if totals["files"]:
+        opened.refresh()  # the index takes in the new files now, not at the next start
+    opened.close()
     out(f"added {totals['files']} file(s): {totals['new']} new paper(s), {totals['merged']} merged")
     return status
 
 
 def _add_one(
-    home: Home, item: Incoming, year: int | None, known: dict[str, Path], library: Library, totals: dict[str, int]
+    home: Home, item: Incoming, year: int | None, known: dict[str, Path], papers: set[str], totals: dict[str, int]
 ) -> int:
     """Imports one file unless the library has it already; returns the exit status it earns."""
     status = EXIT_OK
@@ -107,7 +100,13 @@ def _add_one(
     target = _free_name(home.library, _library_name(item, result))
     _write_new(target, item.data)
     known[digest] = target
-    new, merged = library.add_result(result)
+    new = merged = 0
+    for entry in result.entries:
+        if entry.id in papers:
+            merged += 1
+        else:
+            new += 1
+            papers.add(entry.id)
     totals["files"] += 1
     totals["new"] += new
     totals["merged"] += merged
@@ -338,6 +337,7 @@ def fetch(home: Home, *, day_text: str | None, week: str | None, base_url: str |
         return EXIT_USAGE
     home.ensure()
     status = EXIT_OK
+    saved = 0
     for day in days:
         try:
             fetched = api.fetch_day(base, day, timeout=timeout)
@@ -357,9 +357,12 @@ def fetch(home: Home, *, day_text: str | None, week: str | None, base_url: str |
             continue
         replacing = target.exists()
         write_atomically(target, fetched.data)
+        saved += 1
         for diagnostic in fetched.result.diagnostics:
             out(f"  {visible(str(diagnostic))}")
         out(f"{day.isoformat()}: {papers} paper(s) -> {target.name}{' (replaced)' if replacing else ''}")
+    if saved:
+        open_library_saying(home).close()  # the index takes the new days in now, not at the next start
     return status
 
 

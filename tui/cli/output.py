@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from tui.home import Home
-from tui.library.files import library_files, load_library
+from tui.library.index_sync import Progress
 from tui.library.merge import Library
+from tui.library.opening import OpenedLibrary, open_library
 from tui.model import DigestFormat
 from tui.safe_text import safe_json, visible
 from tui.state.store import Store, StoreError
@@ -58,10 +59,59 @@ def open_store(home: Home, *, quiet: bool = False) -> Store | None:
 
 def load_library_for(doing: str, home: Home) -> Library:
     """The home's library for a command that reads it (`doing` the samples, when it is empty)."""
-    files, showing_samples = library_files(home)
-    if showing_samples:
+    opened = open_library_saying(home)
+    if opened.showing_samples:
         err(f"paperdeck: the library is empty; {doing} the bundled sample digests (add yours with 'paperdeck add')")
-    return load_library(files)
+    return opened.library
+
+
+def open_library_saying(home: Home, paths: list | tuple = (), *, year: int | None = None) -> OpenedLibrary:
+    """The home's library from its index, with a progress bar while digests are read and the
+    index's notices (rebuilt, damaged) printed."""
+    with sync_progress("Reading the digests") as progress:
+        opened = open_library(home, paths, year=year, progress=progress)
+    for notice in opened.notices:
+        err(f"paperdeck: {visible(notice)}")
+    return opened
+
+
+@contextmanager
+def sync_progress(description: str) -> Iterator[Progress]:
+    """A `Progress` for an index sync: a rich progress bar on standard error once the work is
+    big enough to show (only on a terminal)."""
+    if not sys.stderr.isatty():
+        yield lambda _done, _total: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import Progress as Bar
+
+    bar = Bar(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    )
+    task = None
+
+    def advance(done: int, total: int) -> None:
+        nonlocal task
+        if task is None:
+            if total < PROGRESS_MIN_FILES:
+                return
+            bar.start()
+            task = bar.add_task(description, total=total)
+        bar.update(task, completed=done, total=total)
+
+    try:
+        yield advance
+    finally:
+        if task is not None:
+            bar.stop()
 
 
 @contextmanager

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from operator import attrgetter
+from typing import Protocol
 
 from tui.model import PAPER_FIELDS, Diagnostic, DigestEntry, Merge, Paper
 from tui.parse import ParseResult
+
+
+class TextSearch(Protocol):
+    """Finds the papers whose search text (see `query.haystack`) holds every needle."""
+
+    def papers_with(self, needles: tuple[str, ...]) -> set[str]: ...
 
 
 @dataclass
 class Library:
     """All papers paperdeck knows of, with the indexes the reader filters by."""
 
-    # A dict while files are added; from the parse cache, a mapping that makes each Paper
+    # A dict while files are added; from the library index, a mapping that reads each Paper
     # when it is first asked for.
     papers: Mapping[str, Paper] = field(default_factory=dict)
     results: list[ParseResult] = field(default_factory=list)
@@ -24,14 +31,15 @@ class Library:
     order: list[str] = field(default_factory=list)
     by_date: dict[date, list[str]] = field(default_factory=dict)
     by_tag: dict[str, list[str]] = field(default_factory=dict)
-    # Set when papers came from the parse cache without their abstracts: call it (off the UI
-    # thread) to fill them in; it returns False if they could not be read.
-    pending_abstracts: Callable[[], bool] | None = None
+    # From the library index: its full-text search, and the index generation it was read at.
+    search: TextSearch | None = None
+    generation: int = 0
 
     @classmethod
     def from_results(cls, results: Iterable[ParseResult]) -> Library:
+        """The files' papers merged in the order of their paths, as the library index merges them."""
         library = cls()
-        for result in results:
+        for result in sorted(results, key=lambda r: r.path):
             library.add_result(result)
         library.reindex()
         return library
@@ -42,7 +50,7 @@ class Library:
         Call `reindex()` once after adding a batch.
         """
         papers = self.papers
-        assert isinstance(papers, dict), "a library from the parse cache is complete"
+        assert isinstance(papers, dict), "a library from the index changes through the index"
         self.results.append(result)
         new = merged = 0
         for entry in result.entries:

@@ -1,123 +1,86 @@
-"""Watching the library folder: which digest files appeared, changed or went, and the library anew.
+"""Watching the library's files, so that a digest that arrives shows up in the open reader.
 
-Polling, not OS notifications: a stat of each file every couple of seconds costs next to
-nothing for thousands of files and works the same everywhere. A file counts as new or changed
-only once two polls in a row see it the same size and age, so a file still being copied in is
-not read half-written.
+OS notifications through watchfiles (inotify on Linux, FSEvents on macOS): a change is
+reported once its folder has been quiet for `QUIET_MS`, so a file being copied in is read
+when the copy is done, well within a second of its last write. Where notifications cannot
+be had (no watchfiles, a file system without them, too many watches), the folders are polled.
+
+Either way, each report makes the index look at every file's size and modification time
+(`OpenedLibrary.refresh`): whatever changed is parsed, one file at a time, and a change
+another paperdeck made to the index meanwhile is picked up as well.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
-from tui.home import Home
-from tui.library.cache import cache_key, save
-from tui.library.files import library_files, load_library, read_digest, unreadable
-from tui.library.merge import Library, extended
+from tui.library.files import DIGEST_SUFFIXES
+from tui.library.index_sync import Progress, SyncReport
+from tui.library.opening import OpenedLibrary
 
-Stamp = tuple[int, int]  # size, modification time in ns
-
-
-@dataclass(frozen=True)
-class LibraryChange:
-    """What changed in the files the app shows since the last poll that found a change."""
-
-    added: tuple[Path, ...] = ()
-    changed: tuple[Path, ...] = ()
-    removed: tuple[Path, ...] = ()
-    files: tuple[Path, ...] = ()  # every file the library is now made of
-    showing_samples: bool = False
-    samples_switched: bool = False  # the bundled samples gave way to the user's first digest, or came back
-
-    @property
-    def only_added(self) -> bool:
-        return not self.changed and not self.removed and not self.samples_switched
+# A folder quiet this long after a change is reported; and at most this long after the first.
+QUIET_MS = 150
+MOST_MS = 800
+# With no notification, the index is looked at this often anyway (another process may have
+# changed it: `paperdeck add` in another terminal).
+CHECK_MS = 5_000
+POLL_SECONDS = 2.0
 
 
-@dataclass
 class LibraryWatch:
-    """Polls the files of a home's library (plus any given on the command line)."""
+    """The files of an opened library, watched; `refresh` takes in what changed."""
 
-    home: Home
-    paths: Sequence[Path] = ()
-    year: int | None = None
-    _seen: dict[Path, Stamp] = field(default_factory=dict)
-    _showing_samples: bool = False
-    _settling: dict[Path, Stamp] = field(default_factory=dict)
+    def __init__(self, opened: OpenedLibrary) -> None:
+        self.opened = opened
+        self.stop = threading.Event()
+        self.how = "not yet"  # "notifications" or "polling", once `changes` has started
 
-    def __post_init__(self) -> None:
-        files, self._showing_samples = library_files(self.home, self.paths)
-        self._seen = _stamps(files)
+    def folders(self) -> list[Path]:
+        """The folders whose files make the library: the home's library folder, and those of
+        the files and folders given on the command line."""
+        folders = {self.opened.home.library}
+        for path in self.opened.paths:
+            folders.add(path if path.is_dir() else path.parent)
+        return sorted(folder for folder in folders if folder.is_dir())
 
-    def poll(self) -> LibraryChange | None:
-        """The change since the last time one was reported, once it has settled; else None."""
-        files, showing_samples = library_files(self.home, self.paths)
-        now = _stamps(files)
-        settling, self._settling = self._settling, {}
-        unsettled = False
-        for path, stamp in now.items():
-            if self._seen.get(path) != stamp and settling.get(path) != stamp:
-                self._settling[path] = stamp
-                unsettled = True
-        if unsettled:
-            return None
-        if now == self._seen and showing_samples == self._showing_samples:
-            return None
-        change = LibraryChange(
-            added=tuple(p for p in now if p not in self._seen),
-            changed=tuple(p for p in now if p in self._seen and self._seen[p] != now[p]),
-            removed=tuple(p for p in self._seen if p not in now),
-            files=tuple(now),
-            showing_samples=showing_samples,
-            samples_switched=showing_samples != self._showing_samples,
-        )
-        self._seen = now
-        self._showing_samples = showing_samples
-        return change
-
-    def files_to_read(self, library: Library, change: LibraryChange) -> int:
-        """How many digest files `reload` will parse for `change` (for a progress bar)."""
-        return len(change.added) if self._only_new(library, change) else len(change.files)
-
-    def reload(self, library: Library, change: LibraryChange, advance: Callable[[], None] | None = None) -> Library:
-        """The library after `change`: new files merged into it, or, when files changed or
-        went, every file parsed afresh. Saves the parse cache for the next start.
-
-        `advance` is called after each file read (a progress bar's step)."""
-        step = advance or (lambda: None)
-        if self._only_new(library, change):
-            results = []
-            for path in change.added:
-                results.append(self._read(path))
-                step()
-            new = extended(library, results)
-        else:
-            new = load_library(change.files, year=self.year, advance=step)
-        key = cache_key(list(change.files), self.year)
-        if key is not None:
-            save(self.home.cache / "library.marshal", key, new)
-        return new
-
-    @staticmethod
-    def _only_new(library: Library, change: LibraryChange) -> bool:
-        return change.only_added and library.pending_abstracts is None
-
-    def _read(self, path: Path):
+    def changes(self) -> Iterator[bool]:
+        """Yields True when the files may have changed, False when a while went by without a
+        word; returns once `stop` is set. Blocks: a worker thread's job."""
         try:
-            return read_digest(path, year=self.year)
-        except OSError as exc:
-            return unreadable(path, exc)
+            import watchfiles
+        except ImportError:
+            watchfiles = None
+        folders = self.folders()
+        if watchfiles is not None and folders:
+            self.how = "notifications"
+            try:
+                for batch in watchfiles.watch(
+                    *folders,
+                    watch_filter=_is_digest,
+                    stop_event=self.stop,
+                    step=QUIET_MS,
+                    debounce=MOST_MS,
+                    rust_timeout=CHECK_MS,
+                    yield_on_timeout=True,
+                    raise_interrupt=False,
+                ):
+                    yield bool(batch)
+                return
+            except (OSError, RuntimeError):
+                pass  # no notifications here (or the folder went): poll instead
+        self.how = "polling"
+        while not self.stop.wait(POLL_SECONDS):
+            yield True
+
+    def refresh(self, progress: Progress | None = None) -> SyncReport | None:
+        """What changed, once the index has taken it in; None when the library is as it was."""
+        before = self.opened.library
+        report = self.opened.refresh(progress)
+        return report if self.opened.library is not before else None
 
 
-def _stamps(files: Sequence[Path]) -> dict[Path, Stamp]:
-    stamps: dict[Path, Stamp] = {}
-    for path in files:
-        try:
-            stat = os.stat(path)
-        except OSError:
-            continue  # gone between the listing and now: the next poll says so
-        stamps[path] = (stat.st_size, stat.st_mtime_ns)
-    return stamps
+def _is_digest(_change: object, path: str) -> bool:
+    return os.path.splitext(path)[1].lower() in DIGEST_SUFFIXES

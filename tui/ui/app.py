@@ -13,8 +13,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from tui.home import Home, bundled
+from tui.library.index_sync import SyncReport
 from tui.library.merge import Library
-from tui.library.watch import LibraryChange, LibraryWatch
+from tui.library.watch import LibraryWatch
 from tui.review.clock import utc_now
 from tui.review.deck import Deck
 from tui.runtime import IdleCollector, exit_on_sigterm
@@ -28,8 +29,6 @@ from tui.ui.widgets.import_progress import ImportProgress
 
 # After the first screens, so that reading a long review log does not compete with them.
 REVIEW_LOG_DELAY = 2.0
-# How often the library folder is looked at for new or changed digests.
-WATCH_SECONDS = 2.0
 # From this many digests to read, a progress bar shows how the reading goes.
 PROGRESS_FROM_FILES = 10
 
@@ -50,16 +49,18 @@ class PaperdeckApp(App[None]):
         start: str = "reader",
         clock: Callable[[], datetime] = utc_now,
         watch: LibraryWatch | None = None,
+        notices: list[str] | None = None,
     ) -> None:
         """`start="review"` opens a review session at once and quits when it is left.
 
         `clock` is the review deck's idea of now (tests drive it by hand). With `watch`, new
-        and changed digest files in the library appear while the app runs.
+        and changed digest files in the library appear while the app runs. `notices` are what
+        opening the library had to say (the index was rebuilt), shown once the app is up.
         """
         super().__init__()
         self.library = library
         self.watch = watch
-        self._polling = False
+        self._notices = list(notices or ())
         self.home = home
         self.store = store
         self.deck = Deck(store, ReviewSettings.from_store(store), clock=clock)
@@ -88,6 +89,8 @@ class PaperdeckApp(App[None]):
                 timeout=20,
                 markup=False,
             )
+        for notice in self._notices:
+            self.notify(visible(notice), title="Library index", severity="warning", markup=False)
         for problem in self._theme_problems:
             self.notify(visible(problem), title="Theme skipped", severity="warning", markup=False)
         for message in self.store.report.messages:
@@ -100,50 +103,58 @@ class PaperdeckApp(App[None]):
         if self.start == "review":
             self.push_screen(self._review_screen(), lambda _summary: self.exit())
         if self.watch is not None:
-            self.set_interval(WATCH_SECONDS, self._poll_library)
+            self._watch_library()
 
     # --- the watched library -----------------------------------------------------------------
 
-    def _poll_library(self) -> None:
-        if not self._polling:  # a slow parse must not be overtaken by the next poll
-            self._polling = True
-            self._watch_library()
-
-    @work(thread=True, group="library-watch")
+    @work(thread=True, group="library-watch", exit_on_error=False)
     def _watch_library(self) -> None:
-        """Looks at the library's files; parses what is new or changed, off the UI thread."""
-        try:
-            watch = self.watch
-            change = watch.poll() if watch is not None else None
-            if change is not None:
-                total = watch.files_to_read(self.library, change)
-                shown = total >= PROGRESS_FROM_FILES
-                if shown:
-                    self.call_from_thread(self._import_progress, "start", total)
-                advance = (lambda: self.call_from_thread(self._import_progress, "advance")) if shown else None
-                try:
-                    library = watch.reload(self.library, change, advance)
-                finally:
-                    if shown:
-                        self.call_from_thread(self._import_progress, "finish")
-                self.call_from_thread(self._library_changed, library, change)
-        finally:
-            self._polling = False
+        """Takes in each change to the library's files as it happens, off the UI thread."""
+        watch = self.watch
+        if watch is None:
+            return
+        shown = False
 
-    def _import_progress(self, step: str, *args: int) -> None:
-        """Starts, advances or ends the progress bar of every reader."""
+        def progress(done: int, total: int) -> None:
+            nonlocal shown
+            if shown or total >= PROGRESS_FROM_FILES:
+                shown = True
+                self.call_from_thread(self._import_progress, done, total)
+
+        for _notified in watch.changes():
+            shown = False
+            try:
+                report = watch.refresh(progress)
+            except Exception as exc:  # a bad moment of the disk must not end the watch
+                self.call_from_thread(self._watch_failed, exc)
+                continue
+            finally:
+                if shown:
+                    self.call_from_thread(self._import_progress, -1, 0)
+            if report is not None:
+                self.call_from_thread(self._library_changed, watch.opened.library, report)
+
+    def _import_progress(self, done: int, total: int) -> None:
+        """Shows how the reading of new digests goes on every reader (`done` -1: it is over)."""
         for screen in self.screen_stack:
             if isinstance(screen, ReaderScreen):
-                getattr(screen.query_one(ImportProgress), step)(*args)
+                screen.query_one(ImportProgress).show(done, total)
 
-    def _library_changed(self, library: Library, change: LibraryChange) -> None:
+    def _watch_failed(self, exc: Exception) -> None:
+        self.notify(visible(f"Could not read the library's changes: {exc}"), severity="warning", markup=False)
+
+    def _library_changed(self, library: Library, report: SyncReport) -> None:
         """Shows the new library on every reader, where each one was, and says what came."""
         before = len(self.library)
         self.library = library
+        if self.watch is not None:
+            self.showing_samples = self.watch.opened.showing_samples
         for screen in self.screen_stack:
             if isinstance(screen, ReaderScreen):
                 screen.use_library(library)
-        names = ", ".join(path.name for path in (*change.added, *change.changed)) or "a file was removed"
+        names = ", ".join(Path(path).name for path in (*report.added, *report.changed))
+        if not names:
+            names = "a file was removed" if report.removed else "changed by another paperdeck"
         gained = len(library) - before
         papers = f"{gained} new paper(s)" if gained >= 0 else f"{-gained} paper(s) fewer"
         self.notify(visible(f"{names}: {papers}, {len(library)} in all"), title="Library updated", markup=False)
@@ -159,6 +170,8 @@ class PaperdeckApp(App[None]):
         await super().on_event(event)
 
     def on_unmount(self) -> None:
+        if self.watch is not None:
+            self.watch.stop.set()  # the watching thread waits on it
         self.idle_collector.uninstall()
         self.store.listeners.remove(self._store_said)
 

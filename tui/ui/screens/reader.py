@@ -137,9 +137,7 @@ class ReaderScreen(Screen[None]):
         # The due set waits for the first screen (50 ms for a deck of 10,000 cards): the due
         # counts follow a moment after the rest.
         self.call_after_refresh(lambda: self._show_outcome(self.reading.refresh_due()))
-        if self.library.pending_abstracts is not None:
-            self._load_abstracts()
-        elif self.reading.search_worth_preparing:
+        if self.reading.search_worth_preparing:
             # After the first screens, so that it does not compete with them for the GIL.
             self.set_timer(SEARCH_PREPARE_DELAY, self._prepare_search)
 
@@ -183,27 +181,6 @@ class ReaderScreen(Screen[None]):
         self._shown_count = len(ids)
         self._update_title()
 
-    @work(thread=True, group="abstracts")
-    def _load_abstracts(self) -> None:
-        """Reads the abstracts the parse cache keeps apart, after the first screen is up."""
-        loader = self.library.pending_abstracts
-        loaded = loader() if loader is not None else True
-        self.app.call_from_thread(self._abstracts_loaded, loaded)
-
-    def _abstracts_loaded(self, loaded: bool) -> None:
-        self.reading.abstracts_arrived()
-        self._show_detail()
-        if not loaded:
-            self.notify(
-                "Some abstracts could not be read from the parse cache; restart paperdeck to read them "
-                "from the digests again.",
-                severity="warning",
-            )
-        if self.reading.query_text:
-            self._refilter(keep=self._current())
-        if self.reading.search_worth_preparing:
-            self.set_timer(SEARCH_PREPARE_DELAY, self._prepare_search)
-
     @work(thread=True, group="search-index")
     def _prepare_search(self) -> None:
         """Builds the case-folded search text of every paper before the user needs it."""
@@ -221,7 +198,6 @@ class ReaderScreen(Screen[None]):
             paper,
             self.reading.state_of(paper_id) if paper_id else _BLANK,
             self.language,
-            abstract_pending=self.library.pending_abstracts is not None,
             card=card.describe(self.deck.now()) if card else None,
         )
 

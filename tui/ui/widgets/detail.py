@@ -56,13 +56,12 @@ class PaperDetail(ScrollView, can_focus=True):
         state: PaperState,
         language: str,
         *,
-        abstract_pending: bool = False,
         card: str | None = None,
     ) -> None:
         if paper is None:
             self._text = Text("No paper in this view.", style="italic")
         else:
-            self._text = render_detail(paper, state, language, abstract_pending=abstract_pending, card=card)
+            self._text = render_detail(paper, state, language, card=card)
         self._wrap()
         self.scroll_to(0, 0, animate=False)
         self.refresh()
@@ -113,9 +112,7 @@ class PaperDetail(ScrollView, can_focus=True):
         return self._strips[index]
 
 
-def render_detail(
-    paper: Paper, state: PaperState, language: str, *, abstract_pending: bool = False, card: str | None = None
-) -> Text:
+def render_detail(paper: Paper, state: PaperState, language: str, *, card: str | None = None) -> Text:
     """The detail of a paper as Rich Text built from plain strings: no markup is ever parsed.
 
     `card` says where the paper stands in the review deck ("card due in 3d"), if it is there.
@@ -165,10 +162,6 @@ def render_detail(
     if paper.abstract:
         text.append("Abstract\n", style="bold underline")
         text.append(visible(paper.abstract))
-        text.append("\n\n")
-    elif abstract_pending:
-        text.append("Abstract\n", style="bold underline")
-        text.append("loading…", style="dim italic")
         text.append("\n\n")
     if paper.links:
         text.append("Links\n", style="bold underline")

@@ -8,7 +8,7 @@ from textual.widgets import Label, ProgressBar
 
 
 class ImportProgress(Horizontal):
-    """Hidden until `start`; `advance` per digest read; hides itself at `finish`."""
+    """Hidden until `show` has work to show; hides itself when told the work is over (done -1)."""
 
     DEFAULT_CSS = """
     ImportProgress { height: 1; display: none; padding: 0 1; background: $panel; }
@@ -20,12 +20,9 @@ class ImportProgress(Horizontal):
         yield Label("Reading new digests")
         yield ProgressBar(show_eta=False)
 
-    def start(self, total: int) -> None:
-        self.query_one(ProgressBar).update(total=total, progress=0)
+    def show(self, done: int, total: int) -> None:
+        if done < 0:
+            self.remove_class("-active")
+            return
+        self.query_one(ProgressBar).update(total=total, progress=done)
         self.add_class("-active")
-
-    def advance(self) -> None:
-        self.query_one(ProgressBar).advance(1)
-
-    def finish(self) -> None:
-        self.remove_class("-active")

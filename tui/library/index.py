@@ -1,0 +1,282 @@
+"""The library index: the merged library on disk, in SQLite, shared by the reader and every command.
+
+One file, `cache/index.sqlite3` in the data home. It is derived data: the digests are the
+truth, and the index can always be rebuilt from them (a damaged, older or deleted index is,
+with a notice). `tui.library.index_sync` keeps it in step with the digest files one file at
+a time; this module opens it and reads a `Library` out of it.
+
+    files     every digest file read: its path, size and modification time when read, its
+              format, content hash and diagnostics
+    entries   every entry of every file, as its parser gave it (see `records.ENTRIES`)
+    papers    every paper, merged from its entries (see `records.PAPERS`); `number` is also
+              its row in `search`
+    search    an FTS5 table of each paper's search text, case-folded, under the `trigram`
+              tokenizer, so that any substring of three characters or more is found by the index
+    meta      the index's format, the parser version and year option it was made with, its
+              generation (counted up by every change) and the views: the paper ids newest
+              first, by digest date and by tag, saved whole so a start reads them in one go
+
+WAL mode: readers never wait for a writer, and a writer's change is one transaction, so a
+process killed in the middle of one leaves the index as it was before.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+from tui.library.merge import Library
+from tui.library.records import ENTRIES, PAPERS
+from tui.model import Diagnostic, DigestFormat, Paper, Severity
+from tui.parse import PARSER_VERSION, ParseResult
+
+INDEX_FORMAT = 1
+INDEX_NAME = "index.sqlite3"
+# How long a command waits for another paperdeck that is writing the index.
+BUSY_SECONDS = 60.0
+# Saved with the index: records saved for other fields would put values in the wrong ones.
+_FIELDS = (PAPERS.fields, ENTRIES.fields)
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value);
+CREATE TABLE files (
+    file_no INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    format TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    diagnostics BLOB NOT NULL
+);
+CREATE TABLE entries (
+    file_no INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    paper_id TEXT NOT NULL,
+    day INTEGER,
+    record BLOB NOT NULL,
+    PRIMARY KEY (file_no, seq)
+) WITHOUT ROWID;
+CREATE INDEX entries_by_paper ON entries (paper_id);
+CREATE INDEX entries_by_day ON entries (day);
+CREATE TABLE papers (number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, record BLOB NOT NULL);
+CREATE VIRTUAL TABLE search USING fts5 (text, tokenize = 'trigram case_sensitive 1');
+"""
+
+
+class IndexUnusable(Exception):
+    """The index file cannot be used as it is: damaged, or made by another version."""
+
+
+class LibraryIndex:
+    """One index file, with a connection per thread (SQLite connections are not shared)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._connections: list[sqlite3.Connection] = []
+        self.year: int | None = None  # the --year option its digests were parsed with
+
+    # --- connections ---------------------------------------------------------------------------
+
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection, opened on first use."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = self._connect()
+        return db
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA synchronous = NORMAL")  # with WAL: atomic and consistent, fsync at checkpoints
+        with self._lock:
+            self._connections.append(db)
+        return db
+
+    def close(self) -> None:
+        """Closes every thread's connection (each thread opens a new one if it asks again)."""
+        with self._lock:
+            connections, self._connections = self._connections, []
+        for db in connections:
+            try:
+                db.close()
+            except sqlite3.Error:
+                pass
+        self._local = threading.local()
+
+    @contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it is saved, or none of it (an error, a kill)."""
+        db = self.connection()
+        db.execute("BEGIN IMMEDIATE")  # takes the write lock now: reads in it are what we change
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    # --- opening -------------------------------------------------------------------------------
+
+    def prepare(self, year: int | None = None) -> str | None:
+        """Makes the index ready to use; returns a one-line notice when it had to be made anew
+        (it was damaged or made by another version), None when it was fine or new.
+
+        `year` is the --year option the digests are parsed with; None keeps the one the index
+        was made with. Raises sqlite3.Error or OSError only when no index can be made at all.
+        """
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            reason = self._check(year)
+        except sqlite3.DatabaseError as exc:
+            self._remove()
+            reason = f"it was damaged ({exc})"
+        if reason is None:
+            self.year = self.meta().get("year")  # type: ignore[assignment]
+            return None
+        if reason != "new":
+            self._remove()
+        self._create(year)
+        self.year = year
+        return None if reason == "new" else f"The library index is rebuilt from the digests: {reason}."
+
+    def _check(self, year: int | None) -> str | None:
+        """Why the index must be made anew ("new" if there is none), or None if it is usable."""
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            return "new"
+        meta = self.meta()
+        if meta.get("format") != INDEX_FORMAT or meta.get("fields") != marshal.dumps(_FIELDS):
+            return "it was made by another version of paperdeck"
+        if meta.get("parser") != PARSER_VERSION:
+            return "the digest parsers changed"
+        if year is not None and meta.get("year") != year:
+            return "the --year option changed"
+        return None
+
+    def _create(self, year: int | None) -> None:
+        db = self.connection()
+        db.execute("PRAGMA journal_mode = WAL")
+        with self.writing() as db:
+            for statement in filter(str.strip, _SCHEMA.split(";")):
+                db.execute(statement)
+            db.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)",
+                [
+                    ("format", INDEX_FORMAT),
+                    ("fields", marshal.dumps(_FIELDS)),
+                    ("parser", PARSER_VERSION),
+                    ("year", year),
+                    ("generation", 0),
+                ],
+            )
+
+    def remove(self) -> None:
+        """Deletes the index file (and its WAL), as when it is damaged or was a private copy."""
+        self._remove()
+
+    def _remove(self) -> None:
+        self.close()
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.unlink(f"{self.path}{suffix}")
+            except FileNotFoundError:
+                pass
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def meta(self) -> dict[str, object]:
+        return dict(self.connection().execute("SELECT key, value FROM meta"))
+
+    def file_hashes(self) -> dict[str, Path]:
+        """The SHA-256 of each digest file's content as last read, with its path."""
+        return {sha: Path(path) for path, sha in self.connection().execute("SELECT path, sha256 FROM files") if sha}
+
+    @property
+    def generation(self) -> int:
+        """Counts up with every change saved: a reader whose library is older reads it again."""
+        row = self.connection().execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return row[0] if row else -1
+
+    def library(self) -> Library:
+        """The library as the index holds it now: papers are read from it as they are asked for."""
+        db = self.connection()
+        db.execute("BEGIN")  # the views and the files as of one moment
+        try:
+            meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('generation', 'views')"))
+            results = [_result(*row) for row in db.execute("SELECT path, format, diagnostics FROM files ORDER BY path")]
+        finally:
+            db.execute("COMMIT")
+        views = marshal.loads(meta["views"]) if meta.get("views") else ((), [], [], 0)
+        order, by_date, by_tag, count = views
+        from tui.library.index_search import IndexSearch
+
+        library = Library(papers=IndexedPapers(self, count), results=results, order=list(order))
+        library.by_date = {date.fromordinal(day): ids for day, ids in by_date}
+        library.by_tag = dict(by_tag)
+        library.search = IndexSearch(self)
+        library.generation = meta.get("generation", 0)  # type: ignore[assignment]
+        return library
+
+
+def _result(path: str, fmt: str, diagnostics: bytes) -> ParseResult:
+    said = tuple(
+        Diagnostic(path, line, Severity(severity), message) for line, severity, message in marshal.loads(diagnostics)
+    )
+    return ParseResult(path, DigestFormat(fmt), (), said)
+
+
+def saved_diagnostics(result: ParseResult) -> bytes:
+    return marshal.dumps([(d.line, d.severity.value, d.message) for d in result.diagnostics])
+
+
+class IndexedPapers(Mapping[str, Paper]):
+    """The papers of an index by id; each is read from it when first asked for, then kept.
+
+    Safe to read from worker threads (each has its own connection).
+    """
+
+    def __init__(self, index: LibraryIndex, count: int) -> None:
+        self._index = index
+        self._count = count
+        self._made: dict[str, Paper] = {}
+
+    def __getitem__(self, paper_id: str) -> Paper:
+        paper = self._made.get(paper_id)
+        if paper is not None:
+            return paper
+        row = self._index.connection().execute("SELECT record FROM papers WHERE id = ?", (paper_id,)).fetchone()
+        if row is None:
+            raise KeyError(paper_id)
+        return self._made.setdefault(paper_id, PAPERS.loads(row[0]))
+
+    def get_many(self, paper_ids: list[str]) -> dict[str, Paper]:
+        """The papers of `paper_ids` that the index holds, read in as few queries as it takes."""
+        found = {paper_id: self._made[paper_id] for paper_id in paper_ids if paper_id in self._made}
+        missing = [paper_id for paper_id in paper_ids if paper_id not in found]
+        db = self._index.connection()
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for paper_id, record in db.execute(f"SELECT id, record FROM papers WHERE id IN ({marks})", chunk):
+                found[paper_id] = self._made.setdefault(paper_id, PAPERS.loads(record))
+        return found
+
+    def __contains__(self, paper_id: object) -> bool:
+        if paper_id in self._made:
+            return True
+        if not isinstance(paper_id, str):
+            return False
+        return self._index.connection().execute("SELECT 1 FROM papers WHERE id = ?", (paper_id,)).fetchone() is not None
+
+    def __iter__(self) -> Iterator[str]:
+        rows = self._index.connection().execute("SELECT id FROM papers ORDER BY number").fetchall()
+        return (paper_id for (paper_id,) in rows)
+
+    def __len__(self) -> int:
+        return self._count

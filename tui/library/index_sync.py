@@ -1,0 +1,275 @@
+"""Keeping the library index in step with the digest files, one file at a time.
+
+A sync looks at every file's size and modification time, parses only the files that are new
+or changed since the index saw them, and then, in one transaction, takes out the entries of
+changed and removed files, puts in the new ones, merges again only the papers those entries
+belong to, and brings the views (ids by date and by tag) up to date for only the days and
+tags they touch. So a new digest costs its own parse and its own papers, whatever the size
+of the library.
+
+Files are parsed before the write lock is taken, so a long parse does not hold up another
+paperdeck; under the lock the index is looked at again, and what another process did in the
+meantime is not done twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from itertools import chain
+from pathlib import Path
+from typing import NamedTuple
+
+from tui.library.files import unreadable
+from tui.library.index import LibraryIndex, saved_diagnostics
+from tui.library.merge import merge_entry, paper_from_entry
+from tui.library.records import ENTRIES, PAPERS
+from tui.model import Paper, search_text
+from tui.parse import ParseResult, parse_bytes
+
+Stamp = tuple[int, int]  # size, modification time in ns
+# (steps done, steps in all): a step is a file parsed or a batch of papers merged.
+Progress = Callable[[int, int], None]
+# Papers merged per query: SQLite allows 32,766 parameters, and a batch is a progress step.
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What one sync changed in the index (nothing, when every file was as the index saw it)."""
+
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    papers_before: int = 0
+    papers_after: int = 0
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+class _Parsed(NamedTuple):
+    stamp: Stamp
+    result: ParseResult
+    sha256: str
+
+
+def stamps(files: Iterable[Path]) -> dict[str, Stamp]:
+    """Each file's size and modification time, by path; a file that cannot be examined is left out."""
+    found: dict[str, Stamp] = {}
+    for path in files:
+        # os.stat on the path's string: a library is thousands of files, and pathlib's own
+        # stat() costs twice as much per file.
+        name = os.fspath(path)
+        try:
+            stat = os.stat(name)
+        except OSError:
+            continue
+        found[name] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def known_files(db: sqlite3.Connection) -> dict[str, tuple[int, Stamp, str]]:
+    """The files the index holds: path -> (file number, stamp when read, content hash)."""
+    return {path: (file_no, (size, mtime), sha) for file_no, path, size, mtime, sha in db.execute(_KNOWN)}
+
+
+_KNOWN = "SELECT file_no, path, size, mtime_ns, sha256 FROM files"
+
+
+def sync(
+    index: LibraryIndex, files: Sequence[Path], *, year: int | None = None, progress: Progress | None = None
+) -> SyncReport:
+    """Brings the index in step with exactly `files` (in any order); returns what it changed."""
+    wanted = stamps(files)
+    known = known_files(index.connection())
+    to_read = [path for path, stamp in wanted.items() if path not in known or known[path][1] != stamp]
+    if not to_read and known.keys() <= wanted.keys():
+        return SyncReport()
+    step = progress or (lambda _done, _total: None)
+    parsed: dict[str, _Parsed] = {}
+    for done, path in enumerate(to_read, 1):
+        if (read := _read(Path(path), year)) is not None:
+            parsed[path] = read
+        step(done, len(to_read) + 1)
+    with index.writing() as db:
+        # Again, under the lock: another paperdeck may have done some of this meanwhile.
+        known = known_files(db)
+        removed = [path for path in known if path not in wanted]
+        fresh = {path: read for path, read in parsed.items() if path not in known or known[path][1] != read.stamp}
+        if not removed and not fresh:
+            return SyncReport()
+        before = _count(db)
+        change = _Change(db)
+        for path in chain(removed, (path for path in fresh if path in known)):
+            change.drop_file(known[path][0])
+        for path, read in fresh.items():
+            change.add_file(path, read)
+        batches = -(-len(change.paper_ids) // BATCH)
+        change.merge_again(lambda done: step(len(to_read) + done, len(to_read) + batches))
+        change.save_views()
+        db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+        return SyncReport(
+            added=tuple(path for path in fresh if path not in known),
+            changed=tuple(path for path in fresh if path in known),
+            removed=tuple(removed),
+            papers_before=before,
+            papers_after=_count(db),
+        )
+
+
+def _count(db: sqlite3.Connection) -> int:
+    return db.execute("SELECT count(*) FROM papers").fetchone()[0]
+
+
+def _read(path: Path, year: int | None) -> _Parsed | None:
+    """One file parsed, with the stamp of what was read; None if it went meanwhile."""
+    try:
+        with open(path, "rb") as handle:
+            stat = os.fstat(handle.fileno())
+            data = handle.read()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        return _Parsed((stat.st_size, stat.st_mtime_ns), unreadable(path, exc), "")
+    modified = date.fromtimestamp(stat.st_mtime)
+    result = parse_bytes(data, str(path), year=year, modified=modified)
+    return _Parsed((stat.st_size, stat.st_mtime_ns), result, hashlib.sha256(data).hexdigest())
+
+
+class _Change:
+    """One sync's work inside its transaction: which papers and days it touched, and redoing them."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.paper_ids: set[str] = set()
+        self.days: set[int] = set()
+        self.old_tags: dict[str, tuple[str, ...]] = {}
+        self.new_tags: dict[str, tuple[str, ...]] = {}
+
+    def drop_file(self, file_no: int) -> None:
+        for paper_id, day in self.db.execute("SELECT paper_id, day FROM entries WHERE file_no = ?", (file_no,)):
+            self._touch(paper_id, day)
+        self.db.execute("DELETE FROM entries WHERE file_no = ?", (file_no,))
+        self.db.execute("DELETE FROM files WHERE file_no = ?", (file_no,))
+
+    def add_file(self, path: str, read: _Parsed) -> None:
+        result = read.result
+        size, mtime = read.stamp
+        cursor = self.db.execute(
+            "INSERT INTO files (path, size, mtime_ns, format, sha256, diagnostics) VALUES (?, ?, ?, ?, ?, ?)",
+            (path, size, mtime, result.format.value, read.sha256, saved_diagnostics(result)),
+        )
+        file_no = cursor.lastrowid
+        rows = []
+        for seq, entry in enumerate(result.entries):
+            day = entry.digest_date.toordinal() if entry.digest_date else None
+            self._touch(entry.id, day)
+            rows.append((file_no, seq, entry.id, day, ENTRIES.dumps(entry)))
+        self.db.executemany("INSERT INTO entries (file_no, seq, paper_id, day, record) VALUES (?, ?, ?, ?, ?)", rows)
+
+    def _touch(self, paper_id: str, day: int | None) -> None:
+        self.paper_ids.add(paper_id)
+        if day is not None:
+            self.days.add(day)
+
+    def merge_again(self, advance: Callable[[int], None]) -> None:
+        """Each touched paper merged anew from all its entries, in the order of their files' paths."""
+        ids = sorted(self.paper_ids)
+        for done, start in enumerate(range(0, len(ids), BATCH), 1):
+            self._merge_batch(ids[start : start + BATCH])
+            advance(done)
+
+    def _merge_batch(self, ids: list[str]) -> None:
+        db, marks = self.db, ",".join("?" * len(ids))
+        saved = {paper_id: (number, record) for number, paper_id, record in db.execute(_SAVED.format(marks), ids)}
+        merged: dict[str, Paper] = {}
+        for paper_id, record in db.execute(_ENTRIES_OF.format(marks), ids):
+            entry = ENTRIES.loads(record)
+            paper = merged.get(paper_id)
+            if paper is None:
+                merged[paper_id] = paper_from_entry(entry)
+            else:
+                merge_entry(paper, entry)
+        for paper_id in ids:
+            old = saved.get(paper_id)
+            new = merged.get(paper_id)
+            old_paper = PAPERS.loads(old[1]) if old else None
+            self.old_tags[paper_id] = old_paper.tags if old_paper else ()
+            self.new_tags[paper_id] = new.tags if new else ()
+            if new is None:
+                if old is not None:
+                    db.execute("DELETE FROM papers WHERE number = ?", (old[0],))
+                    db.execute("DELETE FROM search WHERE rowid = ?", (old[0],))
+                continue
+            record = PAPERS.dumps(new)
+            if old is None:
+                number = db.execute("INSERT INTO papers (id, record) VALUES (?, ?)", (paper_id, record)).lastrowid
+                db.execute("INSERT INTO search (rowid, text) VALUES (?, ?)", (number, search_text(new)))
+            elif record != old[1]:
+                db.execute("UPDATE papers SET record = ? WHERE number = ?", (record, old[0]))
+                text = search_text(new)
+                if old_paper is None or text != search_text(old_paper):
+                    db.execute("DELETE FROM search WHERE rowid = ?", (old[0],))
+                    db.execute("INSERT INTO search (rowid, text) VALUES (?, ?)", (old[0], text))
+
+    def save_views(self) -> None:
+        """The ids newest first, by digest date and by tag, redone for the days and tags touched."""
+        db = self.db
+        row = db.execute("SELECT value FROM meta WHERE key = 'views'").fetchone()
+        _order, saved_days, saved_tags, _count_then = marshal.loads(row[0]) if row and row[0] else ((), [], [], 0)
+        by_date = dict(saved_days)
+        for day in self.days:
+            day_ids = list(dict.fromkeys(paper_id for (paper_id,) in db.execute(_DAY, (day,))))
+            if day_ids:
+                by_date[day] = day_ids
+            else:
+                by_date.pop(day, None)
+        days = sorted(by_date.items(), reverse=True)
+        order = list(dict.fromkeys(chain.from_iterable(day_ids for _day, day_ids in days)))
+        by_tag = dict(saved_tags)
+        tags = set(chain.from_iterable(self.old_tags.values())) | set(chain.from_iterable(self.new_tags.values()))
+        if tags:
+            position = {paper_id: at for at, paper_id in enumerate(order)}
+            for tag in tags:
+                members = {paper_id for paper_id in by_tag.get(tag, ()) if paper_id not in self.paper_ids}
+                members.update(
+                    paper_id
+                    for paper_id in self.paper_ids
+                    if tag in self.new_tags.get(paper_id, ()) and paper_id in position
+                )
+                if members:
+                    by_tag[tag] = sorted(members, key=position.__getitem__)
+                else:
+                    by_tag.pop(tag, None)
+        # One string object per id, so that marshal writes each id once and refers back to it.
+        shared = {paper_id: paper_id for paper_id in order}
+        views = (
+            order,
+            [(day, [shared[i] for i in day_ids]) for day, day_ids in days],
+            [(tag, [shared[i] for i in ids]) for tag, ids in sorted(by_tag.items(), key=_tag_rank)],
+            _count(db),
+        )
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('views', ?)", (marshal.dumps(views),))
+
+
+def _tag_rank(item: tuple[str, list[str]]) -> tuple[int, str]:
+    return -len(item[1]), item[0]
+
+
+_SAVED = "SELECT number, id, record FROM papers WHERE id IN ({})"
+_ENTRIES_OF = (
+    "SELECT e.paper_id, e.record FROM entries e JOIN files f ON f.file_no = e.file_no"
+    " WHERE e.paper_id IN ({}) ORDER BY f.path, e.seq"
+)
+_DAY = "SELECT e.paper_id FROM entries e JOIN files f ON f.file_no = e.file_no WHERE e.day = ? ORDER BY f.path, e.seq"
