@@ -65,11 +65,17 @@ def load_library_for(doing: str, home: Home) -> Library:
     return opened.library
 
 
-def open_library_saying(home: Home, paths: list | tuple = (), *, year: int | None = None) -> OpenedLibrary:
+def open_library_saying(
+    home: Home, paths: list | tuple = (), *, year: int | None = None, fill_search: bool = True
+) -> OpenedLibrary:
     """The home's library from its index, with a progress bar while digests are read and the
-    index's notices (rebuilt, damaged) printed."""
+    index's notices (rebuilt, damaged) printed. With `fill_search`, the search table is
+    complete before it returns (the reader fills it in after its first screen instead)."""
     with sync_progress("Reading the digests") as progress:
         opened = open_library(home, paths, year=year, progress=progress)
+    if fill_search and opened.search_pending():
+        with sync_progress("Indexing them for search") as progress:
+            opened.fill_search(progress)
     for notice in opened.notices:
         err(f"paperdeck: {visible(notice)}")
     return opened

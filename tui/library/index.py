@@ -7,11 +7,13 @@ a time; this module opens it and reads a `Library` out of it.
 
     files     every digest file read: its path, size and modification time when read, its
               format, content hash and diagnostics
-    entries   every entry of every file, as its parser gave it (see `records.ENTRIES`)
+    entries   every entry of every file, as its parser gave it (see `records.ENTRIES`); an
+              entry that is its paper's only sighting has no record (the paper is the entry)
     papers    every paper, merged from its entries (see `records.PAPERS`); `number` is also
               its row in `search`
     search    an FTS5 table of each paper's search text, case-folded, under the `trigram`
               tokenizer, so that any substring of three characters or more is found by the index
+    unsearched  papers whose search text a big change left for later (`index_sync.fill_search`)
     meta      the index's format, the parser version and year option it was made with, its
               generation (counted up by every change) and the views: the paper ids newest
               first, by digest date and by tag, saved whole so a start reads them in one go
@@ -55,17 +57,19 @@ CREATE TABLE files (
     diagnostics BLOB NOT NULL
 );
 CREATE TABLE entries (
+    entry_no INTEGER PRIMARY KEY,
     file_no INTEGER NOT NULL,
     seq INTEGER NOT NULL,
     paper_id TEXT NOT NULL,
     day INTEGER,
-    record BLOB NOT NULL,
-    PRIMARY KEY (file_no, seq)
-) WITHOUT ROWID;
+    record BLOB
+);
+CREATE INDEX entries_by_file ON entries (file_no, seq);
 CREATE INDEX entries_by_paper ON entries (paper_id);
 CREATE INDEX entries_by_day ON entries (day);
 CREATE TABLE papers (number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, record BLOB NOT NULL);
 CREATE VIRTUAL TABLE search USING fts5 (text, tokenize = 'trigram case_sensitive 1');
+CREATE TABLE unsearched (number INTEGER PRIMARY KEY);
 """
 
 

@@ -27,9 +27,9 @@ from typing import NamedTuple
 
 from tui.library.files import unreadable
 from tui.library.index import LibraryIndex, saved_diagnostics
-from tui.library.merge import merge_entry, paper_from_entry
+from tui.library.merge import lone_entry, merge_entry, paper_from_entry
 from tui.library.records import ENTRIES, PAPERS
-from tui.model import Paper, search_text
+from tui.model import DigestEntry, Paper, search_text
 from tui.parse import ParseResult, parse_bytes
 
 Stamp = tuple[int, int]  # size, modification time in ns
@@ -37,6 +37,11 @@ Stamp = tuple[int, int]  # size, modification time in ns
 Progress = Callable[[int, int], None]
 # Papers merged per query: SQLite allows 32,766 parameters, and a batch is a progress step.
 BATCH = 500
+# A change touching up to this many papers puts their search texts in the search table in
+# the same transaction. A bigger one (a first start, a year of digests at once) leaves them
+# to `fill_search`, in transactions of their own, so that the library can be shown first:
+# the trigram index costs a quarter of a millisecond per paper.
+SEARCH_AT_ONCE = 5_000
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,7 @@ def sync(
         for path, read in fresh.items():
             change.add_file(path, read)
         batches = -(-len(change.paper_ids) // BATCH)
+        change.search_now = len(change.paper_ids) <= SEARCH_AT_ONCE
         change.merge_again(lambda done: step(len(to_read) + done, len(to_read) + batches))
         change.save_views()
         db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
@@ -156,6 +162,8 @@ class _Change:
         self.days: set[int] = set()
         self.old_tags: dict[str, tuple[str, ...]] = {}
         self.new_tags: dict[str, tuple[str, ...]] = {}
+        self.new_entries: dict[int, DigestEntry] = {}  # entry number -> the entry, of the files added
+        self.search_now = True  # else the touched papers' search texts wait for `fill_search`
 
     def drop_file(self, file_no: int) -> None:
         for paper_id, day in self.db.execute("SELECT paper_id, day FROM entries WHERE file_no = ?", (file_no,)):
@@ -171,12 +179,14 @@ class _Change:
             (path, size, mtime, result.format.value, read.sha256, saved_diagnostics(result)),
         )
         file_no = cursor.lastrowid
-        rows = []
         for seq, entry in enumerate(result.entries):
             day = entry.digest_date.toordinal() if entry.digest_date else None
             self._touch(entry.id, day)
-            rows.append((file_no, seq, entry.id, day, ENTRIES.dumps(entry)))
-        self.db.executemany("INSERT INTO entries (file_no, seq, paper_id, day, record) VALUES (?, ?, ?, ?, ?)", rows)
+            # Without its record: most papers are seen once, and the paper saved is then the entry.
+            entry_no = self.db.execute(
+                "INSERT INTO entries (file_no, seq, paper_id, day) VALUES (?, ?, ?, ?)", (file_no, seq, entry.id, day)
+            ).lastrowid
+            self.new_entries[entry_no] = entry
 
     def _touch(self, paper_id: str, day: int | None) -> None:
         self.paper_ids.add(paper_id)
@@ -193,35 +203,59 @@ class _Change:
     def _merge_batch(self, ids: list[str]) -> None:
         db, marks = self.db, ",".join("?" * len(ids))
         saved = {paper_id: (number, record) for number, paper_id, record in db.execute(_SAVED.format(marks), ids)}
-        merged: dict[str, Paper] = {}
-        for paper_id, record in db.execute(_ENTRIES_OF.format(marks), ids):
-            entry = ENTRIES.loads(record)
-            paper = merged.get(paper_id)
-            if paper is None:
-                merged[paper_id] = paper_from_entry(entry)
+        sightings: dict[str, list[tuple[int, DigestEntry, bool]]] = {}
+        for entry_no, paper_id, record in db.execute(_ENTRIES_OF.format(marks), ids):
+            if record is not None:
+                entry, kept = ENTRIES.loads(record), True
+            elif entry_no in self.new_entries:
+                entry, kept = self.new_entries[entry_no], False
             else:
-                merge_entry(paper, entry)
+                # Saved without a record: the paper as saved was made from this entry alone.
+                entry, kept = lone_entry(PAPERS.loads(saved[paper_id][1])), False
+            sightings.setdefault(paper_id, []).append((entry_no, entry, kept))
         for paper_id in ids:
             old = saved.get(paper_id)
-            new = merged.get(paper_id)
             old_paper = PAPERS.loads(old[1]) if old else None
+            new = self._merged(sightings.get(paper_id, ()))
             self.old_tags[paper_id] = old_paper.tags if old_paper else ()
             self.new_tags[paper_id] = new.tags if new else ()
             if new is None:
                 if old is not None:
                     db.execute("DELETE FROM papers WHERE number = ?", (old[0],))
                     db.execute("DELETE FROM search WHERE rowid = ?", (old[0],))
+                    db.execute("DELETE FROM unsearched WHERE number = ?", (old[0],))
                 continue
             record = PAPERS.dumps(new)
             if old is None:
                 number = db.execute("INSERT INTO papers (id, record) VALUES (?, ?)", (paper_id, record)).lastrowid
-                db.execute("INSERT INTO search (rowid, text) VALUES (?, ?)", (number, search_text(new)))
+                self._search_anew(number, new, had_text=False)
             elif record != old[1]:
                 db.execute("UPDATE papers SET record = ? WHERE number = ?", (record, old[0]))
-                text = search_text(new)
-                if old_paper is None or text != search_text(old_paper):
-                    db.execute("DELETE FROM search WHERE rowid = ?", (old[0],))
-                    db.execute("INSERT INTO search (rowid, text) VALUES (?, ?)", (old[0], text))
+                if old_paper is None or search_text(new) != search_text(old_paper):
+                    self._search_anew(old[0], new, had_text=True)
+
+    def _merged(self, sightings: Sequence[tuple[int, DigestEntry, bool]]) -> Paper | None:
+        """The paper of its sightings, in order. A paper of one sighting needs no saved entry (it is
+        the paper itself, `lone_entry`); one of several needs them all, so each gets its record."""
+        if not sightings:
+            return None
+        paper = paper_from_entry(sightings[0][1])
+        for _entry_no, entry, _kept in sightings[1:]:
+            merge_entry(paper, entry)
+        if len(sightings) > 1:
+            unsaved = [(ENTRIES.dumps(entry), entry_no) for entry_no, entry, kept in sightings if not kept]
+            self.db.executemany("UPDATE entries SET record = ? WHERE entry_no = ?", unsaved)
+        return paper
+
+    def _search_anew(self, number: int, paper: Paper, *, had_text: bool) -> None:
+        """Puts the paper's search text in the search table now, or, in a big change, marks it to be
+        put there after the change is saved (`fill_search`)."""
+        if had_text:
+            self.db.execute("DELETE FROM search WHERE rowid = ?", (number,))
+        if self.search_now:
+            self.db.execute("INSERT INTO search (rowid, text) VALUES (?, ?)", (number, search_text(paper)))
+        else:
+            self.db.execute("INSERT OR IGNORE INTO unsearched (number) VALUES (?)", (number,))
 
     def save_views(self) -> None:
         """The ids newest first, by digest date and by tag, redone for the days and tags touched."""
@@ -269,7 +303,30 @@ def _tag_rank(item: tuple[str, list[str]]) -> tuple[int, str]:
 
 _SAVED = "SELECT number, id, record FROM papers WHERE id IN ({})"
 _ENTRIES_OF = (
-    "SELECT e.paper_id, e.record FROM entries e JOIN files f ON f.file_no = e.file_no"
+    "SELECT e.entry_no, e.paper_id, e.record FROM entries e JOIN files f ON f.file_no = e.file_no"
     " WHERE e.paper_id IN ({}) ORDER BY f.path, e.seq"
 )
 _DAY = "SELECT e.paper_id FROM entries e JOIN files f ON f.file_no = e.file_no WHERE e.day = ? ORDER BY f.path, e.seq"
+
+
+def fill_search(index: LibraryIndex, progress: Progress | None = None, *, batch: int = 2_000) -> int:
+    """Puts the search texts a big change left out into the search table, a batch per transaction;
+    returns how many. Safe to stop at any point (a kill, the app quitting): the rest waits."""
+    db = index.connection()
+    total = db.execute("SELECT count(*) FROM unsearched").fetchone()[0]
+    done = 0
+    while True:
+        with index.writing() as db:
+            numbers = [number for (number,) in db.execute("SELECT number FROM unsearched LIMIT ?", (batch,))]
+            if not numbers:
+                return done
+            marks = ",".join("?" * len(numbers))
+            rows = db.execute(f"SELECT number, record FROM papers WHERE number IN ({marks})", numbers).fetchall()
+            db.executemany(
+                "INSERT INTO search (rowid, text) VALUES (?, ?)",
+                [(number, search_text(PAPERS.loads(record))) for number, record in rows],
+            )
+            db.execute(f"DELETE FROM unsearched WHERE number IN ({marks})", numbers)
+        done += len(numbers)
+        if progress is not None:
+            progress(done, max(total, done))

@@ -115,6 +115,19 @@ def paper_from_entry(entry: DigestEntry) -> Paper:
     return Paper(*values)
 
 
+def lone_entry(paper: Paper) -> DigestEntry:
+    """The entry a paper of one sighting was made from: `paper_from_entry` the other way round."""
+    values = {}
+    for paper_field in PAPER_FIELDS:
+        value = getattr(paper, paper_field.name)
+        if paper_field.merge is Merge.DATES:
+            value = value[0] if value else None
+        elif paper_field.merge is Merge.SIGHTINGS:
+            value = value[0]
+        values[paper_field.entry_field] = value
+    return DigestEntry(**values)
+
+
 # Field by field rather than a loop over PAPER_FIELDS' rules: the loop takes half as long again,
 # and a cold start merges up to 100,000 entries. tests/test_library.py holds it to the rules.
 def merge_entry(paper: Paper, entry: DigestEntry) -> None:

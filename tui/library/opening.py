@@ -22,7 +22,7 @@ from pathlib import Path
 from tui.home import Home
 from tui.library.files import library_files
 from tui.library.index import INDEX_NAME, LibraryIndex
-from tui.library.index_sync import Progress, SyncReport, sync
+from tui.library.index_sync import Progress, SyncReport, fill_search, sync
 from tui.library.merge import Library
 
 # The marshal file earlier versions kept the parsed library in; the index replaces it.
@@ -54,6 +54,14 @@ class OpenedLibrary:
         if report.changed_anything or self.index.generation != self.library.generation:
             self.library = self.index.library()
         return report
+
+    def search_pending(self) -> int:
+        """How many papers a big change left out of the search table so far."""
+        return self.index.connection().execute("SELECT count(*) FROM unsearched").fetchone()[0]
+
+    def fill_search(self, progress: Progress | None = None) -> int:
+        """Puts those papers' search texts in (searching finds them meanwhile too, more slowly)."""
+        return fill_search(self.index, progress)
 
     def close(self) -> None:
         self.index.close()

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -13,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from tui.home import Home, bundled
-from tui.library.index_sync import SyncReport
+from tui.library.index_sync import Progress, SyncReport
 from tui.library.merge import Library
 from tui.library.watch import LibraryWatch
 from tui.review.clock import utc_now
@@ -27,6 +28,7 @@ from tui.ui.screens.reader import ReaderScreen
 from tui.ui.themes import load_themes
 from tui.ui.widgets.import_progress import ImportProgress
 
+T = TypeVar("T")
 # After the first screens, so that reading a long review log does not compete with them.
 REVIEW_LOG_DELAY = 2.0
 # From this many digests to read, a progress bar shows how the reading goes.
@@ -113,32 +115,38 @@ class PaperdeckApp(App[None]):
         watch = self.watch
         if watch is None:
             return
+        self._in_the_background("Indexing for search", watch.opened.fill_search)  # what a first start left
+        for _notified in watch.changes():
+            report = self._in_the_background("Reading new digests", watch.refresh)
+            if report is not None:
+                self.call_from_thread(self._library_changed, watch.opened.library, report)
+            self._in_the_background("Indexing for search", watch.opened.fill_search)
+
+    def _in_the_background(self, doing: str, work: Callable[[Progress], T]) -> T | None:
+        """Runs `work` (in the watching thread) with a progress bar once it is big enough to show;
+        an error is told, not raised: a bad moment of the disk must not end the watch."""
         shown = False
 
         def progress(done: int, total: int) -> None:
             nonlocal shown
             if shown or total >= PROGRESS_FROM_FILES:
                 shown = True
-                self.call_from_thread(self._import_progress, done, total)
+                self.call_from_thread(self._import_progress, doing, done, total)
 
-        for _notified in watch.changes():
-            shown = False
-            try:
-                report = watch.refresh(progress)
-            except Exception as exc:  # a bad moment of the disk must not end the watch
-                self.call_from_thread(self._watch_failed, exc)
-                continue
-            finally:
-                if shown:
-                    self.call_from_thread(self._import_progress, -1, 0)
-            if report is not None:
-                self.call_from_thread(self._library_changed, watch.opened.library, report)
+        try:
+            return work(progress)
+        except Exception as exc:
+            self.call_from_thread(self._watch_failed, exc)
+            return None
+        finally:
+            if shown:
+                self.call_from_thread(self._import_progress, doing, -1, 0)
 
-    def _import_progress(self, done: int, total: int) -> None:
+    def _import_progress(self, doing: str, done: int, total: int) -> None:
         """Shows how the reading of new digests goes on every reader (`done` -1: it is over)."""
         for screen in self.screen_stack:
             if isinstance(screen, ReaderScreen):
-                screen.query_one(ImportProgress).show(done, total)
+                screen.query_one(ImportProgress).show(doing, done, total)
 
     def _watch_failed(self, exc: Exception) -> None:
         self.notify(visible(f"Could not read the library's changes: {exc}"), severity="warning", markup=False)

@@ -1,4 +1,4 @@
-"""A progress bar under the panes while the app reads many new digests of the watched library."""
+"""A progress bar under the panes while the app reads many new digests, or indexes them for search."""
 
 from __future__ import annotations
 
@@ -20,9 +20,10 @@ class ImportProgress(Horizontal):
         yield Label("Reading new digests")
         yield ProgressBar(show_eta=False)
 
-    def show(self, done: int, total: int) -> None:
+    def show(self, doing: str, done: int, total: int) -> None:
         if done < 0:
             self.remove_class("-active")
             return
+        self.query_one(Label).update(doing)
         self.query_one(ProgressBar).update(total=total, progress=done)
         self.add_class("-active")
