@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -423,21 +424,23 @@ async def test_click_picks_a_paper_and_double_click_opens_it(home, store):
         assert store.paper(papers.current).read
 
 
-async def test_abstracts_from_the_cache_arrive_after_the_first_screen(home, store, tmp_path):
-    from tui.library.cache import load_library_cached
+async def test_abstracts_from_the_index_are_there_at_the_first_screen(home, store):
+    from tui.library.opening import open_library
 
-    files = [COMMENTARY, HF_MAR_06]
-    load_library_cached(files, tmp_path / "cache.marshal")  # a cold start writes the cache
-    library = load_library_cached(files, tmp_path / "cache.marshal", abstracts_later=True)
-    assert library.pending_abstracts is not None
-    app = PaperdeckApp(library, home=home, store=store)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert library.pending_abstracts is None
-        assert "Abstract\nLarge language models (LLMs) achieve remarkable advancements" in detail_text(app)
-        await pilot.press("slash", *"leveraging tools")  # a word only the abstract holds
-        assert paper_list(app).paper_ids == [paper_list(app).current] and len(paper_list(app).paper_ids) == 1
+    home.ensure()
+    shutil.copy(COMMENTARY, home.library / COMMENTARY.name)
+    shutil.copy(HF_MAR_06, home.library / HF_MAR_06.name)
+    open_library(home).close()  # a cold start writes the index
+    opened = open_library(home)  # the next start reads the library from it
+    try:
+        assert not opened.report.changed_anything
+        app = PaperdeckApp(opened.library, home=home, store=store)
+        async with app.run_test(size=(120, 40)) as pilot:
+            assert "Abstract\nLarge language models (LLMs) achieve remarkable advancements" in detail_text(app)
+            await pilot.press("slash", *"leveraging tools")  # a word only the abstract holds
+            assert paper_list(app).paper_ids == [paper_list(app).current] and len(paper_list(app).paper_ids) == 1
+    finally:
+        opened.close()
 
 
 async def test_the_footer_shows_the_keys_of_the_focused_pane(home, store):

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,9 @@ from conftest import COMMENTARY, HF_MAR_06
 from reliability import record
 
 from tui.home import Home
-from tui.library.cache import load_library_cached
+from tui.library import index_sync
 from tui.library.files import digest_files
+from tui.library.opening import OpenedLibrary, open_library
 from tui.model import paper_id
 from tui.state import atomic, writer
 from tui.state.store import Store
@@ -52,6 +54,20 @@ def saved_home(tmp_path: Path) -> Path:
     store.set_note(MAGISTRAL, "keep me")
     store.close()
     return home
+
+
+@pytest.fixture
+def opened() -> Iterator[Callable[[Path], OpenedLibrary]]:
+    """Opens a home's library from its index, as the app is started; closed after the test."""
+    libraries: list[OpenedLibrary] = []
+
+    def open_home(home: Path) -> OpenedLibrary:
+        libraries.append(open_library(Home(home)))
+        return libraries[-1]
+
+    yield open_home
+    for library in libraries:
+        library.close()
 
 
 def still_saved(home: Path) -> None:
@@ -89,7 +105,9 @@ def test_a_store_replaced_by_a_folder_is_named_and_left_alone(tmp_path: Path):
 
 
 @pytest.mark.parametrize("code", [errno.EROFS, errno.ENOSPC, errno.EACCES])
-async def test_a_home_that_refuses_writes_keeps_the_state_in_memory_and_says_so(tmp_path: Path, monkeypatch, code):
+async def test_a_home_that_refuses_writes_keeps_the_state_in_memory_and_says_so(
+    tmp_path: Path, monkeypatch, code, opened
+):
     home = saved_home(tmp_path)
     refused = {"count": 0}
 
@@ -100,8 +118,7 @@ async def test_a_home_that_refuses_writes_keeps_the_state_in_memory_and_says_so(
     store = Store.open(home / "store.json")
     monkeypatch.setattr(atomic, "write_atomically", refuse)
     monkeypatch.setattr(writer, "RETRY_SECONDS", (0.05,))
-    files = digest_files(home / "library")
-    app = PaperdeckApp(load_library_cached(files, home / "cache" / "library.marshal"), home=Home(home), store=store)
+    app = PaperdeckApp(opened(home).library, home=Home(home), store=store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("r")
         said: list[str] = []
@@ -118,12 +135,12 @@ async def test_a_home_that_refuses_writes_keeps_the_state_in_memory_and_says_so(
     record("damaged homes: clear message, no traceback")
 
 
-async def test_library_files_deleted_while_the_app_runs_lose_no_state(tmp_path: Path):
+async def test_library_files_deleted_while_the_app_runs_lose_no_state(tmp_path: Path, opened):
     home = saved_home(tmp_path)
     shutil.copy(HF_MAR_06, home / "library" / HF_MAR_06.name)
     store = Store.open(home / "store.json")
     files = digest_files(home / "library")
-    app = PaperdeckApp(load_library_cached(files, home / "cache" / "library.marshal"), home=Home(home), store=store)
+    app = PaperdeckApp(opened(home).library, home=Home(home), store=store)
     async with app.run_test(size=(120, 40)) as pilot:
         for path in files:
             path.unlink()
@@ -144,33 +161,48 @@ async def test_library_files_deleted_while_the_app_runs_lose_no_state(tmp_path: 
     record("damaged homes: clear message, no traceback")
 
 
-def test_a_digest_that_changes_while_it_is_read_is_read_again_at_the_next_start(tmp_path: Path, monkeypatch):
+def test_a_digest_that_changes_while_it_is_read_is_read_again_at_the_next_start(tmp_path: Path, monkeypatch, opened):
     home = saved_home(tmp_path)
     digest = home / "library" / COMMENTARY.name
     whole = digest.read_bytes()
-    real_read = Path.read_bytes
+    real_open = open
 
-    def read_while_written(path: Path) -> bytes:
-        if path == digest:
-            # The writer is half way through: this read sees half a file, and the file then
-            # grows to its full new content (with a new modification time).
+    class ReadWhileWritten:
+        """The digest as the index reads it while a writer is half way through: this read sees
+        half a file, and the file then grows to its full new content (with a new modification time)."""
+
+        def __init__(self, handle) -> None:
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *_exc) -> None:
+            self.handle.close()
+
+        def fileno(self) -> int:
+            return self.handle.fileno()
+
+        def read(self) -> bytes:
             digest.write_bytes(whole.replace(b"Magistral", b"Magistral v2"))
             os.utime(digest, ns=(0, digest.stat().st_mtime_ns + 10**9))
             return whole[: len(whole) // 2]
-        return real_read(path)
 
-    cache = home / "cache" / "library.marshal"
-    monkeypatch.setattr(Path, "read_bytes", read_while_written)
-    half = load_library_cached([digest], cache)
+    def open_while_written(path, *args, **kwargs):
+        handle = real_open(path, *args, **kwargs)
+        return ReadWhileWritten(handle) if Path(path) == digest else handle
+
+    monkeypatch.setattr(index_sync, "open", open_while_written, raising=False)
+    half = opened(home).library
     monkeypatch.undo()
     assert 0 < len(half) < 8 and not any("Magistral" in p.title for p in half.papers.values())
-    again = load_library_cached([digest], cache)  # the next start: the cache does not match
+    again = opened(home).library  # the next start: the index does not match the file
     assert any(p.title == "Magistral v2" for p in again.papers.values()) and len(again) == 8
     still_saved(home)
     record("damaged homes: clear message, no traceback")
 
 
-async def test_a_write_that_failed_before_the_app_was_up_is_still_told(tmp_path: Path, monkeypatch):
+async def test_a_write_that_failed_before_the_app_was_up_is_still_told(tmp_path: Path, monkeypatch, opened):
     home = saved_home(tmp_path)
 
     def refuse(target: Path, data: bytes) -> None:
@@ -181,8 +213,7 @@ async def test_a_write_that_failed_before_the_app_was_up_is_still_told(tmp_path:
     monkeypatch.setattr(writer, "RETRY_SECONDS", (60.0,))  # no retry, and so no new report, in the test
     store.set_setting("theme", "paperdeck-light")
     assert not store.flush() and store.last_error is not None  # failed while nobody listened
-    files = digest_files(home / "library")
-    app = PaperdeckApp(load_library_cached(files, home / "cache" / "library.marshal"), home=Home(home), store=store)
+    app = PaperdeckApp(opened(home).library, home=Home(home), store=store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         said = [str(n.message) for n in app._notifications]

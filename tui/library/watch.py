@@ -66,6 +66,7 @@ class LibraryWatch:
                     rust_timeout=CHECK_MS,
                     yield_on_timeout=True,
                     raise_interrupt=False,
+                    recursive=False,  # a folder's digests are the files directly in it
                 ):
                     yield bool(batch)
                 return
