@@ -119,7 +119,7 @@ class Views:
         Untouched papers are unread and unstarred, so only `states` needs walking, with the
         date index for the days' counts: no paper needs to be read.
         """
-        listed = self._position
+        listed = set(self.all_ids) if states else set()
         read = {paper_id for paper_id, state in states.items() if state.read and paper_id in listed}
         day_total = {day: len(ids) for day, ids in self.library.by_date.items()}
         day_unread = dict(day_total)

@@ -18,14 +18,19 @@ DIGEST_SUFFIXES = (".txt", ".json")
 
 def digest_files(folder: Path) -> list[Path]:
     """The digest files directly inside `folder`, in name order."""
-    # scandir knows each entry's type without a stat call: a library is thousands of files.
+    return [Path(name) for name in digest_file_names(folder)]
+
+
+def digest_file_names(folder: Path | str) -> list[str]:
+    """`digest_files` as path strings: the library index wants no more, and a library is
+    thousands of files (a Path costs several microseconds to make and as many to print)."""
+    # scandir knows each entry's type without a stat call.
     with os.scandir(folder) as entries:
-        names = sorted(
-            entry.name
+        return sorted(
+            entry.path
             for entry in entries
             if os.path.splitext(entry.name)[1].lower() in DIGEST_SUFFIXES and entry.is_file()
         )
-    return [folder / name for name in names]
 
 
 def read_digest(path: Path, *, year: int | None = None) -> ParseResult:
@@ -72,8 +77,14 @@ def library_files(home: Home, paths: Iterable[Path] = ()) -> tuple[list[Path], b
 
     The second value says whether the samples stand in for an empty library.
     """
-    files = digest_files(home.library) if home.library.is_dir() else []
-    files += expand_paths(paths)
-    if files:
-        return files, False
-    return digest_files(sample_data_dir()), True
+    names, showing_samples = library_file_names(home, paths)
+    return [Path(name) for name in names], showing_samples
+
+
+def library_file_names(home: Home, paths: Iterable[Path] = ()) -> tuple[list[str], bool]:
+    """`library_files` as path strings."""
+    names = digest_file_names(home.library) if home.library.is_dir() else []
+    names += map(os.fspath, expand_paths(paths))
+    if names:
+        return names, False
+    return digest_file_names(sample_data_dir()), True

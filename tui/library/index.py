@@ -6,7 +6,7 @@ with a notice). `tui.library.index_sync` keeps it in step with the digest files 
 a time; this module opens it and reads a `Library` out of it.
 
     files     every digest file read: its path, size and modification time when read, its
-              format, content hash and diagnostics
+              format, content hash and diagnostics (NULL when there were none)
     entries   every entry of every file, as its parser gave it (see `records.ENTRIES`); an
               entry that is its paper's only sighting has no record (the paper is the entry)
     papers    every paper, merged from its entries (see `records.PAPERS`); `number` is also
@@ -54,7 +54,7 @@ CREATE TABLE files (
     mtime_ns INTEGER NOT NULL,
     format TEXT NOT NULL,
     sha256 TEXT NOT NULL,
-    diagnostics BLOB NOT NULL
+    diagnostics BLOB
 );
 CREATE TABLE entries (
     entry_no INTEGER PRIMARY KEY,
@@ -73,8 +73,9 @@ CREATE TABLE unsearched (number INTEGER PRIMARY KEY);
 """
 
 
-class IndexUnusable(Exception):
-    """The index file cannot be used as it is: damaged, or made by another version."""
+# The ids newest first; (day ordinal, ids) newest first; (tag, ids) most used first; papers in all.
+Views = tuple[list[str], list[tuple[int, list[str]]], list[tuple[str, list[str]]], int]
+EMPTY_VIEWS: Views = ([], [], [], 0)
 
 
 class LibraryIndex:
@@ -195,7 +196,8 @@ class LibraryIndex:
     # --- reading -------------------------------------------------------------------------------
 
     def meta(self) -> dict[str, object]:
-        return dict(self.connection().execute("SELECT key, value FROM meta"))
+        """Every meta value but the views (megabytes, read by `library`)."""
+        return dict(self.connection().execute("SELECT key, value FROM meta WHERE key != 'views'"))
 
     def file_hashes(self) -> dict[str, Path]:
         """The SHA-256 of each digest file's content as last read, with its path."""
@@ -207,16 +209,22 @@ class LibraryIndex:
         row = self.connection().execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
         return row[0] if row else -1
 
-    def library(self) -> Library:
-        """The library as the index holds it now: papers are read from it as they are asked for."""
+    def library(self, views: Views | None = None) -> Library:
+        """The library as the index holds it now: papers are read from it as they are asked for.
+
+        `views` are the ones a sync of this process has just saved (then they are not read again).
+        `results` are those of the files with diagnostics (the others have nothing to say).
+        """
         db = self.connection()
         db.execute("BEGIN")  # the views and the files as of one moment
         try:
-            meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('generation', 'views')"))
-            results = [_result(*row) for row in db.execute("SELECT path, format, diagnostics FROM files ORDER BY path")]
+            wanted = "('generation')" if views is not None else "('generation', 'views')"
+            meta = dict(db.execute(f"SELECT key, value FROM meta WHERE key IN {wanted}"))
+            results = [_result(*row) for row in db.execute(_SAID)]
         finally:
             db.execute("COMMIT")
-        views = marshal.loads(meta["views"]) if meta.get("views") else ((), [], [], 0)
+        if views is None:
+            views = marshal.loads(meta["views"]) if meta.get("views") else EMPTY_VIEWS
         order, by_date, by_tag, count = views
         from tui.library.index_search import IndexSearch
 
@@ -235,8 +243,13 @@ def _result(path: str, fmt: str, diagnostics: bytes) -> ParseResult:
     return ParseResult(path, DigestFormat(fmt), (), said)
 
 
-def saved_diagnostics(result: ParseResult) -> bytes:
+def saved_diagnostics(result: ParseResult) -> bytes | None:
+    if not result.diagnostics:
+        return None
     return marshal.dumps([(d.line, d.severity.value, d.message) for d in result.diagnostics])
+
+
+_SAID = "SELECT path, format, diagnostics FROM files WHERE diagnostics IS NOT NULL ORDER BY path"
 
 
 class IndexedPapers(Mapping[str, Paper]):

@@ -19,14 +19,14 @@ import marshal
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
 
 from tui.library.files import unreadable
-from tui.library.index import LibraryIndex, saved_diagnostics
+from tui.library.index import EMPTY_VIEWS, LibraryIndex, Views, saved_diagnostics
 from tui.library.merge import lone_entry, merge_entry, paper_from_entry
 from tui.library.records import ENTRIES, PAPERS
 from tui.model import DigestEntry, Paper, search_text
@@ -53,6 +53,7 @@ class SyncReport:
     removed: tuple[str, ...] = ()
     papers_before: int = 0
     papers_after: int = 0
+    views: Views | None = field(default=None, repr=False, compare=False)  # as saved, for `index.library`
 
     @property
     def changed_anything(self) -> bool:
@@ -65,7 +66,7 @@ class _Parsed(NamedTuple):
     sha256: str
 
 
-def stamps(files: Iterable[Path]) -> dict[str, Stamp]:
+def stamps(files: Iterable[str | Path]) -> dict[str, Stamp]:
     """Each file's size and modification time, by path; a file that cannot be examined is left out."""
     found: dict[str, Stamp] = {}
     for path in files:
@@ -89,7 +90,7 @@ _KNOWN = "SELECT file_no, path, size, mtime_ns, sha256 FROM files"
 
 
 def sync(
-    index: LibraryIndex, files: Sequence[Path], *, year: int | None = None, progress: Progress | None = None
+    index: LibraryIndex, files: Sequence[str | Path], *, year: int | None = None, progress: Progress | None = None
 ) -> SyncReport:
     """Brings the index in step with exactly `files` (in any order); returns what it changed."""
     wanted = stamps(files)
@@ -119,14 +120,15 @@ def sync(
         batches = -(-len(change.paper_ids) // BATCH)
         change.search_now = len(change.paper_ids) <= SEARCH_AT_ONCE
         change.merge_again(lambda done: step(len(to_read) + done, len(to_read) + batches))
-        change.save_views()
+        views = change.save_views()
         db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
         return SyncReport(
             added=tuple(path for path in fresh if path not in known),
             changed=tuple(path for path in fresh if path in known),
             removed=tuple(removed),
             papers_before=before,
-            papers_after=_count(db),
+            papers_after=views[3],
+            views=views,
         )
 
 
@@ -257,11 +259,11 @@ class _Change:
         else:
             self.db.execute("INSERT OR IGNORE INTO unsearched (number) VALUES (?)", (number,))
 
-    def save_views(self) -> None:
+    def save_views(self) -> Views:
         """The ids newest first, by digest date and by tag, redone for the days and tags touched."""
         db = self.db
         row = db.execute("SELECT value FROM meta WHERE key = 'views'").fetchone()
-        _order, saved_days, saved_tags, _count_then = marshal.loads(row[0]) if row and row[0] else ((), [], [], 0)
+        _order, saved_days, saved_tags, _count_then = marshal.loads(row[0]) if row and row[0] else EMPTY_VIEWS
         by_date = dict(saved_days)
         for day in self.days:
             day_ids = list(dict.fromkeys(paper_id for (paper_id,) in db.execute(_DAY, (day,))))
@@ -274,7 +276,7 @@ class _Change:
         by_tag = dict(saved_tags)
         tags = set(chain.from_iterable(self.old_tags.values())) | set(chain.from_iterable(self.new_tags.values()))
         if tags:
-            position = {paper_id: at for at, paper_id in enumerate(order)}
+            position = dict(zip(order, range(len(order)), strict=True))
             for tag in tags:
                 members = {paper_id for paper_id in by_tag.get(tag, ()) if paper_id not in self.paper_ids}
                 members.update(
@@ -295,6 +297,7 @@ class _Change:
             _count(db),
         )
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('views', ?)", (marshal.dumps(views),))
+        return views
 
 
 def _tag_rank(item: tuple[str, list[str]]) -> tuple[int, str]:
@@ -314,6 +317,8 @@ def fill_search(index: LibraryIndex, progress: Progress | None = None, *, batch:
     returns how many. Safe to stop at any point (a kill, the app quitting): the rest waits."""
     db = index.connection()
     total = db.execute("SELECT count(*) FROM unsearched").fetchone()[0]
+    if not total:
+        return 0  # without the write lock: the reader asks after every change
     done = 0
     while True:
         with index.writing() as db:

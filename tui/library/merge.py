@@ -26,6 +26,7 @@ class Library:
     # A dict while files are added; from the library index, a mapping that reads each Paper
     # when it is first asked for.
     papers: Mapping[str, Paper] = field(default_factory=dict)
+    # Each file's result; from the library index, those of the files with diagnostics only.
     results: list[ParseResult] = field(default_factory=list)
     # Every paper id once, newest digest first, as the days of `by_date` list them.
     order: list[str] = field(default_factory=list)

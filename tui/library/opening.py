@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.home import Home
-from tui.library.files import library_files
+from tui.library.files import library_file_names
 from tui.library.index import INDEX_NAME, LibraryIndex
 from tui.library.index_sync import Progress, SyncReport, fill_search, sync
 from tui.library.merge import Library
@@ -42,9 +42,9 @@ class OpenedLibrary:
     notices: list[str] = field(default_factory=list)
     private: bool = False  # the index is this process's own copy, deleted by `close`
 
-    def files(self) -> tuple[list[Path], bool]:
+    def files(self) -> tuple[list[str], bool]:
         """The files the library is made of now, and whether they are the bundled samples."""
-        return library_files(self.home, self.paths)
+        return library_file_names(self.home, self.paths)
 
     def refresh(self, progress: Progress | None = None) -> SyncReport:
         """Brings the index in step with the files again; `library` is read anew if anything changed,
@@ -52,7 +52,7 @@ class OpenedLibrary:
         files, self.showing_samples = self.files()
         report = _sync_or_rebuild(self.index, files, progress, self.notices)
         if report.changed_anything or self.index.generation != self.library.generation:
-            self.library = self.index.library()
+            self.library = self.index.library(report.views)
         return report
 
     def search_pending(self) -> int:
@@ -73,7 +73,7 @@ def open_library(
     home: Home, paths: Sequence[Path] = (), *, year: int | None = None, progress: Progress | None = None
 ) -> OpenedLibrary:
     """The library of `home` (plus `paths`), its index brought in step with the files first."""
-    files, showing_samples = library_files(home, paths)
+    files, showing_samples = library_file_names(home, paths)
     notices: list[str] = []
     shared = LibraryIndex(home.cache / INDEX_NAME)
     index, private = shared, False
@@ -88,7 +88,7 @@ def open_library(
         notices.append(notice)
     if paths and not private:
         # Extra files would change the shared index for every other paperdeck: they go into a copy.
-        _sync_or_rebuild(shared, library_files(home)[0], progress, notices)
+        _sync_or_rebuild(shared, library_file_names(home)[0], progress, notices)
         index, private = _private_copy(home, shared), True
         shared.close()
     try:
@@ -99,11 +99,12 @@ def open_library(
         index, private = _temporary_index(home), True
         index.prepare(year)
         report = _sync_or_rebuild(index, files, progress, notices)
-    return OpenedLibrary(index.library(), index, home, tuple(paths), showing_samples, report, notices, private)
+    library = index.library(report.views)
+    return OpenedLibrary(library, index, home, tuple(paths), showing_samples, report, notices, private)
 
 
 def _sync_or_rebuild(
-    index: LibraryIndex, files: list[Path], progress: Progress | None, notices: list[str]
+    index: LibraryIndex, files: list[str], progress: Progress | None, notices: list[str]
 ) -> SyncReport:
     try:
         return sync(index, files, year=index.year, progress=progress)
