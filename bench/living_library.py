@@ -87,7 +87,7 @@ def commands(home: Path, runs: int) -> dict[str, list[float]]:
         "export --query diffusion": ("export", "--query", "diffusion", "--format", "json"),
     }
     times: dict[str, list[float]] = {name: [] for name in timed}
-    for name, args in timed.items():
+    for args in timed.values():
         run_command(home, *args)  # once to warm the page cache
     for _ in range(runs):
         for name, args in timed.items():  # interleaved, so that load elsewhere hits each alike
@@ -138,7 +138,9 @@ def measure(papers: int, runs: int) -> list[Figure]:
     figures = [Figure("commands", floor, times.pop("floor"))]
     for name, values in times.items():
         figures.append(
-            Figure("commands", f"{name} ({papers:,} papers)", values, floor=floor, target="≤ 3× floor", ratio_target=3.0)
+            Figure(
+                "commands", f"{name} ({papers:,} papers)", values, floor=floor, target="≤ 3× floor", ratio_target=3.0
+            )
         )
     figures.append(
         Figure(

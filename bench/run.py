@@ -3,8 +3,9 @@
     python bench/run.py [--papers 100000] [--quick] [--runs N] [--out bench/results/latest.json]
 
 Generates (or reuses) the corpus with make_corpus.py, then measures, in this order: parsing
-the whole corpus cold, start to first paint (warm and cold), keystrokes in the reader, the
-state store, and review (10,000 cards and 200,000 answers; a tenth with --quick). Prints one
+the whole corpus cold, start to first paint (warm, after a new or changed digest, and cold),
+commands that read the library and a new digest reaching the open reader, keystrokes in the
+reader, the state store, and review (10,000 cards and 200,000 answers; a tenth with --quick). Prints one
 Markdown table and writes the same figures, with every run, to the JSON file.
 --quick: 10,000 papers and one run of each, for a check that the benchmark still works.
 """
@@ -24,6 +25,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent))
 
 import first_paint  # noqa: E402
+import living_library  # noqa: E402
 import parse_speed  # noqa: E402
 import reader_keys  # noqa: E402
 import review_speed  # noqa: E402
@@ -35,6 +37,7 @@ def measure_all(papers: int, runs: int, presses: int, cards: int, answers: int) 
     steps = [
         ("parsing", lambda: parse_speed.measure(papers, runs)),
         ("first paint", lambda: first_paint.measure(papers, runs)),
+        ("the library index at work", lambda: living_library.measure(papers, runs)),
         ("keystrokes", lambda: reader_keys.measure(papers, presses)),
         ("state store", lambda: store_speed.measure(papers, runs)),
         ("review", lambda: review_speed.measure(cards, answers, runs)),

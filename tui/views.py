@@ -105,7 +105,8 @@ class Views:
             ]
         if key.kind == "tag":
             ids = set(self.library.by_tag.get(key.value, ())) | set(self.user_tags().get(key.value, ()))
-            return sorted(ids, key=self._position.__getitem__)
+            position = self._position  # a tag's ids read later may name a paper newer than this library
+            return sorted((paper_id for paper_id in ids if paper_id in position), key=position.__getitem__)
         raise ValueError(f"no such view: {key}")
 
     @cached_property
@@ -137,7 +138,7 @@ class Views:
 
     def tag_counts(self) -> list[tuple[str, int]]:
         """Every tag, digest and user tags both, with its paper count, most used first."""
-        counts = Counter({tag: len(ids) for tag, ids in self.library.by_tag.items()})
+        counts = Counter(self.library.tag_sizes)
         for tag, ids in self.user_tags().items():
             counts[tag] = len(set(ids) | set(self.library.by_tag.get(tag, ())))
         return sorted(counts.items(), key=lambda item: (-item[1], item[0]))

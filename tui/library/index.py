@@ -14,9 +14,12 @@ a time; this module opens it and reads a `Library` out of it.
     search    an FTS5 table of each paper's search text, case-folded, under the `trigram`
               tokenizer, so that any substring of three characters or more is found by the index
     unsearched  papers whose search text a big change left for later (`index_sync.fill_search`)
+    days      each digest date's paper ids, in digest order (marshalled): the views by date,
+              and read in order, every paper id newest first
+    tags      each digest tag's paper count and ids, newest first: a tag's ids are read when
+              a view or a filter first asks for them
     meta      the index's format, the parser version and year option it was made with, its
-              generation (counted up by every change) and the views: the paper ids newest
-              first, by digest date and by tag, saved whole so a start reads them in one go
+              generation (counted up by every change) and the number of papers
 
 WAL mode: readers never wait for a writer, and a writer's change is one transaction, so a
 process killed in the middle of one leaves the index as it was before.
@@ -31,6 +34,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
+from itertools import chain
 from pathlib import Path
 
 from tui.library.merge import Library
@@ -38,7 +42,7 @@ from tui.library.records import ENTRIES, PAPERS
 from tui.model import Diagnostic, DigestFormat, Paper, Severity
 from tui.parse import PARSER_VERSION, ParseResult
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 INDEX_NAME = "index.sqlite3"
 # How long a command waits for another paperdeck that is writing the index.
 BUSY_SECONDS = 60.0
@@ -70,12 +74,14 @@ CREATE INDEX entries_by_day ON entries (day);
 CREATE TABLE papers (number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, record BLOB NOT NULL);
 CREATE VIRTUAL TABLE search USING fts5 (text, tokenize = 'trigram case_sensitive 1');
 CREATE TABLE unsearched (number INTEGER PRIMARY KEY);
+CREATE TABLE days (day INTEGER PRIMARY KEY, ids BLOB NOT NULL);
+CREATE TABLE tags (tag TEXT PRIMARY KEY, size INTEGER NOT NULL, ids BLOB NOT NULL);
 """
 
 
-# The ids newest first; (day ordinal, ids) newest first; (tag, ids) most used first; papers in all.
-Views = tuple[list[str], list[tuple[int, list[str]]], list[tuple[str, list[str]]], int]
-EMPTY_VIEWS: Views = ([], [], [], 0)
+# The ids newest first; (day ordinal, ids) newest first; (tag, paper count) most used first;
+# papers in all.
+Views = tuple[list[str], list[tuple[int, list[str]]], list[tuple[str, int]], int]
 
 
 class LibraryIndex:
@@ -196,8 +202,7 @@ class LibraryIndex:
     # --- reading -------------------------------------------------------------------------------
 
     def meta(self) -> dict[str, object]:
-        """Every meta value but the views (megabytes, read by `library`)."""
-        return dict(self.connection().execute("SELECT key, value FROM meta WHERE key != 'views'"))
+        return dict(self.connection().execute("SELECT key, value FROM meta"))
 
     def file_hashes(self) -> dict[str, Path]:
         """The SHA-256 of each digest file's content as last read, with its path."""
@@ -218,19 +223,20 @@ class LibraryIndex:
         db = self.connection()
         db.execute("BEGIN")  # the views and the files as of one moment
         try:
-            wanted = "('generation')" if views is not None else "('generation', 'views')"
-            meta = dict(db.execute(f"SELECT key, value FROM meta WHERE key IN {wanted}"))
+            meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('generation', 'papers')"))
             results = [_result(*row) for row in db.execute(_SAID)]
+            if views is None:
+                by_date = [(day, marshal.loads(ids)) for day, ids in db.execute(_DAYS)]
+                order = list(dict.fromkeys(chain.from_iterable(ids for _day, ids in by_date)))
+                views = (order, by_date, db.execute(_TAG_SIZES).fetchall(), meta.get("papers", 0))  # type: ignore[assignment]
         finally:
             db.execute("COMMIT")
-        if views is None:
-            views = marshal.loads(meta["views"]) if meta.get("views") else EMPTY_VIEWS
-        order, by_date, by_tag, count = views
+        order, by_date, tag_sizes, count = views  # type: ignore[misc]
         from tui.library.index_search import IndexSearch
 
-        library = Library(papers=IndexedPapers(self, count), results=results, order=list(order))
+        library = Library(papers=IndexedPapers(self, count), results=results, order=order)
         library.by_date = {date.fromordinal(day): ids for day, ids in by_date}
-        library.by_tag = dict(by_tag)
+        library.by_tag = IndexedTags(self, dict(tag_sizes))
         library.search = IndexSearch(self)
         library.generation = meta.get("generation", 0)  # type: ignore[assignment]
         return library
@@ -250,6 +256,33 @@ def saved_diagnostics(result: ParseResult) -> bytes | None:
 
 
 _SAID = "SELECT path, format, diagnostics FROM files WHERE diagnostics IS NOT NULL ORDER BY path"
+_DAYS = "SELECT day, ids FROM days ORDER BY day DESC"
+_TAG_SIZES = "SELECT tag, size FROM tags ORDER BY size DESC, tag"
+
+
+class IndexedTags(Mapping[str, list[str]]):
+    """Each digest tag's paper ids, newest first, most used tag first; a tag's ids are read from
+    the index when first asked for (the tree needs only the counts, `sizes`)."""
+
+    def __init__(self, index: LibraryIndex, sizes: dict[str, int]) -> None:
+        self._index = index
+        self.sizes = sizes
+        self._read: dict[str, list[str]] = {}
+
+    def __getitem__(self, tag: str) -> list[str]:
+        ids = self._read.get(tag)
+        if ids is not None:
+            return ids
+        if tag not in self.sizes:
+            raise KeyError(tag)
+        row = self._index.connection().execute("SELECT ids FROM tags WHERE tag = ?", (tag,)).fetchone()
+        return self._read.setdefault(tag, marshal.loads(row[0]) if row else [])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.sizes)
+
+    def __len__(self) -> int:
+        return len(self.sizes)
 
 
 class IndexedPapers(Mapping[str, Paper]):

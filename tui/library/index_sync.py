@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from tui.library.files import unreadable
-from tui.library.index import EMPTY_VIEWS, LibraryIndex, Views, saved_diagnostics
+from tui.library.index import LibraryIndex, Views, saved_diagnostics
 from tui.library.merge import lone_entry, merge_entry, paper_from_entry
 from tui.library.records import ENTRIES, PAPERS
 from tui.model import DigestEntry, Paper, search_text
@@ -260,48 +260,41 @@ class _Change:
             self.db.execute("INSERT OR IGNORE INTO unsearched (number) VALUES (?)", (number,))
 
     def save_views(self) -> Views:
-        """The ids newest first, by digest date and by tag, redone for the days and tags touched."""
+        """The ids by digest date and by tag, redone for the days and tags touched; returns the views
+        as `LibraryIndex.library` reads them."""
         db = self.db
-        row = db.execute("SELECT value FROM meta WHERE key = 'views'").fetchone()
-        _order, saved_days, saved_tags, _count_then = marshal.loads(row[0]) if row and row[0] else EMPTY_VIEWS
-        by_date = dict(saved_days)
         for day in self.days:
             day_ids = list(dict.fromkeys(paper_id for (paper_id,) in db.execute(_DAY, (day,))))
             if day_ids:
-                by_date[day] = day_ids
+                db.execute("INSERT OR REPLACE INTO days (day, ids) VALUES (?, ?)", (day, marshal.dumps(day_ids)))
             else:
-                by_date.pop(day, None)
-        days = sorted(by_date.items(), reverse=True)
-        order = list(dict.fromkeys(chain.from_iterable(day_ids for _day, day_ids in days)))
-        by_tag = dict(saved_tags)
+                db.execute("DELETE FROM days WHERE day = ?", (day,))
+        by_date = [(day, marshal.loads(ids)) for day, ids in db.execute(_DAYS)]
+        order = list(dict.fromkeys(chain.from_iterable(day_ids for _day, day_ids in by_date)))
         tags = set(chain.from_iterable(self.old_tags.values())) | set(chain.from_iterable(self.new_tags.values()))
         if tags:
+            # Untouched papers keep their order among themselves: only the touched ones need placing.
             position = dict(zip(order, range(len(order)), strict=True))
             for tag in tags:
-                members = {paper_id for paper_id in by_tag.get(tag, ()) if paper_id not in self.paper_ids}
+                row = db.execute("SELECT ids FROM tags WHERE tag = ?", (tag,)).fetchone()
+                members = {
+                    paper_id for paper_id in (marshal.loads(row[0]) if row else ()) if paper_id not in self.paper_ids
+                }
                 members.update(
                     paper_id
                     for paper_id in self.paper_ids
                     if tag in self.new_tags.get(paper_id, ()) and paper_id in position
                 )
                 if members:
-                    by_tag[tag] = sorted(members, key=position.__getitem__)
+                    ids = marshal.dumps(sorted(members, key=position.__getitem__))
+                    db.execute(
+                        "INSERT OR REPLACE INTO tags (tag, size, ids) VALUES (?, ?, ?)", (tag, len(members), ids)
+                    )
                 else:
-                    by_tag.pop(tag, None)
-        # One string object per id, so that marshal writes each id once and refers back to it.
-        shared = {paper_id: paper_id for paper_id in order}
-        views = (
-            order,
-            [(day, [shared[i] for i in day_ids]) for day, day_ids in days],
-            [(tag, [shared[i] for i in ids]) for tag, ids in sorted(by_tag.items(), key=_tag_rank)],
-            _count(db),
-        )
-        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('views', ?)", (marshal.dumps(views),))
-        return views
-
-
-def _tag_rank(item: tuple[str, list[str]]) -> tuple[int, str]:
-    return -len(item[1]), item[0]
+                    db.execute("DELETE FROM tags WHERE tag = ?", (tag,))
+        count = _count(db)
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('papers', ?)", (count,))
+        return order, by_date, db.execute(_TAG_SIZES).fetchall(), count
 
 
 _SAVED = "SELECT number, id, record FROM papers WHERE id IN ({})"
@@ -309,6 +302,8 @@ _ENTRIES_OF = (
     "SELECT e.entry_no, e.paper_id, e.record FROM entries e JOIN files f ON f.file_no = e.file_no"
     " WHERE e.paper_id IN ({}) ORDER BY f.path, e.seq"
 )
+_DAYS = "SELECT day, ids FROM days ORDER BY day DESC"
+_TAG_SIZES = "SELECT tag, size FROM tags ORDER BY size DESC, tag"
 _DAY = "SELECT e.paper_id FROM entries e JOIN files f ON f.file_no = e.file_no WHERE e.day = ? ORDER BY f.path, e.seq"
 
 

@@ -31,7 +31,7 @@ class Library:
     # Every paper id once, newest digest first, as the days of `by_date` list them.
     order: list[str] = field(default_factory=list)
     by_date: dict[date, list[str]] = field(default_factory=dict)
-    by_tag: dict[str, list[str]] = field(default_factory=dict)
+    by_tag: Mapping[str, list[str]] = field(default_factory=dict)
     # From the library index: its full-text search, and the index generation it was read at.
     search: TextSearch | None = None
     generation: int = 0
@@ -75,6 +75,12 @@ class Library:
         self.by_date = {day: list(by_date[day]) for day in sorted(by_date, reverse=True)}
         self.order = list(dict.fromkeys(paper_id for ids in self.by_date.values() for paper_id in ids))
         self.by_tag = tag_index(self.sorted_papers())
+
+    @property
+    def tag_sizes(self) -> Mapping[str, int]:
+        """Each digest tag's paper count, most used first (without reading a tag's ids from an index)."""
+        sizes = getattr(self.by_tag, "sizes", None)
+        return sizes if sizes is not None else {tag: len(ids) for tag, ids in self.by_tag.items()}
 
     def sorted_papers(self) -> list[Paper]:
         """Every paper once, newest digest first, as the days of `by_date` list them."""
