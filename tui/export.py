@@ -14,11 +14,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 import orjson
 
-from tui.model import Paper
+from tui.model import PAPER_FIELD_NAMES, Paper
 from tui.parse.export_json import EXPORT_FORMAT_NAME
 from tui.state.paper_state import PaperState
 
@@ -46,10 +47,14 @@ def exported_items(
     summary of its review card. An id the library no longer holds (its digest was removed while
     the reader showed it) is left out."""
     blank = PaperState()
+    ids = list(ids)
+    # An indexed library reads many papers in a few queries rather than one query each.
+    get_many = getattr(papers, "get_many", None)
+    known = get_many(ids) if get_many is not None else papers
     return [
-        Exported(papers[i], states.get(i, blank), card_summary(card_documents[i]) if i in card_documents else None)
+        Exported(known[i], states.get(i, blank), card_summary(card_documents[i]) if i in card_documents else None)
         for i in ids
-        if i in papers
+        if i in known
     ]
 
 
@@ -156,8 +161,14 @@ def primary_link(paper: Paper) -> str | None:
 
 def to_json(items: Sequence[Exported]) -> bytes:
     """One JSON document: every field `list --json` prints, and the user's state beside them."""
+    fields = attrgetter(*PAPER_FIELD_NAMES)
+    # The fields as orjson writes the dataclass, in its order (dates and tuples it writes itself).
     papers = [
-        {**orjson.loads(orjson.dumps(item.paper)), "state": state_document(item.state, item.card)} for item in items
+        {
+            **dict(zip(PAPER_FIELD_NAMES, fields(item.paper), strict=True)),
+            "state": state_document(item.state, item.card),
+        }
+        for item in items
     ]
     document = {"format": EXPORT_FORMAT_NAME, "version": JSON_FORMAT_VERSION, "papers": papers}
     return orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"

@@ -127,6 +127,8 @@ haystack = search_text  # the text `/` searches in
 # UI thread have the interpreter between steps this size.
 CHUNK_CHARS = 1 << 20
 STEP_PAPERS = 2_000
+# Search texts made one paper at a time and kept, at most (about 1.3 kB each).
+KEPT_TEXTS = 20_000
 # From this many papers, the library index's full-text search finds a query's words sooner
 # than reading the papers and looking in each.
 INDEX_SEARCH_FROM = 2_000
@@ -222,9 +224,12 @@ class Matcher:
     _search: SearchText | None = None
 
     def text_of(self, paper: Paper) -> str:
-        text = self._haystacks.get(paper.id)
+        texts = self._haystacks
+        text = texts.get(paper.id)
         if text is None:
-            text = self._haystacks[paper.id] = haystack(paper)
+            if len(texts) >= KEPT_TEXTS:
+                texts.clear()  # views looked through one after another: keep the latest only
+            text = texts[paper.id] = haystack(paper)
         return text
 
     def prepare(self) -> None:

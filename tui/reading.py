@@ -23,9 +23,10 @@ _BLANK = PaperState()
 # this many papers or more (mark all read, a review session's catch-up) is cheaper to show
 # by repainting the whole list once than row by row.
 REPAINT_WHOLE_LIST = 200
-# Views up to this size filter on the UI thread at every letter typed (a few ms); bigger ones
-# in a worker thread, once the typing pauses.
-SYNC_FILTER_LIMIT = 5_000
+# Views up to this size filter on the UI thread at every letter typed (a few ms, their papers
+# read from the library index the first time); bigger ones in a worker thread, once the
+# typing pauses.
+SYNC_FILTER_LIMIT = 1_000
 NOTHING_TO_UNDO = "Nothing to undo."
 ALL_READ_ALREADY = "Everything here is read already."
 NO_MORE_DAYS = "No more digest dates that way."
@@ -272,7 +273,7 @@ class Reading:
         self._last_filter = None  # the due view's papers may have changed
         self.due.clear()
         self.due.update(self.deck.session_queue())
-        self.counts.due = sum(1 for paper_id in self.due if paper_id in self.library.papers)
+        self.counts.due = sum(1 for paper_id in self.due if paper_id in self.views.listed)
         return replace(outcome, cards_changed=True)
 
     def _apply(self, what: str, change: Callable[[], Snapshot]) -> Outcome:

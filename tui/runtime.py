@@ -17,7 +17,6 @@ when no key has been pressed for a few seconds. Young collections run as usual.
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import contextlib
 import gc
@@ -114,5 +113,7 @@ def exit_on_sigterm(exit_: Callable[[], object]) -> None:
     """On SIGTERM, calls `exit_` in the running event loop: a full-screen app then ends the
     orderly way and gives the terminal back. SIGHUP (the terminal is gone) stays with
     `save_on_exit`. Without a running loop, or off the main thread, nothing changes."""
+    import asyncio  # here: only the app has a loop, and a command need not pay for importing it
+
     with contextlib.suppress(NotImplementedError, RuntimeError):
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, exit_)

@@ -110,6 +110,11 @@ class Views:
         raise ValueError(f"no such view: {key}")
 
     @cached_property
+    def listed(self) -> frozenset[str]:
+        """Every paper the views can show (a paper's state may outlive its digests)."""
+        return frozenset(self.all_ids)
+
+    @cached_property
     def _position(self) -> dict[str, int]:
         """Where each paper stands in `all_ids`; made when a tag view first needs it."""
         return {paper_id: index for index, paper_id in enumerate(self.all_ids)}
@@ -120,7 +125,7 @@ class Views:
         Untouched papers are unread and unstarred, so only `states` needs walking, with the
         date index for the days' counts: no paper needs to be read.
         """
-        listed = set(self.all_ids) if states else set()
+        listed = self.listed if states else frozenset()
         read = {paper_id for paper_id, state in states.items() if state.read and paper_id in listed}
         day_total = {day: len(ids) for day, ids in self.library.by_date.items()}
         day_unread = dict(day_total)

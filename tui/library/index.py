@@ -44,6 +44,8 @@ from tui.parse import PARSER_VERSION, ParseResult
 
 INDEX_FORMAT = 2
 INDEX_NAME = "index.sqlite3"
+# Papers read from the index and kept as objects, at most: a few screens' worth many times over.
+KEPT_PAPERS = 20_000
 # How long a command waits for another paperdeck that is writing the index.
 BUSY_SECONDS = 60.0
 # Saved with the index: records saved for other fields would put values in the wrong ones.
@@ -303,7 +305,13 @@ class IndexedPapers(Mapping[str, Paper]):
         row = self._index.connection().execute("SELECT record FROM papers WHERE id = ?", (paper_id,)).fetchone()
         if row is None:
             raise KeyError(paper_id)
-        return self._made.setdefault(paper_id, PAPERS.loads(row[0]))
+        return self._keep(paper_id, PAPERS.loads(row[0]))
+
+    def _keep(self, paper_id: str, paper: Paper) -> Paper:
+        made = self._made
+        if len(made) >= KEPT_PAPERS:
+            made.clear()  # a reader who scrolls through years of papers keeps only the latest
+        return made.setdefault(paper_id, paper)  # another thread may have made it meanwhile
 
     def get_many(self, paper_ids: list[str]) -> dict[str, Paper]:
         """The papers of `paper_ids` that the index holds, read in as few queries as it takes."""
@@ -314,7 +322,7 @@ class IndexedPapers(Mapping[str, Paper]):
             chunk = missing[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for paper_id, record in db.execute(f"SELECT id, record FROM papers WHERE id IN ({marks})", chunk):
-                found[paper_id] = self._made.setdefault(paper_id, PAPERS.loads(record))
+                found[paper_id] = self._keep(paper_id, PAPERS.loads(record))
         return found
 
     def __contains__(self, paper_id: object) -> bool:

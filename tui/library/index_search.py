@@ -37,11 +37,6 @@ class IndexSearch:
     def papers_with(self, needles: tuple[str, ...]) -> set[str]:
         """The ids of the papers whose search text holds every needle (each already case-folded)."""
         db = self._index.connection()
-        ids = self._ids
-        if ids is None:
-            # Numbers rather than a join with the papers: a common word finds most of them, and
-            # looking each one up would cost three times the search.
-            ids = self._ids = dict(db.execute("SELECT number, id FROM papers"))
         long = [needle for needle in needles if len(needle) >= TRIGRAM]
         short = [needle for needle in needles if 0 < len(needle) < TRIGRAM]
         conditions, parameters = [], []
@@ -52,7 +47,7 @@ class IndexSearch:
             conditions.append("instr(text, ?) > 0")
             parameters.append(needle)
         sql = "SELECT rowid FROM search WHERE " + (" AND ".join(conditions) or "1")
-        found = {ids[number] for (number,) in db.execute(sql, parameters) if number in ids}
+        found = self._ids_of([number for (number,) in db.execute(sql, parameters)])
         # Papers of a big change whose texts are not in the search table yet: looked at one by one.
         for paper_id, record in db.execute(_UNSEARCHED):
             text = search_text(PAPERS.loads(record))
@@ -60,5 +55,25 @@ class IndexSearch:
                 found.add(paper_id)
         return found
 
+    def _ids_of(self, numbers: list[int]) -> set[str]:
+        """The ids of papers by number: looked up for a few, from a map of all of them for many
+        (a common word finds most papers, and a lookup each costs three times the search)."""
+        ids = self._ids
+        if ids is None and len(numbers) > MAP_FROM:
+            ids = self._ids = dict(self._index.connection().execute("SELECT number, id FROM papers"))
+        if ids is not None:
+            return {ids[number] for number in numbers if number in ids}
+        found: set[str] = set()
+        db = self._index.connection()
+        for start in range(0, len(numbers), 500):
+            chunk = numbers[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                paper_id for (paper_id,) in db.execute(f"SELECT id FROM papers WHERE number IN ({marks})", chunk)
+            )
+        return found
 
+
+# From this many papers found, their ids come from a map of every paper's number (made once).
+MAP_FROM = 20_000
 _UNSEARCHED = "SELECT p.id, p.record FROM unsearched u JOIN papers p ON p.number = u.number"
