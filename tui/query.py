@@ -191,6 +191,9 @@ class SearchText:
         chunk, index = self._where[paper_id]
         return chunk.text.find(needle, chunk.starts[index], chunk.starts[index + 1] - 1) >= 0
 
+    def prepare(self) -> None:
+        """Nothing to make: the texts were joined when this was made."""
+
     def papers_with(self, needles: tuple[str, ...]) -> set[str]:
         """The papers whose text holds every needle (the `TextSearch` of an unindexed library)."""
         return {paper_id for chunk in self.chunks for paper_id in self.papers_with_in(chunk, needles)}
@@ -233,7 +236,11 @@ class Matcher:
         return text
 
     def prepare(self) -> None:
-        """Makes the search text of every paper, joined for fast scans (seconds: a worker's job)."""
+        """Readies the library's search before the first filter (a worker's job): the index's
+        map of paper numbers, or else the search text of every paper, joined for fast scans."""
+        if self.library.search is not None:
+            self.library.search.prepare()
+            return
         search = SearchText((paper.id, haystack(paper)) for paper in self.library.papers.values())
         self._search = search
         self._haystacks = {}  # the joined texts hold them all

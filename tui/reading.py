@@ -114,9 +114,8 @@ class Reading:
 
     @property
     def search_worth_preparing(self) -> bool:
-        """Whether search texts are best made before the first filter: the library is big, and
-        has no index to search in."""
-        return self.library.search is None and len(self.library) > SYNC_FILTER_LIMIT
+        """Whether the search is best readied before the first filter: the library is big."""
+        return len(self.library) > SYNC_FILTER_LIMIT
 
     # --- the filter ----------------------------------------------------------------------------
 

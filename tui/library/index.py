@@ -5,8 +5,9 @@ truth, and the index can always be rebuilt from them (a damaged, older or delete
 with a notice). `tui.library.index_sync` keeps it in step with the digest files one file at
 a time; this module opens it and reads a `Library` out of it.
 
-    files     every digest file read: its path, size and modification time when read, its
-              format, content hash and diagnostics (NULL when there were none)
+    files     every digest file read: its path (as the file system's bytes: a name need not be
+              UTF-8), size and modification time when read, its format, content hash (empty
+              when it could not be read) and diagnostics (NULL when there were none)
     entries   every entry of every file, as its parser gave it (see `records.ENTRIES`); an
               entry that is its paper's only sighting has no record (the paper is the entry)
     papers    every paper, merged from its entries (see `records.PAPERS`); `number` is also
@@ -31,6 +32,7 @@ import marshal
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
@@ -42,7 +44,7 @@ from tui.library.records import ENTRIES, PAPERS
 from tui.model import Diagnostic, DigestFormat, Paper, Severity
 from tui.parse import PARSER_VERSION, ParseResult
 
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 INDEX_NAME = "index.sqlite3"
 # Papers read from the index and kept as objects, at most: a few screens' worth many times over.
 KEPT_PAPERS = 20_000
@@ -55,7 +57,7 @@ _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value);
 CREATE TABLE files (
     file_no INTEGER PRIMARY KEY,
-    path TEXT NOT NULL UNIQUE,
+    path BLOB NOT NULL UNIQUE,
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
     format TEXT NOT NULL,
@@ -86,6 +88,45 @@ CREATE TABLE tags (tag TEXT PRIMARY KEY, size INTEGER NOT NULL, ids BLOB NOT NUL
 Views = tuple[list[str], list[tuple[int, list[str]]], list[tuple[str, int]], int]
 
 
+# What reading a damaged index may raise: SQLite's errors, and marshal's on a record it garbled.
+DAMAGE = (sqlite3.DatabaseError, ValueError, EOFError, TypeError)
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether an error reading the index means the file is damaged, rather than busy for a moment."""
+    if not isinstance(exc, DAMAGE):
+        return False
+    text = str(exc).lower()
+    return not (isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text))
+
+
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Puts the file in WAL mode (the file keeps it). Another paperdeck making the file at the
+    same moment makes SQLite refuse at once rather than wait, so this waits itself."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            db.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            if is_damage(exc):
+                raise
+        time.sleep(0.05)
+    raise sqlite3.OperationalError("database is locked: its journal mode cannot be set")
+
+
+def _outdated(meta: dict[str, object], year: int | None) -> str | None:
+    """Why an index with this meta must be made anew, or None if it is usable."""
+    if meta.get("format") != INDEX_FORMAT or meta.get("fields") != marshal.dumps(_FIELDS):
+        return "it was made by another version of paperdeck"
+    if meta.get("parser") != PARSER_VERSION:
+        return "the digest parsers changed"
+    if year is not None and meta.get("year") != year:
+        return "the --year option changed"
+    return None
+
+
 class LibraryIndex:
     """One index file, with a connection per thread (SQLite connections are not shared)."""
 
@@ -95,6 +136,7 @@ class LibraryIndex:
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
         self.year: int | None = None  # the --year option its digests were parsed with
+        self.damage: Exception | None = None  # what reading it ran into, once it did
 
     # --- connections ---------------------------------------------------------------------------
 
@@ -142,40 +184,35 @@ class LibraryIndex:
         (it was damaged or made by another version), None when it was fine or new.
 
         `year` is the --year option the digests are parsed with; None keeps the one the index
-        was made with. Raises sqlite3.Error or OSError only when no index can be made at all.
+        was made with. Raises sqlite3.OperationalError when another program holds the index
+        locked, and sqlite3.Error or OSError when no index can be made at all.
         """
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            reason = self._check(year)
+            return self._prepare(year)
         except sqlite3.DatabaseError as exc:
+            if not is_damage(exc):
+                raise
             self._remove()
-            reason = f"it was damaged ({exc})"
-        if reason is None:
-            self.year = self.meta().get("year")  # type: ignore[assignment]
-            return None
-        if reason != "new":
-            self._remove()
-        self._create(year)
-        self.year = year
-        return None if reason == "new" else f"The library index is rebuilt from the digests: {reason}."
+            self._prepare(year)
+            return f"The library index is rebuilt from the digests: it was damaged ({exc})."
 
-    def _check(self, year: int | None) -> str | None:
-        """Why the index must be made anew ("new" if there is none), or None if it is usable."""
-        if not self.path.exists() or self.path.stat().st_size == 0:
-            return "new"
-        meta = self.meta()
-        if meta.get("format") != INDEX_FORMAT or meta.get("fields") != marshal.dumps(_FIELDS):
-            return "it was made by another version of paperdeck"
-        if meta.get("parser") != PARSER_VERSION:
-            return "the digest parsers changed"
-        if year is not None and meta.get("year") != year:
-            return "the --year option changed"
-        return None
-
-    def _create(self, year: int | None) -> None:
-        db = self.connection()
-        db.execute("PRAGMA journal_mode = WAL")
+    def _prepare(self, year: int | None) -> str | None:
+        _use_wal(self.connection())
+        # Under the write lock: a paperdeck making the index at this moment has finished first.
         with self.writing() as db:
+            tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "meta" in tables:
+                meta = dict(db.execute("SELECT key, value FROM meta"))
+                reason = _outdated(meta, year)
+                if reason is None:
+                    self.year = meta.get("year")  # type: ignore[assignment]
+                    return None
+            else:
+                reason = "it was left unfinished" if tables else None
+            for name in ("search", *(name for name in tables if not name.startswith("search"))):
+                if name in tables:
+                    db.execute(f'DROP TABLE "{name}"')  # the search table takes its own tables with it
             for statement in filter(str.strip, _SCHEMA.split(";")):
                 db.execute(statement)
             db.executemany(
@@ -186,8 +223,17 @@ class LibraryIndex:
                     ("parser", PARSER_VERSION),
                     ("year", year),
                     ("generation", 0),
+                    ("papers", 0),
                 ],
             )
+        self.year = year
+        return None if reason is None else f"The library index is rebuilt from the digests: {reason}."
+
+    def note_damage(self, exc: Exception) -> None:
+        """Remembers that reading the index failed (a damaged page): `OpenedLibrary.refresh`
+        rebuilds it, and meanwhile what could not be read is not there."""
+        if self.damage is None and is_damage(exc):
+            self.damage = exc
 
     def remove(self) -> None:
         """Deletes the index file (and its WAL), as when it is damaged or was a private copy."""
@@ -208,7 +254,8 @@ class LibraryIndex:
 
     def file_hashes(self) -> dict[str, Path]:
         """The SHA-256 of each digest file's content as last read, with its path."""
-        return {sha: Path(path) for path, sha in self.connection().execute("SELECT path, sha256 FROM files") if sha}
+        rows = self.connection().execute("SELECT path, sha256 FROM files")
+        return {sha: Path(os.fsdecode(path)) for path, sha in rows if sha}
 
     @property
     def generation(self) -> int:
@@ -244,7 +291,8 @@ class LibraryIndex:
         return library
 
 
-def _result(path: str, fmt: str, diagnostics: bytes) -> ParseResult:
+def _result(path_bytes: bytes, fmt: str, diagnostics: bytes) -> ParseResult:
+    path = os.fsdecode(path_bytes)
     said = tuple(
         Diagnostic(path, line, Severity(severity), message) for line, severity, message in marshal.loads(diagnostics)
     )
@@ -277,7 +325,11 @@ class IndexedTags(Mapping[str, list[str]]):
             return ids
         if tag not in self.sizes:
             raise KeyError(tag)
-        row = self._index.connection().execute("SELECT ids FROM tags WHERE tag = ?", (tag,)).fetchone()
+        try:
+            row = self._index.connection().execute("SELECT ids FROM tags WHERE tag = ?", (tag,)).fetchone()
+        except DAMAGE as exc:
+            self._index.note_damage(exc)
+            return []
         return self._read.setdefault(tag, marshal.loads(row[0]) if row else [])
 
     def __iter__(self) -> Iterator[str]:
@@ -302,7 +354,11 @@ class IndexedPapers(Mapping[str, Paper]):
         paper = self._made.get(paper_id)
         if paper is not None:
             return paper
-        row = self._index.connection().execute("SELECT record FROM papers WHERE id = ?", (paper_id,)).fetchone()
+        try:
+            row = self._index.connection().execute("SELECT record FROM papers WHERE id = ?", (paper_id,)).fetchone()
+        except DAMAGE as exc:
+            self._index.note_damage(exc)
+            row = None
         if row is None:
             raise KeyError(paper_id)
         return self._keep(paper_id, PAPERS.loads(row[0]))
@@ -318,11 +374,14 @@ class IndexedPapers(Mapping[str, Paper]):
         found = {paper_id: self._made[paper_id] for paper_id in paper_ids if paper_id in self._made}
         missing = [paper_id for paper_id in paper_ids if paper_id not in found]
         db = self._index.connection()
-        for start in range(0, len(missing), 500):
-            chunk = missing[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for paper_id, record in db.execute(f"SELECT id, record FROM papers WHERE id IN ({marks})", chunk):
-                found[paper_id] = self._keep(paper_id, PAPERS.loads(record))
+        try:
+            for start in range(0, len(missing), 500):
+                chunk = missing[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for paper_id, record in db.execute(f"SELECT id, record FROM papers WHERE id IN ({marks})", chunk):
+                    found[paper_id] = self._keep(paper_id, PAPERS.loads(record))
+        except DAMAGE as exc:
+            self._index.note_damage(exc)
         return found
 
     def __contains__(self, paper_id: object) -> bool:
@@ -330,10 +389,21 @@ class IndexedPapers(Mapping[str, Paper]):
             return True
         if not isinstance(paper_id, str):
             return False
-        return self._index.connection().execute("SELECT 1 FROM papers WHERE id = ?", (paper_id,)).fetchone() is not None
+        try:
+            return (
+                self._index.connection().execute("SELECT 1 FROM papers WHERE id = ?", (paper_id,)).fetchone()
+                is not None
+            )
+        except DAMAGE as exc:
+            self._index.note_damage(exc)
+            return False
 
     def __iter__(self) -> Iterator[str]:
-        rows = self._index.connection().execute("SELECT id FROM papers ORDER BY number").fetchall()
+        try:
+            rows = self._index.connection().execute("SELECT id FROM papers ORDER BY number").fetchall()
+        except DAMAGE as exc:
+            self._index.note_damage(exc)
+            rows = []
         return (paper_id for (paper_id,) in rows)
 
     def __len__(self) -> int:

@@ -10,13 +10,9 @@ the papers the longer needles found, or, when there are none, on every text.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from tui.library.index import DAMAGE, LibraryIndex
 from tui.library.records import PAPERS
 from tui.model import search_text
-
-if TYPE_CHECKING:
-    from tui.library.index import LibraryIndex
 
 # The shortest needle the trigram index can look up.
 TRIGRAM = 3
@@ -35,7 +31,16 @@ class IndexSearch:
         self._ids: dict[int, str] | None = None  # paper number -> id, read on the first search
 
     def papers_with(self, needles: tuple[str, ...]) -> set[str]:
-        """The ids of the papers whose search text holds every needle (each already case-folded)."""
+        """The ids of the papers whose search text holds every needle (each already case-folded).
+
+        A damaged index finds nothing (and is rebuilt at the next refresh of the library)."""
+        try:
+            return self._papers_with(needles)
+        except DAMAGE as exc:
+            self._index.note_damage(exc)
+            return set()
+
+    def _papers_with(self, needles: tuple[str, ...]) -> set[str]:
         db = self._index.connection()
         long = [needle for needle in needles if len(needle) >= TRIGRAM]
         short = [needle for needle in needles if 0 < len(needle) < TRIGRAM]
@@ -54,6 +59,14 @@ class IndexSearch:
             if all(needle in text for needle in needles):
                 found.add(paper_id)
         return found
+
+    def prepare(self) -> None:
+        """Reads the map of every paper's number to its id, which a search finding many uses."""
+        try:
+            if self._ids is None:
+                self._ids = dict(self._index.connection().execute("SELECT number, id FROM papers"))
+        except DAMAGE as exc:
+            self._index.note_damage(exc)
 
     def _ids_of(self, numbers: list[int]) -> set[str]:
         """The ids of papers by number: looked up for a few, from a map of all of them for many

@@ -83,7 +83,8 @@ def stamps(files: Iterable[str | Path]) -> dict[str, Stamp]:
 
 def known_files(db: sqlite3.Connection) -> dict[str, tuple[int, Stamp, str]]:
     """The files the index holds: path -> (file number, stamp when read, content hash)."""
-    return {path: (file_no, (size, mtime), sha) for file_no, path, size, mtime, sha in db.execute(_KNOWN)}
+    rows = db.execute(_KNOWN)
+    return {os.fsdecode(path): (file_no, (size, mtime), sha) for file_no, path, size, mtime, sha in rows}
 
 
 _KNOWN = "SELECT file_no, path, size, mtime_ns, sha256 FROM files"
@@ -95,7 +96,10 @@ def sync(
     """Brings the index in step with exactly `files` (in any order); returns what it changed."""
     wanted = stamps(files)
     known = known_files(index.connection())
-    to_read = [path for path, stamp in wanted.items() if path not in known or known[path][1] != stamp]
+    # A file that could not be read (no hash) is tried again: a permission may have changed.
+    to_read = [
+        path for path, stamp in wanted.items() if path not in known or known[path][1] != stamp or not known[path][2]
+    ]
     if not to_read and known.keys() <= wanted.keys():
         return SyncReport()
     step = progress or (lambda _done, _total: None)
@@ -104,11 +108,13 @@ def sync(
         if (read := _read(Path(path), year)) is not None:
             parsed[path] = read
         step(done, len(to_read) + 1)
+    if known.keys() <= wanted.keys() and not any(_is_news(known.get(path), read) for path, read in parsed.items()):
+        return SyncReport()  # only files still unreadable, as before: nothing to write
     with index.writing() as db:
         # Again, under the lock: another paperdeck may have done some of this meanwhile.
         known = known_files(db)
         removed = [path for path in known if path not in wanted]
-        fresh = {path: read for path, read in parsed.items() if path not in known or known[path][1] != read.stamp}
+        fresh = {path: read for path, read in parsed.items() if _is_news(known.get(path), read)}
         if not removed and not fresh:
             return SyncReport()
         before = _count(db)
@@ -130,6 +136,15 @@ def sync(
             papers_after=views[3],
             views=views,
         )
+
+
+def _is_news(known: tuple[int, Stamp, str] | None, read: _Parsed) -> bool:
+    """Whether what was read differs from what the index holds of the file (a file still
+    unreadable as before is no news)."""
+    if known is None:
+        return True
+    _file_no, stamp, sha = known
+    return stamp != read.stamp or (not sha and bool(read.sha256))
 
 
 def _count(db: sqlite3.Connection) -> int:
@@ -178,7 +193,7 @@ class _Change:
         size, mtime = read.stamp
         cursor = self.db.execute(
             "INSERT INTO files (path, size, mtime_ns, format, sha256, diagnostics) VALUES (?, ?, ?, ?, ?, ?)",
-            (path, size, mtime, result.format.value, read.sha256, saved_diagnostics(result)),
+            (os.fsencode(path), size, mtime, result.format.value, read.sha256, saved_diagnostics(result)),
         )
         file_no = cursor.lastrowid
         for seq, entry in enumerate(result.entries):
@@ -256,6 +271,7 @@ class _Change:
             self.db.execute("DELETE FROM search WHERE rowid = ?", (number,))
         if self.search_now:
             self.db.execute("INSERT INTO search (rowid, text) VALUES (?, ?)", (number, search_text(paper)))
+            self.db.execute("DELETE FROM unsearched WHERE number = ?", (number,))  # a big change's, still waiting
         else:
             self.db.execute("INSERT OR IGNORE INTO unsearched (number) VALUES (?)", (number,))
 

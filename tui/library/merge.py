@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -13,10 +14,19 @@ from tui.model import PAPER_FIELDS, Diagnostic, DigestEntry, Merge, Paper
 from tui.parse import ParseResult
 
 
+def path_order(result: ParseResult) -> bytes:
+    """Files merge in the order of their paths as the file system spells them (bytes: the
+    library index sorts them so, and a name need not be UTF-8)."""
+    return os.fsencode(result.path)
+
+
 class TextSearch(Protocol):
     """Finds the papers whose search text (see `query.haystack`) holds every needle."""
 
     def papers_with(self, needles: tuple[str, ...]) -> set[str]: ...
+
+    def prepare(self) -> None:
+        """Makes what the first search would otherwise make (off the UI thread)."""
 
 
 @dataclass
@@ -40,7 +50,7 @@ class Library:
     def from_results(cls, results: Iterable[ParseResult]) -> Library:
         """The files' papers merged in the order of their paths, as the library index merges them."""
         library = cls()
-        for result in sorted(results, key=lambda r: r.path):
+        for result in sorted(results, key=path_order):
             library.add_result(result)
         library.reindex()
         return library
@@ -68,7 +78,7 @@ class Library:
         """Rebuilds the indexes: dates newest first, each day's papers in digest order;
         tags by paper count, each tag's papers newest first."""
         by_date: defaultdict[date, dict[str, None]] = defaultdict(dict)
-        for result in sorted(self.results, key=lambda r: r.path):
+        for result in sorted(self.results, key=path_order):
             for entry in result.entries:
                 if entry.digest_date is not None:
                     by_date[entry.digest_date][entry.id] = None
@@ -180,7 +190,7 @@ def extended(library: Library, results: Iterable[ParseResult]) -> Library:
     The papers of `library` are not touched (a paper seen again is merged into a copy), so
     the UI can go on showing them while this runs in a worker thread.
     """
-    results = sorted(results, key=lambda r: r.path)
+    results = sorted(results, key=path_order)
     papers = dict(library.papers)
     by_date = {day: dict.fromkeys(ids) for day, ids in library.by_date.items()}
     copied: set[str] = set()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from tui.home import Home
 from tui.library.files import library_file_names
-from tui.library.index import INDEX_NAME, LibraryIndex
+from tui.library.index import DAMAGE, INDEX_NAME, LibraryIndex, is_damage
 from tui.library.index_sync import Progress, SyncReport, fill_search, sync
 from tui.library.merge import Library
 
@@ -48,11 +48,25 @@ class OpenedLibrary:
 
     def refresh(self, progress: Progress | None = None) -> SyncReport:
         """Brings the index in step with the files again; `library` is read anew if anything changed,
-        here or in another process."""
+        here or in another process, or if reading the index found it damaged (it is rebuilt)."""
         files, self.showing_samples = self.files()
+        if self.index.damage is not None:
+            return self.rebuild(progress)
         report = _sync_or_rebuild(self.index, files, progress, self.notices)
         if report.changed_anything or self.index.generation != self.library.generation:
-            self.library = self.index.library(report.views)
+            self.library = _read(self.index, files, report, progress, self.notices)
+        return report
+
+    def rebuild(self, progress: Progress | None = None) -> SyncReport:
+        """Makes the index anew from the digests, as when reading it found it damaged."""
+        damage, self.index.damage = self.index.damage, None
+        self.notices.append(f"The library index is rebuilt from the digests: it was damaged ({damage}).")
+        year = self.index.year
+        self.index.remove()
+        self.index.prepare(year)
+        files, self.showing_samples = self.files()
+        report = sync(self.index, files, year=year, progress=progress)
+        self.library = self.index.library(report.views)
         return report
 
     def search_pending(self) -> int:
@@ -99,8 +113,22 @@ def open_library(
         index, private = _temporary_index(home), True
         index.prepare(year)
         report = _sync_or_rebuild(index, files, progress, notices)
-    library = index.library(report.views)
+    library = _read(index, files, report, progress, notices)
     return OpenedLibrary(library, index, home, tuple(paths), showing_samples, report, notices, private)
+
+
+def _read(index: LibraryIndex, files: list[str], report: SyncReport, progress: Progress | None, notices: list[str]):
+    """The library of an index just synced; made anew if reading it finds it damaged."""
+    try:
+        return index.library(report.views)
+    except DAMAGE as exc:
+        if not is_damage(exc):
+            raise
+        notices.append(f"The library index is rebuilt from the digests: it was damaged ({_reason(exc)}).")
+        year = index.year
+        index.remove()
+        index.prepare(year)
+        return index.library(sync(index, files, year=year, progress=progress).views)
 
 
 def _sync_or_rebuild(
@@ -108,8 +136,8 @@ def _sync_or_rebuild(
 ) -> SyncReport:
     try:
         return sync(index, files, year=index.year, progress=progress)
-    except sqlite3.DatabaseError as exc:
-        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+    except DAMAGE as exc:
+        if not is_damage(exc):
             raise
         # Damaged on the way (a disk error, a file another program wrote over): start afresh.
         notices.append(f"The library index is rebuilt from the digests: it was damaged ({_reason(exc)}).")
