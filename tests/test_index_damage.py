@@ -122,3 +122,26 @@ def test_fill_search_after_a_small_change_to_a_paper_whose_text_is_still_waiting
     fill_search(index)  # sqlite3.IntegrityError: constraint failed (its row is still in `unsearched` too)
     assert_searched_as(index, load_library([*SAMPLE_FILES, notes]))
     index.close()
+
+
+def test_a_command_that_finds_the_index_damaged_rebuilds_it_and_answers_in_full(tmp_path: Path, capsys):
+    """`paperdeck list` over an index damaged on any one page prints the whole library, and says
+    so when it had to rebuild the index."""
+    from tui.cli.main import main
+
+    home = home_with_samples(tmp_path)
+    assert main(["--home", str(home.root), "list"]) == 0
+    expected = capsys.readouterr().out
+    path = home.cache / INDEX_NAME
+    clean = path.read_bytes()
+    rebuilt = 0
+    for page in range(1, len(clean) // 4096):
+        data = bytearray(clean)
+        data[page * 4096 : (page + 1) * 4096] = random.Random(page).randbytes(4096)
+        path.write_bytes(bytes(data))
+        assert main(["--home", str(home.root), "list"]) == 0
+        said = capsys.readouterr()
+        assert said.out == expected
+        rebuilt += "rebuilt" in said.err
+        path.write_bytes(clean)
+    assert rebuilt

@@ -6,8 +6,9 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from tui.cli.output import EXIT_OK, EXIT_USAGE, err, load_library_for, open_store, out
+from tui.cli.output import EXIT_OK, EXIT_USAGE, err, open_store, out, read_library
 from tui.home import Home
+from tui.library.merge import Library
 from tui.safe_text import visible
 from tui.state.paper_state import PaperState
 
@@ -39,13 +40,15 @@ def export_papers(home: Home, *, format_name: str, starred: bool, query_text: st
             due = set(Deck(store).session_queue())  # with the user's review settings
     finally:
         store.close()
-    library = load_library_for("exporting", home)
     if starred:
         query = replace(query, flags=query.flags | {"starred"})
     blank = PaperState()
-    matcher = Matcher(library, lambda paper_id: states.get(paper_id, blank), due.__contains__)
-    ids = matcher.filter(library.order, query)
-    items = export.exported_items(library.papers, ids, states, cards)
+
+    def exported(library: Library) -> list[export.Exported]:
+        matcher = Matcher(library, lambda paper_id: states.get(paper_id, blank), due.__contains__)
+        return export.exported_items(library.papers, matcher.filter(library.order, query), states, cards)
+
+    items = read_library("exporting", home, exported)
     data = export.export(format_name, items, language=language)
     if output is None:
         sys.stdout.buffer.write(data)

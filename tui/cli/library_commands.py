@@ -20,16 +20,18 @@ from tui.cli.output import (
     EXIT_USAGE,
     FORMAT_NAMES,
     err,
-    load_library_for,
     open_library_saying,
     open_store,
     out,
     out_json,
     progress_bar,
+    read_library,
 )
 from tui.home import Home
 from tui.library.files import digest_files, read_digest, unreadable
-from tui.model import DigestFormat
+from tui.library.index import IndexedPapers
+from tui.library.merge import Library
+from tui.model import DigestFormat, Paper
 from tui.parse import ParseResult, parse_bytes
 from tui.query import Matcher, Query
 from tui.safe_text import one_line, visible
@@ -273,15 +275,19 @@ def list_papers(
         return EXIT_USAGE
     states = store.paper_states()
     store.close()
-    library = load_library_for("listing", home)
     try:
         query = list_query(date_filter=date_filter, tag=tag, starred=starred, unread=unread)
     except ValueError as exc:
         err(f"paperdeck: {exc}")
         return EXIT_USAGE
     blank = PaperState()
-    matcher = Matcher(library, lambda paper_id: states.get(paper_id, blank))
-    papers = [library.papers[paper_id] for paper_id in matcher.filter(library.order, query)]
+
+    def listed(library: Library) -> list[Paper]:
+        ids = Matcher(library, lambda paper_id: states.get(paper_id, blank)).filter(library.order, query)
+        found = library.papers.get_many(ids) if isinstance(library.papers, IndexedPapers) else library.papers
+        return [found[paper_id] for paper_id in ids if paper_id in found]
+
+    papers = read_library("listing", home, listed)
     if as_json:
         out_json(b"".join(orjson.dumps(paper) + b"\n" for paper in papers))
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from tui.home import Home
 from tui.library.index_sync import Progress
@@ -14,6 +15,7 @@ from tui.model import DigestFormat
 from tui.safe_text import safe_json, visible
 from tui.state.store import Store, StoreError
 
+T = TypeVar("T")
 # Exit status: clean; an error was reported about a digest; usage error or unreadable path.
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 FORMAT_NAMES = {
@@ -57,12 +59,22 @@ def open_store(home: Home, *, quiet: bool = False) -> Store | None:
     return store
 
 
-def load_library_for(doing: str, home: Home) -> Library:
-    """The home's library for a command that reads it (`doing` the samples, when it is empty)."""
+def read_library(doing: str, home: Home, read: Callable[[Library], T]) -> T:
+    """What `read` makes of the home's library, for a command (`doing` the samples, when it is
+    empty). If the index turns out damaged on the way, it is rebuilt and `read` runs again."""
     opened = open_library_saying(home)
     if opened.showing_samples:
         err(f"paperdeck: the library is empty; {doing} the bundled sample digests (add yours with 'paperdeck add')")
-    return opened.library
+    found = read(opened.library)
+    if opened.index.damage is not None:
+        with sync_progress("Reading the digests") as progress:
+            opened.rebuild(progress)
+        err(f"paperdeck: {visible(opened.notices[-1])}")
+        with sync_progress("Indexing them for search") as progress:
+            opened.fill_search(progress)
+        found = read(opened.library)
+    opened.close()
+    return found
 
 
 def open_library_saying(

@@ -71,11 +71,22 @@ class OpenedLibrary:
 
     def search_pending(self) -> int:
         """How many papers a big change left out of the search table so far."""
-        return self.index.connection().execute("SELECT count(*) FROM unsearched").fetchone()[0]
+        try:
+            return self.index.connection().execute("SELECT count(*) FROM unsearched").fetchone()[0]
+        except DAMAGE as exc:
+            self.index.note_damage(exc)
+            return 0
 
     def fill_search(self, progress: Progress | None = None) -> int:
-        """Puts those papers' search texts in (searching finds them meanwhile too, more slowly)."""
-        return fill_search(self.index, progress)
+        """Puts those papers' search texts in (searching finds them meanwhile too, more slowly).
+        A damaged index is noted for `refresh` to rebuild."""
+        try:
+            return fill_search(self.index, progress)
+        except DAMAGE as exc:
+            if not is_damage(exc):
+                raise
+            self.index.note_damage(exc)
+            return 0
 
     def close(self) -> None:
         self.index.close()

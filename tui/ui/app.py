@@ -116,8 +116,12 @@ class PaperdeckApp(App[None]):
         if watch is None:
             return
         self._in_the_background("Indexing for search", watch.opened.fill_search)  # what a first start left
+        told = len(watch.opened.notices)  # those of opening it are shown by on_mount
         for _notified in watch.changes():
             report = self._in_the_background("Reading new digests", watch.refresh)
+            for notice in watch.opened.notices[told:]:  # the index was found damaged and rebuilt
+                self.call_from_thread(self.notify, visible(notice), title="Library index", severity="warning")
+            told = len(watch.opened.notices)
             if report is not None:
                 self.call_from_thread(self._library_changed, watch.opened.library, report)
             self._in_the_background("Indexing for search", watch.opened.fill_search)
