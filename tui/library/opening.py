@@ -41,6 +41,7 @@ class OpenedLibrary:
     report: SyncReport = field(default_factory=SyncReport)
     notices: list[str] = field(default_factory=list)
     private: bool = False  # the index is this process's own copy, deleted by `close`
+    _files: set[str] = field(default_factory=set, repr=False)  # the files at the last look
 
     def files(self) -> tuple[list[str], bool]:
         """The files the library is made of now, and whether they are the bundled samples."""
@@ -49,12 +50,18 @@ class OpenedLibrary:
     def refresh(self, progress: Progress | None = None) -> SyncReport:
         """Brings the index in step with the files again; `library` is read anew if anything changed,
         here or in another process, or if reading the index found it damaged (it is rebuilt)."""
+        before = self._files
         files, self.showing_samples = self.files()
+        self._files = set(files)
         if self.index.damage is not None:
             return self.rebuild(progress)
         report = _sync_or_rebuild(self.index, files, progress, self.notices)
         if report.changed_anything or self.index.generation != self.library.generation:
             self.library = _read(self.index, files, report, progress, self.notices)
+            if not report.changed_anything:  # another paperdeck took the change in: say which files came and went
+                report = SyncReport(
+                    added=tuple(sorted(self._files - before)), removed=tuple(sorted(before - self._files))
+                )
         return report
 
     def rebuild(self, progress: Progress | None = None) -> SyncReport:
@@ -125,7 +132,7 @@ def open_library(
         index.prepare(year)
         report = _sync_or_rebuild(index, files, progress, notices)
     library = _read(index, files, report, progress, notices)
-    return OpenedLibrary(library, index, home, tuple(paths), showing_samples, report, notices, private)
+    return OpenedLibrary(library, index, home, tuple(paths), showing_samples, report, notices, private, set(files))
 
 
 def _read(index: LibraryIndex, files: list[str], report: SyncReport, progress: Progress | None, notices: list[str]):

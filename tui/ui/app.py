@@ -159,11 +159,17 @@ class PaperdeckApp(App[None]):
         """Shows the new library on every reader, where each one was, and says what came."""
         before = len(self.library)
         self.library = library
+        samples_before = self.showing_samples
         if self.watch is not None:
             self.showing_samples = self.watch.opened.showing_samples
         for screen in self.screen_stack:
             if isinstance(screen, ReaderScreen):
                 screen.use_library(library)
+        if samples_before and not self.showing_samples:
+            self.clear_notifications()  # the one saying these are the samples
+            message = f"Your digests are in, and the bundled samples are put away: {len(library)} paper(s)"
+            self.notify(visible(message), title="Library updated", markup=False)
+            return
         names = ", ".join(Path(path).name for path in (*report.added, *report.changed))
         if not names:
             names = "a file was removed" if report.removed else "changed by another paperdeck"
