@@ -191,7 +191,7 @@ def test_a_bad_archive_is_refused_before_anything_changes(tmp_path, data, messag
     assert err(result).startswith("paperdeck: ") and message in err(result)
     assert err(result).endswith("; nothing changed\n") and err(result).count("\n") == 1
     assert snapshot(home) == before
-    assert sorted(p.name for p in home.iterdir()) == ["library"]
+    assert sorted(p.name for p in home.iterdir()) == ["cache", "library"]  # the library index `add` made
     assert_no_traceback(result)
 
 

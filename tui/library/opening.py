@@ -67,12 +67,8 @@ class OpenedLibrary:
     def rebuild(self, progress: Progress | None = None) -> SyncReport:
         """Makes the index anew from the digests, as when reading it found it damaged."""
         damage, self.index.damage = self.index.damage, None
-        self.notices.append(f"The library index is rebuilt from the digests: it was damaged ({damage}).")
-        year = self.index.year
-        self.index.remove()
-        self.index.prepare(year)
         files, self.showing_samples = self.files()
-        report = sync(self.index, files, year=year, progress=progress)
+        report = _rebuild(self.index, files, progress, self.notices, damage)
         self.library = self.index.library(report.views)
         return report
 
@@ -135,18 +131,16 @@ def open_library(
     return OpenedLibrary(library, index, home, tuple(paths), showing_samples, report, notices, private, set(files))
 
 
-def _read(index: LibraryIndex, files: list[str], report: SyncReport, progress: Progress | None, notices: list[str]):
+def _read(
+    index: LibraryIndex, files: list[str], report: SyncReport, progress: Progress | None, notices: list[str]
+) -> Library:
     """The library of an index just synced; made anew if reading it finds it damaged."""
     try:
         return index.library(report.views)
     except DAMAGE as exc:
         if not is_damage(exc):
             raise
-        notices.append(f"The library index is rebuilt from the digests: it was damaged ({_reason(exc)}).")
-        year = index.year
-        index.remove()
-        index.prepare(year)
-        return index.library(sync(index, files, year=year, progress=progress).views)
+        return index.library(_rebuild(index, files, progress, notices, exc).views)
 
 
 def _sync_or_rebuild(
@@ -158,11 +152,18 @@ def _sync_or_rebuild(
         if not is_damage(exc):
             raise
         # Damaged on the way (a disk error, a file another program wrote over): start afresh.
-        notices.append(f"The library index is rebuilt from the digests: it was damaged ({_reason(exc)}).")
-        year = index.year
-        index.remove()
-        index.prepare(year)
-        return sync(index, files, year=year, progress=progress)
+        return _rebuild(index, files, progress, notices, exc)
+
+
+def _rebuild(
+    index: LibraryIndex, files: list[str], progress: Progress | None, notices: list[str], damage: BaseException | None
+) -> SyncReport:
+    """Makes a damaged index anew from the digests, and says so."""
+    notices.append(f"The library index is rebuilt from the digests: it was damaged ({_reason(damage)}).")
+    year = index.year
+    index.remove()
+    index.prepare(year)
+    return sync(index, files, year=year, progress=progress)
 
 
 def _private_copy(home: Home, shared: LibraryIndex) -> LibraryIndex:
@@ -190,5 +191,5 @@ def _forget_old_cache(home: Home) -> None:
         pass
 
 
-def _reason(exc: BaseException) -> str:
+def _reason(exc: BaseException | None) -> str:
     return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
