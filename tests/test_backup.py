@@ -49,7 +49,7 @@ def full_home(tmp_path: Path) -> Path:
     (home / "themes").mkdir()
     (home / "themes" / "mine.toml").write_text('name = "mine"\nprimary = "#ff0000"\n')
     (home / "cache").mkdir(exist_ok=True)
-    (home / "cache" / "library.marshal").write_bytes(b"derived")
+    (home / "cache" / "index.sqlite3").write_bytes(b"derived")
     (home / "crash.log").write_text("old trouble\n")
     return home
 

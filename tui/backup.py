@@ -2,7 +2,7 @@
 
 The archive is a gzipped tar of the files that are the user's: `store.json`, `reviews.jsonl`,
 `library/` and `themes/`, with a `manifest.json` that names each file and its SHA-256. The
-parse cache, the crash log and the lock are left out: they belong to one machine.
+library index, the crash log and the lock are left out: they belong to one machine.
 
 A restore checks the whole archive before it changes anything, unpacks it beside the home,
 and then swaps it in; what it replaces is moved into a folder of its own, never deleted.
@@ -208,6 +208,5 @@ def restore(files: dict[str, bytes], home: Home) -> Path | None:
             raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    # The parse cache is keyed on the files and would not match; dropping it saves a check.
-    (home.cache / "library.marshal").unlink(missing_ok=True)
+    # The library index sees the restored digests as changed files at the next start.
     return aside if aside.exists() else None

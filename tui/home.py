@@ -30,7 +30,7 @@ class Home:
 
     @property
     def cache(self) -> Path:
-        """Derived data that is safe to delete: the parse cache."""
+        """Derived data that is safe to delete: the library index."""
         return self.root / "cache"
 
     @property

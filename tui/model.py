@@ -89,7 +89,7 @@ class Paper:
 
     orjson serialises it as `paperdeck list --json` prints it. Each field's metadata says how
     it merges ("merge") and, where the entry's field has another name, what it is made from
-    ("entry"); `PAPER_FIELDS` reads them, and the merge and the parse cache follow it.
+    ("entry"); `PAPER_FIELDS` reads them, and the merge and the library index follow it.
     """
 
     id: str = field(metadata={"merge": Merge.KEEP})
@@ -146,7 +146,7 @@ class PaperField(NamedTuple):
 
 def _paper_fields() -> tuple[PaperField, ...]:
     # Checked once at import: a field that does not say how it merges would otherwise be
-    # dropped or mangled by the merge and the parse cache without a word.
+    # dropped or mangled by the merge and the library index without a word.
     entry_fields = {entry_field.name for entry_field in fields(DigestEntry)}
     described = []
     for paper_field in fields(Paper):

@@ -182,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="save your store, review log, library and themes in one archive",
         description="Write the data home's store.json, reviews.jsonl, library/ and themes/ into one "
-        ".tar.gz archive, with a manifest of checksums. The parse cache is left out.",
+        ".tar.gz archive, with a manifest of checksums. The library index is left out.",
     )
     backup.add_argument("file", type=Path, metavar="FILE", help="the archive to write, e.g. paperdeck-backup.tar.gz")
     backup.add_argument("--force", action="store_true", help="replace FILE if it exists")

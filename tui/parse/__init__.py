@@ -14,10 +14,10 @@ from tui.model import Diagnostic, DigestEntry, DigestFormat, Severity
 if TYPE_CHECKING:
     from tui.parse.text import Report
 
-# The parser modules are imported by the functions that parse: a warm start reads the parse
-# cache and parses nothing, and should not pay for importing them.
+# The parser modules are imported by the functions that parse: a warm start reads the library
+# index and parses nothing, and should not pay for importing them.
 
-# Bump when a parser change alters what a file parses to; parse caches key on it.
+# Bump when a parser change alters what a file parses to: the library index is then rebuilt.
 PARSER_VERSION = 2
 
 __all__ = ["PARSER_VERSION", "ParseResult", "parse_bytes", "parse_text"]
