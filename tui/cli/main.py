@@ -17,8 +17,9 @@ from pathlib import Path
 
 from tui import __version__
 from tui.cli import app_commands, export_commands, library_commands, stats_and_settings
-from tui.cli.output import EXIT_OK, EXIT_USAGE
+from tui.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE
 from tui.home import Home, resolve_home
+from tui.library.opening import LibraryUnavailable
 from tui.settings import SETTINGS
 
 # Each command, and how it is called with the parsed arguments.
@@ -233,6 +234,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"paperdeck: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
+    except LibraryUnavailable as exc:  # not even a temporary index (a full disk, no writable folder)
+        print(f"paperdeck: {exc}", file=sys.stderr)
+        return EXIT_ERRORS
     except Exception:
         return _report_crash(args)
 

@@ -63,17 +63,21 @@ def read_library(doing: str, home: Home, read: Callable[[Library], T]) -> T:
     """What `read` makes of the home's library, for a command (`doing` the samples, when it is
     empty). If the index turns out damaged on the way, it is rebuilt and `read` runs again."""
     opened = open_library_saying(home)
-    if opened.showing_samples:
-        err(f"paperdeck: the library is empty; {doing} the bundled sample digests (add yours with 'paperdeck add')")
-    found = read(opened.library)
-    if opened.index.damage is not None:
-        with sync_progress("Reading the digests") as progress:
-            opened.rebuild(progress)
-        err(f"paperdeck: {visible(opened.notices[-1])}")
-        with sync_progress("Indexing them for search") as progress:
-            opened.fill_search(progress)
+    try:
+        if opened.showing_samples:
+            err(f"paperdeck: the library is empty; {doing} the bundled sample digests (add yours with 'paperdeck add')")
         found = read(opened.library)
-    opened.close()
+        if opened.index.damage is not None:
+            told = len(opened.notices)
+            with sync_progress("Reading the digests") as progress:
+                opened.refresh(progress)  # makes the damaged index afresh
+            with sync_progress("Indexing them for search") as progress:
+                opened.fill_search(progress)
+            for notice in opened.notices[told:]:
+                err(f"paperdeck: {visible(notice)}")
+            found = read(opened.library)
+    finally:
+        opened.close()
     return found
 
 

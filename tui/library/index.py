@@ -40,11 +40,11 @@ from itertools import chain
 from pathlib import Path
 
 from tui.library.merge import Library
-from tui.library.records import ENTRIES, PAPERS
+from tui.library.records import ENTRIES, PAPERS, RecordDamaged, tag_key, tag_of, unmarshal
 from tui.model import Diagnostic, DigestFormat, Paper, Severity
 from tui.parse import PARSER_VERSION, ParseResult
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 INDEX_NAME = "index.sqlite3"
 # Papers read from the index and kept as objects, at most: a few screens' worth many times over.
 KEPT_PAPERS = 20_000
@@ -79,7 +79,7 @@ CREATE TABLE papers (number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, record
 CREATE VIRTUAL TABLE search USING fts5 (text, tokenize = 'trigram case_sensitive 1');
 CREATE TABLE unsearched (number INTEGER PRIMARY KEY);
 CREATE TABLE days (day INTEGER PRIMARY KEY, ids BLOB NOT NULL);
-CREATE TABLE tags (tag TEXT PRIMARY KEY, size INTEGER NOT NULL, ids BLOB NOT NULL);
+CREATE TABLE tags (tag BLOB PRIMARY KEY, size INTEGER NOT NULL, ids BLOB NOT NULL);
 """
 
 
@@ -88,16 +88,37 @@ CREATE TABLE tags (tag TEXT PRIMARY KEY, size INTEGER NOT NULL, ids BLOB NOT NUL
 Views = tuple[list[str], list[tuple[int, list[str]]], list[tuple[str, int]], int]
 
 
-# What reading a damaged index may raise: SQLite's errors, and marshal's on a record it garbled.
-DAMAGE = (sqlite3.DatabaseError, ValueError, EOFError, TypeError)
+# What reading the index may raise: SQLite's errors (RecordDamaged among them, for a value
+# that does not unmarshal). `is_damage` tells a damaged file from a busy or full one.
+DAMAGE = (sqlite3.DatabaseError,)
+_CORRUPT, _NOT_A_DATABASE = 11, 26  # SQLITE_CORRUPT, SQLITE_NOTADB
+_DAMAGE_WORDS = ("malformed", "not a database", "vtable constructor failed", "no such table", "no such column")
 
 
 def is_damage(exc: BaseException) -> bool:
-    """Whether an error reading the index means the file is damaged, rather than busy for a moment."""
-    if not isinstance(exc, DAMAGE):
+    """Whether an error from the index means the file is damaged (and is best made anew), rather
+    than busy for a moment, on a full disk or read-only."""
+    if isinstance(exc, RecordDamaged):
+        return True
+    if not isinstance(exc, sqlite3.DatabaseError):
         return False
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
     text = str(exc).lower()
-    return not (isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text))
+    return code in (_CORRUPT, _NOT_A_DATABASE) or any(word in text for word in _DAMAGE_WORDS)
+
+
+class IndexChanged(Exception):
+    """Another paperdeck made the index anew meanwhile: open it again and sync again."""
+
+
+def _tables(db: sqlite3.Connection) -> set[str]:
+    return {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _first_generation() -> int:
+    # Microseconds of the clock, not 0: an index deleted and made anew must not count from
+    # where a paperdeck that read the old one has seen it.
+    return time.time_ns() // 1000
 
 
 def _use_wal(db: sqlite3.Connection) -> None:
@@ -136,7 +157,9 @@ class LibraryIndex:
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
         self.year: int | None = None  # the --year option its digests were parsed with
+        self.asked_year: int | None = None  # the --year option asked for, if any
         self.damage: Exception | None = None  # what reading it ran into, once it did
+        self.outdated: str | None = None  # why the next sync makes it anew, if it must
 
     # --- connections ---------------------------------------------------------------------------
 
@@ -172,28 +195,31 @@ class LibraryIndex:
         db.execute("BEGIN IMMEDIATE")  # takes the write lock now: reads in it are what we change
         try:
             yield db
+            db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # SQLite rolls some failures back itself
+                db.execute("ROLLBACK")
             raise
-        db.execute("COMMIT")
 
     # --- opening -------------------------------------------------------------------------------
 
     def prepare(self, year: int | None = None) -> str | None:
-        """Makes the index ready to use; returns a one-line notice when it had to be made anew
-        (it was damaged or made by another version), None when it was fine or new.
+        """Makes the index ready to use; returns a one-line notice when it is to be made anew (it
+        was damaged, or made by another version: then the next `sync` makes it anew, in one
+        transaction, so that other paperdecks see the old library until the new one is whole).
 
         `year` is the --year option the digests are parsed with; None keeps the one the index
         was made with. Raises sqlite3.OperationalError when another program holds the index
         locked, and sqlite3.Error or OSError when no index can be made at all.
         """
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.asked_year = year
         try:
             return self._prepare(year)
-        except sqlite3.DatabaseError as exc:
+        except DAMAGE as exc:
             if not is_damage(exc):
                 raise
-            self._remove()
+            self.remove()
             self._prepare(year)
             return f"The library index is rebuilt from the digests: it was damaged ({exc})."
 
@@ -201,33 +227,48 @@ class LibraryIndex:
         _use_wal(self.connection())
         # Under the write lock: a paperdeck making the index at this moment has finished first.
         with self.writing() as db:
-            tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if "meta" in tables:
-                meta = dict(db.execute("SELECT key, value FROM meta"))
-                reason = _outdated(meta, year)
-                if reason is None:
-                    self.year = meta.get("year")  # type: ignore[assignment]
-                    return None
-            else:
-                reason = "it was left unfinished" if tables else None
-            for name in ("search", *(name for name in tables if not name.startswith("search"))):
-                if name in tables:
-                    db.execute(f'DROP TABLE "{name}"')  # the search table takes its own tables with it
-            for statement in filter(str.strip, _SCHEMA.split(";")):
-                db.execute(statement)
-            db.executemany(
-                "INSERT INTO meta (key, value) VALUES (?, ?)",
-                [
-                    ("format", INDEX_FORMAT),
-                    ("fields", marshal.dumps(_FIELDS)),
-                    ("parser", PARSER_VERSION),
-                    ("year", year),
-                    ("generation", 0),
-                    ("papers", 0),
-                ],
-            )
-        self.year = year
-        return None if reason is None else f"The library index is rebuilt from the digests: {reason}."
+            tables = _tables(db)
+            if "meta" not in tables:
+                self.year, self.outdated = year, None
+                self._make(db, tables, _first_generation())
+                return "The library index is rebuilt from the digests: it was left unfinished." if tables else None
+            meta = dict(db.execute("SELECT key, value FROM meta"))
+        self.year = year if year is not None else meta.get("year")  # type: ignore[assignment]
+        self.outdated = _outdated(meta, year)
+        return None if self.outdated is None else f"The library index is rebuilt from the digests: {self.outdated}."
+
+    def make_anew(self, db: sqlite3.Connection) -> None:
+        """Empties the index and makes its tables for this version, inside the caller's write
+        transaction (which then fills it). The generation goes on counting up from the old one."""
+        row = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        self._make(db, _tables(db), (row[0] if row else _first_generation()) + 1)
+        self.outdated = None
+
+    def _make(self, db: sqlite3.Connection, tables: set[str], generation: int) -> None:
+        for name in ("search", *(name for name in tables if not name.startswith("search"))):
+            if name in tables:
+                db.execute(f'DROP TABLE "{name}"')  # the search table takes its own tables with it
+        for statement in filter(str.strip, _SCHEMA.split(";")):
+            db.execute(statement)
+        db.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            [*self._expected(), ("generation", generation), ("papers", 0)],
+        )
+
+    def _expected(self) -> list[tuple[str, object]]:
+        return [
+            ("format", INDEX_FORMAT),
+            ("fields", marshal.dumps(_FIELDS)),
+            ("parser", PARSER_VERSION),
+            ("year", self.year),
+        ]
+
+    def check_unchanged(self, db: sqlite3.Connection) -> None:
+        """Raises IndexChanged if another paperdeck made the index anew (another version or
+        --year) since this one looked: what this one parsed does not belong in it."""
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+        if any(meta.get(key) != value for key, value in self._expected()):
+            raise IndexChanged(str(self.path))
 
     def note_damage(self, exc: Exception) -> None:
         """Remembers that reading the index failed (a damaged page): `OpenedLibrary.refresh`
@@ -236,10 +277,7 @@ class LibraryIndex:
             self.damage = exc
 
     def remove(self) -> None:
-        """Deletes the index file (and its WAL), as when it is damaged or was a private copy."""
-        self._remove()
-
-    def _remove(self) -> None:
+        """Deletes the index file (and its WAL), as when it is past use or was a private copy."""
         self.close()
         for suffix in ("", "-wal", "-shm"):
             try:
@@ -249,9 +287,6 @@ class LibraryIndex:
 
     # --- reading -------------------------------------------------------------------------------
 
-    def meta(self) -> dict[str, object]:
-        return dict(self.connection().execute("SELECT key, value FROM meta"))
-
     def file_hashes(self) -> dict[str, Path]:
         """The SHA-256 of each digest file's content as last read, with its path."""
         rows = self.connection().execute("SELECT path, sha256 FROM files")
@@ -260,13 +295,18 @@ class LibraryIndex:
     @property
     def generation(self) -> int:
         """Counts up with every change saved: a reader whose library is older reads it again."""
-        row = self.connection().execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        try:
+            row = self.connection().execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        except DAMAGE as exc:
+            self.note_damage(exc)
+            return -1
         return row[0] if row else -1
 
-    def library(self, views: Views | None = None) -> Library:
+    def library(self, views: Views | None = None, generation: int = 0) -> Library:
         """The library as the index holds it now: papers are read from it as they are asked for.
 
-        `views` are the ones a sync of this process has just saved (then they are not read again).
+        `views` are the ones a sync of this process has just saved as `generation` (then they are
+        not read again, and the library is of that generation, whatever came since).
         `results` are those of the files with diagnostics (the others have nothing to say).
         """
         db = self.connection()
@@ -275,9 +315,9 @@ class LibraryIndex:
             meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('generation', 'papers')"))
             results = [_result(*row) for row in db.execute(_SAID)]
             if views is None:
-                by_date = [(day, marshal.loads(ids)) for day, ids in db.execute(_DAYS)]
+                by_date = [(day, unmarshal(ids)) for day, ids in db.execute(DAYS)]
                 order = list(dict.fromkeys(chain.from_iterable(ids for _day, ids in by_date)))
-                views = (order, by_date, db.execute(_TAG_SIZES).fetchall(), meta.get("papers", 0))  # type: ignore[assignment]
+                views = (order, by_date, db.execute(TAG_SIZES).fetchall(), meta.get("papers", 0))  # type: ignore[assignment]
         finally:
             db.execute("COMMIT")
         order, by_date, tag_sizes, count = views  # type: ignore[misc]
@@ -285,16 +325,18 @@ class LibraryIndex:
 
         library = Library(papers=IndexedPapers(self, count), results=results, order=order)
         library.by_date = {date.fromordinal(day): ids for day, ids in by_date}
-        library.by_tag = IndexedTags(self, dict(tag_sizes))
+        library.by_tag = IndexedTags(
+            self, {tag_of(key) if isinstance(key, bytes) else key: size for key, size in tag_sizes}
+        )
         library.search = IndexSearch(self)
-        library.generation = meta.get("generation", 0)  # type: ignore[assignment]
+        library.generation = generation if views is not None and generation else meta.get("generation", 0)  # type: ignore[assignment]
         return library
 
 
 def _result(path_bytes: bytes, fmt: str, diagnostics: bytes) -> ParseResult:
     path = os.fsdecode(path_bytes)
     said = tuple(
-        Diagnostic(path, line, Severity(severity), message) for line, severity, message in marshal.loads(diagnostics)
+        Diagnostic(path, line, Severity(severity), message) for line, severity, message in unmarshal(diagnostics)
     )
     return ParseResult(path, DigestFormat(fmt), (), said)
 
@@ -306,8 +348,8 @@ def saved_diagnostics(result: ParseResult) -> bytes | None:
 
 
 _SAID = "SELECT path, format, diagnostics FROM files WHERE diagnostics IS NOT NULL ORDER BY path"
-_DAYS = "SELECT day, ids FROM days ORDER BY day DESC"
-_TAG_SIZES = "SELECT tag, size FROM tags ORDER BY size DESC, tag"
+DAYS = "SELECT day, ids FROM days ORDER BY day DESC"
+TAG_SIZES = "SELECT tag, size FROM tags ORDER BY size DESC, tag"
 
 
 class IndexedTags(Mapping[str, list[str]]):
@@ -326,11 +368,12 @@ class IndexedTags(Mapping[str, list[str]]):
         if tag not in self.sizes:
             raise KeyError(tag)
         try:
-            row = self._index.connection().execute("SELECT ids FROM tags WHERE tag = ?", (tag,)).fetchone()
+            row = self._index.connection().execute("SELECT ids FROM tags WHERE tag = ?", (tag_key(tag),)).fetchone()
+            ids = unmarshal(row[0]) if row else []
         except DAMAGE as exc:
             self._index.note_damage(exc)
             return []
-        return self._read.setdefault(tag, marshal.loads(row[0]) if row else [])
+        return self._read.setdefault(tag, ids)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.sizes)
@@ -356,12 +399,13 @@ class IndexedPapers(Mapping[str, Paper]):
             return paper
         try:
             row = self._index.connection().execute("SELECT record FROM papers WHERE id = ?", (paper_id,)).fetchone()
+            paper = PAPERS.loads(row[0]) if row is not None else None
         except DAMAGE as exc:
             self._index.note_damage(exc)
-            row = None
-        if row is None:
-            raise KeyError(paper_id)
-        return self._keep(paper_id, PAPERS.loads(row[0]))
+            paper = None
+        if paper is None:
+            raise KeyError(paper_id)  # gone from the index since this library was read, or unreadable
+        return self._keep(paper_id, paper)
 
     def _keep(self, paper_id: str, paper: Paper) -> Paper:
         made = self._made

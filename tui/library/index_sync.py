@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from tui.library.files import unreadable
-from tui.library.index import LibraryIndex, Views, saved_diagnostics
+from tui.library.index import DAYS, TAG_SIZES, LibraryIndex, Views, saved_diagnostics
 from tui.library.merge import lone_entry, merge_entry, paper_from_entry
-from tui.library.records import ENTRIES, PAPERS
+from tui.library.records import ENTRIES, PAPERS, bindable, tag_key, unmarshal
 from tui.model import DigestEntry, Paper, search_text
 from tui.parse import ParseResult, parse_bytes
 
@@ -54,6 +54,7 @@ class SyncReport:
     papers_before: int = 0
     papers_after: int = 0
     views: Views | None = field(default=None, repr=False, compare=False)  # as saved, for `index.library`
+    generation: int = field(default=0, repr=False, compare=False)  # the one the change was saved as
 
     @property
     def changed_anything(self) -> bool:
@@ -93,14 +94,20 @@ _KNOWN = "SELECT file_no, path, size, mtime_ns, sha256 FROM files"
 def sync(
     index: LibraryIndex, files: Sequence[str | Path], *, year: int | None = None, progress: Progress | None = None
 ) -> SyncReport:
-    """Brings the index in step with exactly `files` (in any order); returns what it changed."""
+    """Brings the index in step with exactly `files` (in any order); returns what it changed.
+
+    An index `prepare` found outdated is made anew here, in the same transaction that fills it.
+    Raises IndexChanged when another paperdeck made the index anew meanwhile (prepare again).
+    """
+    year = index.year if year is None else year
+    rebuilding = index.outdated is not None
     wanted = stamps(files)
-    known = known_files(index.connection())
+    known = {} if rebuilding else known_files(index.connection())
     # A file that could not be read (no hash) is tried again: a permission may have changed.
     to_read = [
         path for path, stamp in wanted.items() if path not in known or known[path][1] != stamp or not known[path][2]
     ]
-    if not to_read and known.keys() <= wanted.keys():
+    if not rebuilding and not to_read and known.keys() <= wanted.keys():
         return SyncReport()
     step = progress or (lambda _done, _total: None)
     parsed: dict[str, _Parsed] = {}
@@ -108,19 +115,30 @@ def sync(
         if (read := _read(Path(path), year)) is not None:
             parsed[path] = read
         step(done, len(to_read) + 1)
-    if known.keys() <= wanted.keys() and not any(_is_news(known.get(path), read) for path, read in parsed.items()):
+    news = any(_is_news(known.get(path), read) for path, read in parsed.items())
+    if not rebuilding and not news and known.keys() <= wanted.keys():
         return SyncReport()  # only files still unreadable, as before: nothing to write
     with index.writing() as db:
-        # Again, under the lock: another paperdeck may have done some of this meanwhile.
-        known = known_files(db)
-        removed = [path for path in known if path not in wanted]
-        fresh = {path: read for path, read in parsed.items() if _is_news(known.get(path), read)}
-        if not removed and not fresh:
+        if rebuilding:
+            index.make_anew(db)
+            now: dict[str, tuple[int, Stamp, str]] = {}
+        else:
+            index.check_unchanged(db)
+            now = known_files(db)  # again, under the lock: another paperdeck may have synced meanwhile
+        removed = [path for path in now if path not in wanted]
+        # A file another paperdeck took in since it was looked at is left to it: what this one
+        # parsed may be older than what that one did.
+        fresh = {
+            path: read
+            for path, read in parsed.items()
+            if now.get(path) == known.get(path) and _is_news(now.get(path), read)
+        }
+        if not rebuilding and not removed and not fresh:
             return SyncReport()
         before = _count(db)
         change = _Change(db)
-        for path in chain(removed, (path for path in fresh if path in known)):
-            change.drop_file(known[path][0])
+        for path in chain(removed, (path for path in fresh if path in now)):
+            change.drop_file(now[path][0])
         for path, read in fresh.items():
             change.add_file(path, read)
         batches = -(-len(change.paper_ids) // BATCH)
@@ -128,13 +146,15 @@ def sync(
         change.merge_again(lambda done: step(len(to_read) + done, len(to_read) + batches))
         views = change.save_views()
         db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+        generation = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0]
         return SyncReport(
-            added=tuple(path for path in fresh if path not in known),
-            changed=tuple(path for path in fresh if path in known),
+            added=tuple(path for path in fresh if path not in now),
+            changed=tuple(path for path in fresh if path in now),
             removed=tuple(removed),
             papers_before=before,
             papers_after=views[3],
             views=views,
+            generation=generation,
         )
 
 
@@ -270,7 +290,7 @@ class _Change:
         if had_text:
             self.db.execute("DELETE FROM search WHERE rowid = ?", (number,))
         if self.search_now:
-            self.db.execute("INSERT INTO search (rowid, text) VALUES (?, ?)", (number, search_text(paper)))
+            self.db.execute("INSERT INTO search (rowid, text) VALUES (?, ?)", (number, bindable(search_text(paper))))
             self.db.execute("DELETE FROM unsearched WHERE number = ?", (number,))  # a big change's, still waiting
         else:
             self.db.execute("INSERT OR IGNORE INTO unsearched (number) VALUES (?)", (number,))
@@ -285,16 +305,17 @@ class _Change:
                 db.execute("INSERT OR REPLACE INTO days (day, ids) VALUES (?, ?)", (day, marshal.dumps(day_ids)))
             else:
                 db.execute("DELETE FROM days WHERE day = ?", (day,))
-        by_date = [(day, marshal.loads(ids)) for day, ids in db.execute(_DAYS)]
+        by_date = [(day, unmarshal(ids)) for day, ids in db.execute(DAYS)]
         order = list(dict.fromkeys(chain.from_iterable(day_ids for _day, day_ids in by_date)))
         tags = set(chain.from_iterable(self.old_tags.values())) | set(chain.from_iterable(self.new_tags.values()))
         if tags:
             # Untouched papers keep their order among themselves: only the touched ones need placing.
             position = dict(zip(order, range(len(order)), strict=True))
             for tag in tags:
-                row = db.execute("SELECT ids FROM tags WHERE tag = ?", (tag,)).fetchone()
+                key = tag_key(tag)
+                row = db.execute("SELECT ids FROM tags WHERE tag = ?", (key,)).fetchone()
                 members = {
-                    paper_id for paper_id in (marshal.loads(row[0]) if row else ()) if paper_id not in self.paper_ids
+                    paper_id for paper_id in (unmarshal(row[0]) if row else ()) if paper_id not in self.paper_ids
                 }
                 members.update(
                     paper_id
@@ -304,13 +325,13 @@ class _Change:
                 if members:
                     ids = marshal.dumps(sorted(members, key=position.__getitem__))
                     db.execute(
-                        "INSERT OR REPLACE INTO tags (tag, size, ids) VALUES (?, ?, ?)", (tag, len(members), ids)
+                        "INSERT OR REPLACE INTO tags (tag, size, ids) VALUES (?, ?, ?)", (key, len(members), ids)
                     )
                 else:
-                    db.execute("DELETE FROM tags WHERE tag = ?", (tag,))
+                    db.execute("DELETE FROM tags WHERE tag = ?", (key,))
         count = _count(db)
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('papers', ?)", (count,))
-        return order, by_date, db.execute(_TAG_SIZES).fetchall(), count
+        return order, by_date, db.execute(TAG_SIZES).fetchall(), count
 
 
 _SAVED = "SELECT number, id, record FROM papers WHERE id IN ({})"
@@ -318,8 +339,6 @@ _ENTRIES_OF = (
     "SELECT e.entry_no, e.paper_id, e.record FROM entries e JOIN files f ON f.file_no = e.file_no"
     " WHERE e.paper_id IN ({}) ORDER BY f.path, e.seq"
 )
-_DAYS = "SELECT day, ids FROM days ORDER BY day DESC"
-_TAG_SIZES = "SELECT tag, size FROM tags ORDER BY size DESC, tag"
 _DAY = "SELECT e.paper_id FROM entries e JOIN files f ON f.file_no = e.file_no WHERE e.day = ? ORDER BY f.path, e.seq"
 
 
@@ -340,7 +359,7 @@ def fill_search(index: LibraryIndex, progress: Progress | None = None, *, batch:
             rows = db.execute(f"SELECT number, record FROM papers WHERE number IN ({marks})", numbers).fetchall()
             db.executemany(
                 "INSERT INTO search (rowid, text) VALUES (?, ?)",
-                [(number, search_text(PAPERS.loads(record))) for number, record in rows],
+                [(number, bindable(search_text(PAPERS.loads(record)))) for number, record in rows],
             )
             db.execute(f"DELETE FROM unsearched WHERE number IN ({marks})", numbers)
         done += len(numbers)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import marshal
+import re
+import sqlite3
 from collections.abc import Callable
 from datetime import date
 from operator import attrgetter
@@ -17,6 +19,34 @@ from tui.model import DigestEntry, Paper
 
 _ordinal = date.fromordinal
 Record = TypeVar("Record", Paper, DigestEntry)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class RecordDamaged(sqlite3.DatabaseError):
+    """A value read from the index does not unmarshal: the file was damaged under SQLite's nose."""
+
+
+def unmarshal(data: bytes) -> object:
+    """marshal.loads of a value the index saved; RecordDamaged if it is not one."""
+    try:
+        return marshal.loads(data)
+    except (ValueError, EOFError, TypeError) as exc:
+        raise RecordDamaged(f"a saved value does not read back ({exc})") from None
+
+
+def bindable(text: str) -> str:
+    """Text SQLite can take: a lone surrogate (which a JSON digest's `\\udXXX` escape can make)
+    becomes U+FFFD, as no valid UTF-8 can hold it."""
+    return _LONE_SURROGATE.sub("\ufffd", text) if not text.isascii() else text
+
+
+def tag_key(tag: str) -> bytes:
+    """A tag as the index keys it: its bytes, lone surrogates and all, so that it reads back the same."""
+    return tag.encode("utf-8", "surrogatepass")
+
+
+def tag_of(key: bytes) -> str:
+    return key.decode("utf-8", "surrogatepass")
 
 
 def _ordinals(days: tuple[date, ...]) -> tuple[int, ...]:
@@ -68,11 +98,14 @@ def record_codec(cls: type[Record]) -> RecordCodec[Record]:
     # Positional, in the order of `names`, which the index's saved names must equal before its
     # records are read: by keyword, making a paper takes two thirds as long again.
     def loads(data: bytes) -> Record:
-        record = marshal.loads(data)
-        for at, decode in decoded:
-            if record[at]:
-                record[at] = decode(record[at])
-        return cls(*record)
+        record = unmarshal(data)
+        try:
+            for at, decode in decoded:
+                if record[at]:
+                    record[at] = decode(record[at])
+            return cls(*record)
+        except (ValueError, TypeError, IndexError, KeyError) as exc:
+            raise RecordDamaged(f"a saved {cls.__name__} does not read back ({exc})") from None
 
     return RecordCodec(names, dumps, loads)
 

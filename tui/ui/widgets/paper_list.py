@@ -227,7 +227,12 @@ class PaperList(ScrollView, can_focus=True):
         key = (paper_id, width, is_cursor, state)
         strip = self._rows.get(key)
         if strip is None:
-            strip = self._render_row(self._papers[paper_id], state, width, is_cursor)
+            paper = self._papers.get(paper_id)
+            if paper is None:
+                # Gone from the library index since this list was filled (another paperdeck, a
+                # digest removed): a blank row until the new library arrives, a moment later.
+                return Strip.blank(width, self.rich_style)
+            strip = self._render_row(paper, state, width, is_cursor)
             self._rows[key] = strip
         return strip
 
