@@ -19,9 +19,8 @@ from conftest import COMMENTARY, HF_MAR_06
 
 import tui.library.watch
 from tui.home import Home
-from tui.library.files import digest_files, load_library, read_digest
+from tui.library.files import digest_files, load_library
 from tui.library.index_sync import SyncReport
-from tui.library.merge import extended
 from tui.library.opening import OpenedLibrary, open_library
 from tui.library.watch import LibraryWatch
 from tui.model import paper_id
@@ -277,12 +276,3 @@ def test_stop_ends_changes(opened: OpenedLibrary, how, request, monkeypatch):
     assert time.monotonic() - started < 5.0  # ...well before the next look at the index (or poll)
     watching.stop()
     assert list(watch.changes()) == []  # once stopped, a new `changes` ends at once
-
-
-def test_extended_matches_a_fresh_parse_for_any_split():
-    files = [COMMENTARY, HF_MAR_06, FIXTURES / "2025-06-11.json", FIXTURES / "2025-06-12.json"]
-    whole = load_library(files)
-    for split in range(len(files)):
-        grown = extended(load_library(files[:split]), [read_digest(path) for path in files[split:]])
-        assert grown.papers == whole.papers
-        assert (grown.order, grown.by_date, grown.by_tag) == (whole.order, whole.by_date, whole.by_tag)

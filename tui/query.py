@@ -245,11 +245,6 @@ class Matcher:
         self._search = search
         self._haystacks = {}  # the joined texts hold them all
 
-    def forget_texts(self) -> None:
-        """Drops the prepared search texts (the papers' text changed)."""
-        self._haystacks = {}
-        self._search = None
-
     def keeps(self, paper: Paper, query: Query) -> bool:
         return self._keeps_besides_texts(paper, query) and self._holds_texts(paper, query.texts)
 

@@ -122,8 +122,8 @@ class Views:
     def counts(self, states: Mapping[str, PaperState]) -> Counts:
         """Every count the tree and header show, from the states of the papers ever touched.
 
-        Untouched papers are unread and unstarred, so only `states` needs walking, with the
-        date index for the days' counts: no paper needs to be read.
+        Untouched papers are unread and unstarred: the counts are the totals less what
+        `states` say, the days' counts from the date index. No paper needs to be read.
         """
         listed = self.listed if states else frozenset()
         read = {paper_id for paper_id, state in states.items() if state.read and paper_id in listed}

@@ -1,1 +1,1 @@
-"""The library: digest files read, merged into papers, cached, watched and fetched."""
+"""The library: digest files read, merged into papers, indexed on disk, watched and fetched."""

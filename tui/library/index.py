@@ -85,7 +85,7 @@ CREATE TABLE tags (tag BLOB PRIMARY KEY, size INTEGER NOT NULL, ids BLOB NOT NUL
 
 # The ids newest first; (day ordinal, ids) newest first; (tag, paper count) most used first;
 # papers in all.
-Views = tuple[list[str], list[tuple[int, list[str]]], list[tuple[str, int]], int]
+SavedViews = tuple[list[str], list[tuple[int, list[str]]], list[tuple[str, int]], int]
 
 
 # What reading the index may raise: SQLite's errors (RecordDamaged among them, for a value
@@ -302,7 +302,7 @@ class LibraryIndex:
             return -1
         return row[0] if row else -1
 
-    def library(self, views: Views | None = None, generation: int = 0) -> Library:
+    def library(self, views: SavedViews | None = None, generation: int = 0) -> Library:
         """The library as the index holds it now: papers are read from it as they are asked for.
 
         `views` are the ones a sync of this process has just saved as `generation` (then they are

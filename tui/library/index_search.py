@@ -52,9 +52,17 @@ class IndexSearch:
             conditions.append("instr(text, ?) > 0")
             parameters.append(needle)
         sql = "SELECT rowid FROM search WHERE " + (" AND ".join(conditions) or "1")
-        found = self._ids_of([number for (number,) in db.execute(sql, parameters)])
-        # Papers of a big change whose texts are not in the search table yet: looked at one by one.
-        for paper_id, record in db.execute(_UNSEARCHED):
+        # One read transaction: a batch of search texts filled in between the two queries would
+        # otherwise be in neither.
+        db.execute("BEGIN")
+        try:
+            numbers = [number for (number,) in db.execute(sql, parameters)]
+            # Papers of a big change whose texts are not in the search table yet: looked at one by one.
+            waiting = db.execute(_UNSEARCHED).fetchall()
+        finally:
+            db.execute("COMMIT")
+        found = self._ids_of(numbers)
+        for paper_id, record in waiting:
             text = search_text(PAPERS.loads(record))
             if all(needle in text for needle in needles):
                 found.add(paper_id)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from tui.library.files import unreadable
-from tui.library.index import DAYS, TAG_SIZES, LibraryIndex, Views, saved_diagnostics
+from tui.library.index import DAYS, TAG_SIZES, LibraryIndex, SavedViews, saved_diagnostics
 from tui.library.merge import lone_entry, merge_entry, paper_from_entry
 from tui.library.records import ENTRIES, PAPERS, bindable, tag_key, unmarshal
 from tui.model import DigestEntry, Paper, search_text
@@ -53,7 +53,7 @@ class SyncReport:
     removed: tuple[str, ...] = ()
     papers_before: int = 0
     papers_after: int = 0
-    views: Views | None = field(default=None, repr=False, compare=False)  # as saved, for `index.library`
+    views: SavedViews | None = field(default=None, repr=False, compare=False)  # as saved, for `index.library`
     generation: int = field(default=0, repr=False, compare=False)  # the one the change was saved as
 
     @property
@@ -112,7 +112,7 @@ def sync(
     step = progress or (lambda _done, _total: None)
     parsed: dict[str, _Parsed] = {}
     for done, path in enumerate(to_read, 1):
-        if (read := _read(Path(path), year)) is not None:
+        if (read := _parse_file(Path(path), year)) is not None:
             parsed[path] = read
         step(done, len(to_read) + 1)
     news = any(_is_news(known.get(path), read) for path, read in parsed.items())
@@ -171,7 +171,7 @@ def _count(db: sqlite3.Connection) -> int:
     return db.execute("SELECT count(*) FROM papers").fetchone()[0]
 
 
-def _read(path: Path, year: int | None) -> _Parsed | None:
+def _parse_file(path: Path, year: int | None) -> _Parsed | None:
     """One file parsed, with the stamp of what was read; None if it went meanwhile."""
     try:
         with open(path, "rb") as handle:
@@ -295,7 +295,7 @@ class _Change:
         else:
             self.db.execute("INSERT OR IGNORE INTO unsearched (number) VALUES (?)", (number,))
 
-    def save_views(self) -> Views:
+    def save_views(self) -> SavedViews:
         """The ids by digest date and by tag, redone for the days and tags touched; returns the views
         as `LibraryIndex.library` reads them."""
         db = self.db

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
 from typing import Protocol
@@ -182,36 +182,6 @@ def _merge_text(kept: str, other: str) -> str:
 
 def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*first, *second)))
-
-
-def extended(library: Library, results: Iterable[ParseResult]) -> Library:
-    """A new library: this one's papers and the results' merged in, newly indexed.
-
-    The papers of `library` are not touched (a paper seen again is merged into a copy), so
-    the UI can go on showing them while this runs in a worker thread.
-    """
-    results = sorted(results, key=path_order)
-    papers = dict(library.papers)
-    by_date = {day: dict.fromkeys(ids) for day, ids in library.by_date.items()}
-    copied: set[str] = set()
-    for result in results:
-        for entry in result.entries:
-            existing = papers.get(entry.id)
-            if existing is None:
-                papers[entry.id] = paper_from_entry(entry)
-                copied.add(entry.id)
-            else:
-                if entry.id not in copied:
-                    existing = papers[entry.id] = replace(existing)
-                    copied.add(entry.id)
-                merge_entry(existing, entry)
-            if entry.digest_date is not None:
-                by_date.setdefault(entry.digest_date, {})[entry.id] = None
-    new = Library(papers=papers, results=[*library.results, *results])
-    new.by_date = {day: list(by_date[day]) for day in sorted(by_date, reverse=True)}
-    new.order = list(dict.fromkeys(paper_id for ids in new.by_date.values() for paper_id in ids))
-    new.by_tag = tag_index(new.sorted_papers())
-    return new
 
 
 def tag_index(papers: Iterable[Paper]) -> dict[str, list[str]]:

@@ -117,14 +117,17 @@ class PaperdeckApp(App[None]):
             return
         self._in_the_background("Indexing for search", watch.opened.fill_search)  # what a first start left
         told = len(watch.opened.notices)  # those of opening it are shown by on_mount
-        for _notified in watch.changes():
-            report = self._in_the_background("Reading new digests", watch.refresh)
-            for notice in watch.opened.notices[told:]:  # the index was found damaged and rebuilt
-                self.call_from_thread(self.notify, visible(notice), title="Library index", severity="warning")
-            told = len(watch.opened.notices)
-            if report is not None:
-                self.call_from_thread(self._library_changed, watch.opened.library, report)
-            self._in_the_background("Indexing for search", watch.opened.fill_search)
+        try:
+            for _notified in watch.changes():
+                report = self._in_the_background("Reading new digests", watch.refresh)
+                for notice in watch.opened.notices[told:]:  # the index was found damaged and rebuilt
+                    self.call_from_thread(self.notify, visible(notice), title="Library index", severity="warning")
+                told = len(watch.opened.notices)
+                if report is not None:
+                    self.call_from_thread(self._library_changed, watch.opened.library, report)
+                self._in_the_background("Indexing for search", watch.opened.fill_search)
+        except Exception as exc:  # the watching itself failed: say so rather than go quiet
+            self.call_from_thread(self._watch_failed, exc, stopped=True)
 
     def _in_the_background(self, doing: str, work: Callable[[Progress], T]) -> T | None:
         """Runs `work` (in the watching thread) with a progress bar once it is big enough to show;
@@ -152,8 +155,9 @@ class PaperdeckApp(App[None]):
             if isinstance(screen, ReaderScreen):
                 screen.query_one(ImportProgress).show(doing, done, total)
 
-    def _watch_failed(self, exc: Exception) -> None:
-        self.notify(visible(f"Could not read the library's changes: {exc}"), severity="warning", markup=False)
+    def _watch_failed(self, exc: Exception, *, stopped: bool = False) -> None:
+        then = " (new digests now show at the next start)" if stopped else ""
+        self.notify(visible(f"Could not read the library's changes: {exc}{then}"), severity="warning", markup=False)
 
     def _library_changed(self, library: Library, report: SyncReport) -> None:
         """Shows the new library on every reader, where each one was, and says what came."""
@@ -170,7 +174,8 @@ class PaperdeckApp(App[None]):
             message = f"Your digests are in, and the bundled samples are put away: {len(library)} paper(s)"
             self.notify(visible(message), title="Library updated", markup=False)
             return
-        names = ", ".join(Path(path).name for path in (*report.added, *report.changed))
+        came = [Path(path).name for path in (*report.added, *report.changed)]
+        names = ", ".join(came[:3]) + (f" and {len(came) - 3} more" if len(came) > 3 else "")
         if not names:
             names = "a file was removed" if report.removed else "changed by another paperdeck"
         gained = len(library) - before
@@ -270,12 +275,11 @@ class PaperdeckApp(App[None]):
         def chosen_file(format_name: str, name: str | None) -> None:
             if not name:
                 return
-            # The user's state is read here, on the thread that changes it; the worker formats.
-            from tui.export import exported_items
-
+            # The user's state is read here, on the thread that changes it; the worker reads the
+            # papers from the library index and formats.
             states, cards = self.store.paper_states(), self.store.card_documents()
-            items = exported_items(self.library.papers, paper_ids, states, cards)
-            self._export(format_name, items, Path(name).expanduser(), reader.language)
+            what = (self.library.papers, paper_ids, states, cards)
+            self._export(format_name, what, Path(name).expanduser(), reader.language)
 
         self.push_screen(
             ChoiceDialog(f"Export the {len(paper_ids)} paper(s) of this view", [(f, labels[f]) for f in FORMATS]),
@@ -283,10 +287,11 @@ class PaperdeckApp(App[None]):
         )
 
     @work(thread=True, group="export")
-    def _export(self, format_name: str, items: list, target: Path, language: str) -> None:
-        from tui.export import export
+    def _export(self, format_name: str, what: tuple, target: Path, language: str) -> None:
+        from tui.export import export, exported_items
         from tui.state.atomic import write_atomically
 
+        items = exported_items(*what)
         try:
             write_atomically(target, export(format_name, items, language=language))
         except OSError as exc:
