@@ -26,7 +26,7 @@ def open_reader(home: Home, paths: list[Path], *, year: int | None, start: str =
     try:
         from tui.library.watch import LibraryWatch
 
-        opened = open_library_saying(home, paths, year=year, fill_search=False)
+        opened = open_library_saying(home, paths, year=year, for_the_reader=True)
         freeze_heap()
         app = PaperdeckApp(
             opened.library,

@@ -82,14 +82,16 @@ def read_library(doing: str, home: Home, read: Callable[[Library], T]) -> T:
 
 
 def open_library_saying(
-    home: Home, paths: list | tuple = (), *, year: int | None = None, fill_search: bool = True
+    home: Home, paths: list | tuple = (), *, year: int | None = None, for_the_reader: bool = False
 ) -> OpenedLibrary:
     """The home's library from its index, with a progress bar while digests are read and the
-    index's notices (rebuilt, damaged) printed. With `fill_search`, the search table is
-    complete before it returns (the reader fills it in after its first screen instead)."""
+    index's notices (rebuilt, damaged) printed, the search table complete. For the reader, the
+    notices are left to the app to show, and the search texts to fill in after its first screen."""
     with sync_progress("Reading the digests") as progress:
         opened = open_library(home, paths, year=year, progress=progress)
-    if fill_search and opened.search_pending():
+    if for_the_reader:
+        return opened
+    if opened.search_pending():
         with sync_progress("Indexing them for search") as progress:
             opened.fill_search(progress)
     for notice in opened.notices:
