@@ -24,12 +24,12 @@ from tui.model import (
 ENTRY_JSON_KEYS = [
     "id", "title", "authors", "authors_count", "org", "abstract", "commentary_ko", "commentary_en",
     "tags", "digest_date", "published", "upvotes", "links", "source",
-    "arxiv_id", "auto_tags", "commentary_machine",
+    "arxiv_id", "auto_tags", "commentary_machine", "note_links",
 ]  # fmt: skip
 PAPER_JSON_KEYS = [
     "id", "title", "authors", "authors_count", "org", "abstract", "commentary_ko", "commentary_en",
     "tags", "digest_dates", "published", "upvotes", "links", "sources",
-    "arxiv_id", "auto_tags", "commentary_machine",
+    "arxiv_id", "auto_tags", "commentary_machine", "note_links",
 ]  # fmt: skip
 
 

@@ -17,6 +17,7 @@ class DigestFormat(StrEnum):
     COMMENTARY = "commentary"  # Format A: a researcher's notes, Korean + English commentary
     HF_DAILY = "hf-daily"  # Format B: a saved Hugging Face "Daily Papers" page
     HF_API = "hf-api"  # the JSON of the Hugging Face daily papers API
+    VAULT = "vault-note"  # Format C: one Markdown note of a researcher's vault
     EXPORT = "paperdeck-export"  # paperdeck's own JSON export, read back
     UNKNOWN = "unknown"
 
@@ -68,6 +69,7 @@ class DigestEntry:
     arxiv_id: str | None = None  # "2506.08009", without a version
     auto_tags: tuple[str, ...] = ()  # keywords a machine chose (the API's ai_keywords), not the digest's
     commentary_machine: str = ""  # an English commentary a machine wrote (the API's ai_summary)
+    note_links: tuple[str, ...] = ()  # the notes a vault note's [[wiki links]] name, as written
 
 
 class Merge(StrEnum):
@@ -112,6 +114,8 @@ class Paper:
     auto_tags: tuple[str, ...] = field(default=(), metadata={"merge": Merge.UNION})
     # machine-written English commentary, kept apart from a person's
     commentary_machine: str = field(default="", metadata={"merge": Merge.FIRST})
+    # the notes a vault note links to ([[wiki links]]), as written
+    note_links: tuple[str, ...] = field(default=(), metadata={"merge": Merge.UNION})
 
     @property
     def has_commentary(self) -> bool:

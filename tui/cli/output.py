@@ -23,6 +23,7 @@ FORMAT_NAMES = {
     DigestFormat.HF_DAILY: "Daily Papers page",
     DigestFormat.HF_API: "Daily Papers API response",
     DigestFormat.EXPORT: "paperdeck export",
+    DigestFormat.VAULT: "vault note",
     DigestFormat.UNKNOWN: "unknown format",
 }
 # Fewer files than this go by too fast for a progress bar to help.

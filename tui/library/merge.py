@@ -169,6 +169,7 @@ def merge_entry(paper: Paper, entry: DigestEntry) -> None:
     paper.arxiv_id = paper.arxiv_id or entry.arxiv_id
     paper.auto_tags = _union(paper.auto_tags, entry.auto_tags)
     paper.commentary_machine = paper.commentary_machine or entry.commentary_machine
+    paper.note_links = _union(paper.note_links, entry.note_links)
 
 
 def _merge_text(kept: str, other: str) -> str:

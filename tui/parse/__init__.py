@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 # index and parses nothing, and should not pay for importing them.
 
 # Bump when a parser change alters what a file parses to: the library index is then rebuilt.
-PARSER_VERSION = 2
+PARSER_VERSION = 3
 
 __all__ = ["PARSER_VERSION", "ParseResult", "parse_bytes", "parse_text"]
 
@@ -102,6 +102,11 @@ def _parse(text: str, report: Report, *, year: int | None, modified: date | None
             report.warn(1, "no papers found" + ("" if report.diagnostics else " (an empty list: no papers that day)"))
         return ParseResult(report.path, json_kind, tuple(entries), tuple(report.diagnostics))
     lines = split_lines(text)
+    from tui.parse.vault import is_note_path, looks_like_note, parse_note
+
+    if is_note_path(report.path) or looks_like_note(lines):
+        entries = parse_note(lines, report, modified=modified or date.today())
+        return ParseResult(report.path, DigestFormat.VAULT, tuple(entries), tuple(report.diagnostics))
     fmt = detect_format(lines)
     if fmt is DigestFormat.COMMENTARY:
         entries = CommentaryParser(lines, report, fallback).parse()
