@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -30,8 +31,9 @@ from tui.cli.output import (
 from tui.home import Home
 from tui.library.files import digest_files, read_digest, unreadable
 from tui.library.index import IndexedPapers
+from tui.library.linked import LinkedFolders, absolute, note_files
 from tui.library.merge import Library
-from tui.model import DigestFormat, Paper
+from tui.model import DigestFormat, Paper, Severity
 from tui.parse import ParseResult, parse_bytes
 from tui.query import Matcher, Query
 from tui.safe_text import one_line, visible
@@ -379,3 +381,69 @@ def _fetch_day(text: str | None) -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise ValueError(f"--date: {text!r} is not a date like 2025-06-11") from None
+
+
+# --- linked folders -----------------------------------------------------------------------
+
+
+def add_or_link(
+    home: Home, raw_paths: list[str], *, year: int | None, link: str | None, unlink: str | None, linked: bool
+) -> int:
+    """`add`: copies digests in, or with --link / --unlink / --linked, keeps folders by reference."""
+    if (link or unlink or linked) and raw_paths:
+        err("paperdeck: add: give digest files to copy, or --link/--unlink/--linked, not both")
+        return EXIT_USAGE
+    if link:
+        return link_folder(home, Path(link))
+    if unlink:
+        return unlink_folder(home, Path(unlink))
+    if linked:
+        return list_linked(home)
+    if not raw_paths:
+        err("paperdeck: add: give a digest file or folder to copy in (or --link DIR for a folder of notes)")
+        return EXIT_USAGE
+    return add(home, raw_paths, year=year)
+
+
+def link_folder(home: Home, folder: Path) -> int:
+    """Links a folder of notes into the library and reads it (where it is) into the index."""
+    if not folder.is_dir():
+        err(f"paperdeck: {visible(str(folder))}: not a folder (--link takes a folder of .md notes)")
+        return EXIT_USAGE
+    links = LinkedFolders(home)
+    if not links.link(folder):
+        out(f"{visible(str(absolute(folder)))}: linked already")
+    notes = note_files(absolute(folder))
+    opened = open_library_saying(home)
+    try:
+        root = os.path.join(os.fspath(absolute(folder)), "")
+        said = [d for result in opened.library.results if result.path.startswith(root) for d in result.diagnostics]
+        for diagnostic in said:
+            out(f"  {visible(str(diagnostic))}")
+        out(
+            f"linked {visible(str(absolute(folder)))}: {len(notes)} note(s), read where they are; "
+            f"{len(opened.library)} paper(s) in the library now"
+        )
+    finally:
+        opened.close()
+    return EXIT_ERRORS if any(d.severity is Severity.ERROR for d in said) else EXIT_OK
+
+
+def unlink_folder(home: Home, folder: Path) -> int:
+    if not LinkedFolders(home).unlink(folder):
+        err(f"paperdeck: {visible(str(absolute(folder)))}: not a linked folder (see: paperdeck add --linked)")
+        return EXIT_USAGE
+    opened = open_library_saying(home)
+    opened.close()
+    out(f"unlinked {visible(str(absolute(folder)))}: its notes are no longer in the library (the folder is untouched)")
+    return EXIT_OK
+
+
+def list_linked(home: Home) -> int:
+    folders = LinkedFolders(home).folders()
+    if not folders:
+        out("no linked folders (link one with: paperdeck add --link DIR)")
+    for folder in folders:
+        state = f"{len(note_files(folder))} note(s)" if folder.is_dir() else "missing: its notes are not read"
+        out(f"{visible(str(folder))}\t{state}")
+    return EXIT_OK

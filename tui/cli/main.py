@@ -25,7 +25,9 @@ from tui.settings import SETTINGS
 # Each command, and how it is called with the parsed arguments.
 COMMANDS: dict[str, Callable[[Home, argparse.Namespace], int]] = {
     "open": lambda home, args: app_commands.open_reader(home, args.paths, year=args.year),
-    "add": lambda home, args: library_commands.add(home, args.paths, year=args.year),
+    "add": lambda home, args: library_commands.add_or_link(
+        home, args.paths, year=args.year, link=args.link, unlink=args.unlink, linked=args.linked
+    ),
     "check": lambda _home, args: library_commands.check(args.paths, as_json=args.json, year=args.year, jobs=args.jobs),
     "list": lambda home, args: library_commands.list_papers(
         home, date_filter=args.date, tag=args.tag, as_json=args.json, starred=args.starred, unread=args.unread
@@ -82,9 +84,14 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common, year],
         help="copy digest files into the library",
         description="Copy digest files (a folder: every .txt and .json in it; '-': standard input) into the "
-        "library, skipping files already there, and report what they hold.",
+        "library, skipping files already there, and report what they hold. With --link, a folder of notes "
+        "(a vault: every .md in it and its subfolders) is read where it is instead, never written to.",
     )
-    add.add_argument("paths", nargs="+", metavar="PATH", help="digest file, folder, or - for stdin")
+    add.add_argument("paths", nargs="*", metavar="PATH", help="digest file, folder, or - for stdin")
+    linking = add.add_mutually_exclusive_group()
+    linking.add_argument("--link", metavar="DIR", help="add a folder of notes to the library by reference")
+    linking.add_argument("--unlink", metavar="DIR", help="take a linked folder out of the library (it is not touched)")
+    linking.add_argument("--linked", action="store_true", help="list the linked folders")
 
     check = commands.add_parser(
         "check",

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from tui.home import Home, sample_data_dir
+from tui.library.linked import LinkedFolders, note_files
 from tui.library.merge import Library
 from tui.model import Diagnostic, DigestFormat, Severity
 from tui.parse import ParseResult, parse_bytes
@@ -82,8 +83,11 @@ def library_files(home: Home, paths: Iterable[Path] = ()) -> tuple[list[Path], b
 
 
 def library_file_names(home: Home, paths: Iterable[Path] = ()) -> tuple[list[str], bool]:
-    """`library_files` as path strings."""
+    """`library_files` as path strings: the library folder's digests, the notes of the linked
+    folders, then `paths`."""
     names = digest_file_names(home.library) if home.library.is_dir() else []
+    for folder in LinkedFolders(home).folders():
+        names += note_files(folder)  # a missing folder (an unmounted disk) has no notes
     names += map(os.fspath, expand_paths(paths))
     if names:
         return names, False

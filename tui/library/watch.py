@@ -19,6 +19,7 @@ from pathlib import Path
 
 from tui.library.files import DIGEST_SUFFIXES
 from tui.library.index_sync import Progress, SyncReport
+from tui.library.linked import NOTE_SUFFIX, LinkedFolders
 from tui.library.opening import OpenedLibrary
 
 # A folder quiet this long after a change is reported; and at most this long after the first.
@@ -39,12 +40,16 @@ class LibraryWatch:
         self.how = "not yet"  # "notifications" or "polling", once `changes` has started
 
     def folders(self) -> list[Path]:
-        """The folders whose files make the library: the home's library folder, and those of
+        """The folders whose own files make the library: the home's library folder, and those of
         the files and folders given on the command line."""
         folders = {self.opened.home.library}
         for path in self.opened.paths:
             folders.add(path if path.is_dir() else path.parent)
         return sorted(folder for folder in folders if folder.is_dir())
+
+    def linked(self) -> list[Path]:
+        """The linked folders (a vault), whose notes in every subfolder are the library's too."""
+        return [folder for folder in LinkedFolders(self.opened.home).folders() if folder.is_dir()]
 
     def changes(self) -> Iterator[bool]:
         """Yields True when the files may have changed, False when a while went by without a
@@ -53,25 +58,37 @@ class LibraryWatch:
             import watchfiles
         except ImportError:
             watchfiles = None
-        folders = self.folders()
-        if watchfiles is not None and folders:
+        while watchfiles is not None and not self.stop.is_set():
+            linked = self.linked()
+            # Watching a folder's subfolders is what a vault needs and what a folder of the command
+            # line must not get (its parent may be the user's whole home): with linked folders,
+            # those are left to the look every CHECK_MS that the index takes anyway.
+            folders = [self.opened.home.library, *linked] if linked else self.folders()
+            folders = [folder for folder in folders if folder.is_dir()]
+            if not folders:
+                break
             self.how = "notifications"
             try:
                 for batch in watchfiles.watch(
                     *folders,
-                    watch_filter=_is_digest,
+                    watch_filter=_LibraryFilter(self.folders(), linked),
                     stop_event=self.stop,
                     step=QUIET_MS,
                     debounce=MOST_MS,
                     rust_timeout=CHECK_MS,
                     yield_on_timeout=True,
                     raise_interrupt=False,
-                    recursive=False,  # a folder's digests are the files directly in it
+                    recursive=bool(linked),
                 ):
                     yield bool(batch)
-                return
+                    if self.linked() != linked:
+                        break  # a folder was linked or unlinked: watch the new set
+                else:
+                    return  # stopped
             except (OSError, RuntimeError):
-                pass  # no notifications here (or the folder went): poll instead
+                break  # no notifications here (or the folder went): poll instead
+        if self.stop.is_set():
+            return
         self.how = "polling"
         while not self.stop.wait(POLL_SECONDS):
             yield True
@@ -83,5 +100,21 @@ class LibraryWatch:
         return report if self.opened.library is not before else None
 
 
-def _is_digest(_change: object, path: str) -> bool:
-    return os.path.splitext(path)[1].lower() in DIGEST_SUFFIXES
+class _LibraryFilter:
+    """Which changed paths are the library's: a digest directly in one of `flat`, a note anywhere
+    in one of `linked` (but not in their hidden folders)."""
+
+    def __init__(self, flat: list[Path], linked: list[Path]) -> None:
+        # Absolute, as the notifications name their paths (a --home may be given relative).
+        self.flat = {os.path.abspath(folder) for folder in flat}
+        self.linked = [os.path.join(os.path.abspath(folder), "") for folder in linked]
+
+    def __call__(self, _change: object, path: str) -> bool:
+        suffix = os.path.splitext(path)[1].lower()
+        if suffix in DIGEST_SUFFIXES and os.path.dirname(os.path.abspath(path)) in self.flat:
+            return True
+        if suffix == NOTE_SUFFIX:
+            for root in self.linked:
+                if path.startswith(root):
+                    return not any(part.startswith(".") for part in path[len(root) :].split(os.sep)[:-1])
+        return False
