@@ -279,3 +279,23 @@ async def test_a_refresh_that_fails_is_told_and_the_watch_goes_on(watched_home, 
         said = [n.message for n in app._notifications]
         assert "Could not read the library's changes: [Errno 5] Input/output error" in said
         assert "hf-api-2025-06-12.json: 2 new paper(s), 59 in all" in said
+
+
+async def test_a_folder_of_notes_linked_from_the_palette_joins_the_library(watched_home, store, watched_app, tmp_path):
+    from test_linked import make_vault
+
+    vault = make_vault(tmp_path / "vault")
+    app = watched_app(watched_home, store)
+    registers = paper_id("Sparse Registers for Vision Transformers")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        app.action_link_folder()
+        await pilot.pause()
+        for char in str(vault):
+            await pilot.press(char)
+        await pilot.press("enter")
+        await until(pilot, lambda: registers in app.screen.query_one("#papers").paper_ids)
+        said = [n.message for n in app._notifications]
+        assert f"{vault}: its notes are read in a moment. Nothing in it is written to." in said
+        assert "230302 RingAttn.md, 250611 Sparse Registers.md: 2 new paper(s), 59 in all" in said
+        assert app.watch.linked() == [vault]

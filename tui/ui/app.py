@@ -245,6 +245,36 @@ class PaperdeckApp(App[None]):
             if isinstance(screen, ReaderScreen):
                 screen.catch_up()
 
+    # --- linked folders ----------------------------------------------------------------------
+
+    def action_link_folder(self) -> None:
+        """Asks for a folder of notes and links it: the watcher reads it in the background."""
+        from tui.library.linked import LinkedFolders, absolute
+        from tui.ui.screens.dialogs import PromptDialog
+
+        def chosen(name: str | None) -> None:
+            if not name:
+                return
+            folder = absolute(Path(name))
+            if not folder.is_dir():
+                self.notify(visible(f"{folder}: not a folder"), title="Link a folder", severity="error", markup=False)
+                return
+            try:
+                linked = LinkedFolders(self.home).link(folder)
+            except OSError as exc:
+                message = f"Could not link {folder}: {exc.strerror or exc}"
+                self.notify(visible(message), title="Link a folder", severity="error", markup=False)
+                return
+            said = "its notes are read in a moment" if linked else "it is linked already"
+            self.notify(visible(f"{folder}: {said}. Nothing in it is written to."), title="Link a folder", markup=False)
+
+        self.push_screen(
+            PromptDialog(
+                "Link a folder of notes (a vault) into the library", "", "A folder; its notes are read where they are."
+            ),
+            chosen,
+        )
+
     # --- export ------------------------------------------------------------------------------
 
     def action_export_view(self) -> None:
@@ -327,6 +357,11 @@ class PaperdeckApp(App[None]):
                 "Export this view…",
                 "Write the papers of this view, as filtered, to a Markdown, JSON, CSV or BibTeX file",
                 self.action_export_view,
+            )
+            yield SystemCommand(
+                "Link a folder of notes…",
+                "Read a notes vault (its .md notes, in every subfolder) where it is, as part of the library",
+                self.action_link_folder,
             )
             yield SystemCommand(
                 "Mark read on open: on/off",
