@@ -161,3 +161,69 @@ def test_a_note_pulled_into_a_linked_vault_is_notified_and_taken_in(tmp_path: Pa
         assert watch.refresh() is None
     finally:
         watching.stop()
+
+
+BLOCKWISE = """\
+https://arxiv.org/abs/2301.00001
+
+Blockwise Attention (Ed Wu)
+
+블록 단위 어텐션. [[2025/250611 sparse registers|the registers note]] 도 보세요.
+
+#efficient-attention
+"""
+
+
+def vault_with_links(tmp_path: Path) -> Path:
+    vault = make_vault(tmp_path / "vault")
+    (vault / "2023" / "230115 Blockwise Attention.md").write_text(BLOCKWISE, encoding="utf-8")
+    return vault
+
+
+def test_wiki_links_relate_papers_both_ways_in_the_index_as_from_scratch(tmp_path: Path):
+    from tui.library.files import load_library
+
+    vault = vault_with_links(tmp_path)
+    home = Home(tmp_path / "home")
+    LinkedFolders(home).link(vault)
+    opened = open_library(home)
+    library = opened.library
+    scratch = load_library([Path(name) for name in note_files(vault)])
+    ring, blockwise = paper_id("Ring Attention for Very Long Contexts"), paper_id("Blockwise Attention")
+    registers = paper_id("Sparse Registers for Vision Transformers")
+    # RingAttn links to Sparse Registers and to a note that is not there (kept as text, relates
+    # nothing); Blockwise links to Sparse Registers in another case, folder and with an alias.
+    assert library.related(ring) == [registers]
+    assert library.related(blockwise) == [registers]
+    assert library.related(registers) == [blockwise, ring]  # linked to from both, in path order
+    for paper in (ring, blockwise, registers):
+        assert library.related(paper) == scratch.related(paper)
+    assert library.papers[ring].note_links == ("250611 Sparse Registers",)
+    opened.close()
+
+
+async def test_the_detail_shows_related_papers_and_r_goes_to_one(tmp_path: Path):
+    from tui.state.store import Store
+    from tui.ui.app import PaperdeckApp
+
+    vault = vault_with_links(tmp_path)
+    home = Home(tmp_path / "home")
+    LinkedFolders(home).link(vault)
+    opened = open_library(home)
+    store = Store.open(home.store)
+    app = PaperdeckApp(opened.library, home=home, store=store)
+    registers = paper_id("Sparse Registers for Vision Transformers")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        papers = app.screen.query_one("#papers")
+        assert papers.current == registers  # the newest note
+        detail = app.screen.query_one("#detail").text
+        assert "Related  R goes to one\n· Blockwise Attention\n· Ring Attention for Very Long Contexts\n" in detail
+        await pilot.press("R")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # the second: Ring Attention
+        await pilot.pause()
+        assert papers.current == paper_id("Ring Attention for Very Long Contexts")
+        assert "· Sparse Registers for Vision Transformers" in app.screen.query_one("#detail").text
+    store.close()
+    opened.close()

@@ -5,6 +5,8 @@ truth, and the index can always be rebuilt from them (a damaged, older or delete
 with a notice). `tui.library.index_sync` keeps it in step with the digest files one file at
 a time; this module opens it and reads a `Library` out of it.
 
+    note_links  each vault note's [[wiki links]], by the name of the note they link to (`note_key`),
+              matched against `files.note_name`: what relates two papers
     files     every digest file read: its path (as the file system's bytes: a name need not be
               UTF-8), size and modification time when read, its format, content hash (empty
               when it could not be read) and diagnostics (NULL when there were none)
@@ -44,7 +46,7 @@ from tui.library.records import ENTRIES, PAPERS, RecordDamaged, tag_key, tag_of,
 from tui.model import Diagnostic, DigestFormat, Paper, Severity
 from tui.parse import PARSER_VERSION, ParseResult
 
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 INDEX_NAME = "index.sqlite3"
 # Papers read from the index and kept as objects, at most: a few screens' worth many times over.
 KEPT_PAPERS = 20_000
@@ -62,8 +64,13 @@ CREATE TABLE files (
     mtime_ns INTEGER NOT NULL,
     format TEXT NOT NULL,
     sha256 TEXT NOT NULL,
-    diagnostics BLOB
+    diagnostics BLOB,
+    note_name TEXT
 );
+CREATE INDEX files_by_note ON files (note_name);
+CREATE TABLE note_links (file_no INTEGER NOT NULL, target TEXT NOT NULL);
+CREATE INDEX note_links_by_file ON note_links (file_no);
+CREATE INDEX note_links_by_target ON note_links (target);
 CREATE TABLE entries (
     entry_no INTEGER PRIMARY KEY,
     file_no INTEGER NOT NULL,
@@ -287,6 +294,14 @@ class LibraryIndex:
 
     # --- reading -------------------------------------------------------------------------------
 
+    def related(self, paper_id: str) -> list[str]:
+        """The ids of the papers its vault notes link to, then of those whose notes link to it."""
+        try:
+            return [other for (other,) in self.connection().execute(_RELATED, (paper_id, paper_id))]
+        except DAMAGE as exc:
+            self.note_damage(exc)
+            return []
+
     def file_hashes(self) -> dict[str, Path]:
         """The SHA-256 of each digest file's content as last read, with its path."""
         rows = self.connection().execute("SELECT path, sha256 FROM files")
@@ -329,6 +344,7 @@ class LibraryIndex:
             self, {tag_of(key) if isinstance(key, bytes) else key: size for key, size in tag_sizes}
         )
         library.search = IndexSearch(self)
+        library.related_finder = self.related
         library.generation = generation if views is not None and generation else meta.get("generation", 0)  # type: ignore[assignment]
         return library
 
@@ -348,6 +364,22 @@ def saved_diagnostics(result: ParseResult) -> bytes | None:
 
 
 _SAID = "SELECT path, format, diagnostics FROM files WHERE diagnostics IS NOT NULL ORDER BY path"
+# Outgoing links first (by the name linked to), then incoming (by the linking note's path);
+# the same order as `merge.related_in`.
+_RELATED = """
+SELECT paper_id FROM (
+    SELECT e.paper_id, 0 AS part, l.target AS name, f.path AS path, e.seq AS seq FROM note_links l
+        JOIN files f ON f.note_name = l.target JOIN entries e ON e.file_no = f.file_no
+        WHERE l.file_no IN (SELECT file_no FROM entries WHERE paper_id = ?)
+    UNION ALL
+    SELECT e.paper_id, 1, '', f.path, e.seq FROM note_links l
+        JOIN files f ON f.file_no = l.file_no JOIN entries e ON e.file_no = l.file_no
+        WHERE l.target IN (
+            SELECT n.note_name FROM entries m JOIN files n ON n.file_no = m.file_no
+            WHERE m.paper_id = ? AND n.note_name IS NOT NULL
+        )
+) ORDER BY part, name, path, seq
+"""
 DAYS = "SELECT day, ids FROM days ORDER BY day DESC"
 TAG_SIZES = "SELECT tag, size FROM tags ORDER BY size DESC, tag"
 

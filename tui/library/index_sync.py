@@ -29,8 +29,9 @@ from tui.library.files import unreadable
 from tui.library.index import DAYS, TAG_SIZES, LibraryIndex, SavedViews, saved_diagnostics
 from tui.library.merge import lone_entry, merge_entry, paper_from_entry
 from tui.library.records import ENTRIES, PAPERS, bindable, tag_key, unmarshal
-from tui.model import DigestEntry, Paper, search_text
+from tui.model import DigestEntry, DigestFormat, Paper, search_text
 from tui.parse import ParseResult, parse_bytes
+from tui.parse.vault import note_key
 
 Stamp = tuple[int, int]  # size, modification time in ns
 # (steps done, steps in all): a step is a file parsed or a batch of papers merged.
@@ -206,16 +207,23 @@ class _Change:
         for paper_id, day in self.db.execute("SELECT paper_id, day FROM entries WHERE file_no = ?", (file_no,)):
             self._touch(paper_id, day)
         self.db.execute("DELETE FROM entries WHERE file_no = ?", (file_no,))
+        self.db.execute("DELETE FROM note_links WHERE file_no = ?", (file_no,))
         self.db.execute("DELETE FROM files WHERE file_no = ?", (file_no,))
 
     def add_file(self, path: str, read: _Parsed) -> None:
         result = read.result
         size, mtime = read.stamp
+        note_name = bindable(note_key(path)) if result.format is DigestFormat.VAULT else None
         cursor = self.db.execute(
-            "INSERT INTO files (path, size, mtime_ns, format, sha256, diagnostics) VALUES (?, ?, ?, ?, ?, ?)",
-            (os.fsencode(path), size, mtime, result.format.value, read.sha256, saved_diagnostics(result)),
+            "INSERT INTO files (path, size, mtime_ns, format, sha256, diagnostics, note_name)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (os.fsencode(path), size, mtime, result.format.value, read.sha256, saved_diagnostics(result), note_name),
         )
         file_no = cursor.lastrowid
+        targets = {note_key(target) for entry in result.entries for target in entry.note_links}
+        self.db.executemany(
+            "INSERT INTO note_links (file_no, target) VALUES (?, ?)", [(file_no, bindable(t)) for t in sorted(targets)]
+        )
         for seq, entry in enumerate(result.entries):
             day = entry.digest_date.toordinal() if entry.digest_date else None
             self._touch(entry.id, day)

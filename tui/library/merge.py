@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
 from typing import Protocol
 
-from tui.model import PAPER_FIELDS, Diagnostic, DigestEntry, Merge, Paper
+from tui.model import PAPER_FIELDS, Diagnostic, DigestEntry, DigestFormat, Merge, Paper
 from tui.parse import ParseResult
 
 
@@ -45,6 +45,8 @@ class Library:
     # From the library index: its full-text search, and the index generation it was read at.
     search: TextSearch | None = None
     generation: int = 0
+    # From the library index: the papers related to one (see `related`), found by its tables.
+    related_finder: Callable[[str], list[str]] | None = None
 
     @classmethod
     def from_results(cls, results: Iterable[ParseResult]) -> Library:
@@ -85,6 +87,13 @@ class Library:
         self.by_date = {day: list(by_date[day]) for day in sorted(by_date, reverse=True)}
         self.order = list(dict.fromkeys(paper_id for ids in self.by_date.values() for paper_id in ids))
         self.by_tag = tag_index(self.sorted_papers())
+
+    def related(self, paper_id: str) -> list[str]:
+        """The papers related to this one: those its vault note links to ([[wiki links]]), then
+        those whose notes link to it; only papers the library holds, each once."""
+        finder = self.related_finder
+        found = finder(paper_id) if finder is not None else related_in(self.results, paper_id)
+        return [other for other in dict.fromkeys(found) if other != paper_id and other in self.papers]
 
     @property
     def tag_sizes(self) -> Mapping[str, int]:
@@ -183,6 +192,33 @@ def _merge_text(kept: str, other: str) -> str:
 
 def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*first, *second)))
+
+
+def related_in(results: Iterable[ParseResult], paper_id: str) -> list[str]:
+    """`Library.related` over parse results (a library without an index)."""
+    from tui.parse.vault import note_key
+
+    by_note: dict[str, list[str]] = {}
+    links: list[tuple[str, frozenset[str]]] = []  # (the note's name, the names it links to) per vault file
+    mine: set[str] = set()
+    for result in results:
+        if result.format is not DigestFormat.VAULT:
+            continue
+        name = note_key(result.path)
+        ids = [entry.id for entry in result.entries]
+        by_note.setdefault(name, []).extend(ids)
+        links.append((name, frozenset(note_key(t) for entry in result.entries for t in entry.note_links)))
+        if paper_id in ids:
+            mine.add(name)
+    outgoing = [
+        other
+        for name, targets in links
+        if name in mine
+        for target in sorted(targets)
+        for other in by_note.get(target, ())
+    ]
+    incoming = [other for name, targets in links if targets & mine for other in by_note.get(name, ())]
+    return outgoing + incoming
 
 
 def tag_index(papers: Iterable[Paper]) -> dict[str, list[str]]:

@@ -72,6 +72,12 @@ def note_name(link: str) -> str:
     return target[: -len(NOTE_SUFFIX)] if is_note_path(target) else target
 
 
+def note_key(name: str) -> str:
+    """What a wiki link and a note's file name are matched by: the note's name without folders,
+    `.md` or case (`[[2023/230302 RingAttn]]` links to `notes/2023/230302 ringattn.md`)."""
+    return note_name(name.replace("\\", "/").rsplit("/", 1)[-1]).casefold()
+
+
 def parse_note(lines: list[str], report: Report, *, modified: date) -> list[DigestEntry]:
     """The one paper a note is about; none for an empty note (with a warning)."""
     numbered = [(number, line) for number, line in enumerate(lines, 1) if line]

@@ -1,4 +1,5 @@
-"""The dialogs of one paper that the reader offers: its tags, its note, what to copy, which link to open.
+"""The dialogs of one paper that the reader offers: its tags, its note, what to copy, which link to open,
+which related paper to go to.
 
 Each asks, then hands the answer back (tags and note) or acts on it (copy, open); none of
 them changes the user's state itself: the reader's rules do that with what they are given.
@@ -70,3 +71,16 @@ def open_a_link(app: App, paper: Paper | None) -> None:
         open_(links[0])
     else:
         app.push_screen(ChoiceDialog("Open which link?", [(url, url) for url in links]), open_)
+
+
+def choose_related(app: App, related: list[Paper], go: Callable[[str], object]) -> None:
+    """Asks which related paper to go to (a vault note's [[links]], both ways); `go` gets its id."""
+    if not related:
+        app.notify("No related papers: a vault note relates papers by its [[links]].", severity="warning")
+        return
+
+    def chosen(paper_id: str | None) -> None:
+        if paper_id is not None:
+            go(paper_id)
+
+    app.push_screen(ChoiceDialog("Go to a related paper", [(paper.id, paper.title) for paper in related]), chosen)

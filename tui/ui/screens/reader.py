@@ -15,6 +15,7 @@ from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from tui.library.merge import Library
+from tui.model import Paper
 from tui.query import Matcher
 from tui.reading import NO_MORE_DAYS, FilterJob, Outcome, Reading
 from tui.review.deck import Deck
@@ -23,7 +24,7 @@ from tui.state.paper_state import PaperState
 from tui.state.store import Store
 from tui.ui.screens.dialogs import ConfirmDialog
 from tui.ui.screens.help import HelpScreen
-from tui.ui.screens.paper_dialogs import ask_note, ask_tags, offer_copies, open_a_link
+from tui.ui.screens.paper_dialogs import ask_note, ask_tags, choose_related, offer_copies, open_a_link
 from tui.ui.screens.reader_help import key_help
 from tui.ui.widgets.detail import PaperDetail
 from tui.ui.widgets.filter_input import FilterInput
@@ -69,6 +70,7 @@ class ReaderScreen(Screen[None]):
         Binding("n", "edit_note", "Note", show=False),
         Binding("c", "copy", "Copy", show=False),
         Binding("o", "open_link", "Open link", show=False),
+        Binding("R", "related", "Related", show=False),
         Binding("A", "mark_all_read", "All read", show=False),
         Binding("a", "toggle_card", "Card", show=False),
         Binding("v", "app.review", "Review"),
@@ -199,7 +201,12 @@ class ReaderScreen(Screen[None]):
             self.reading.state_of(paper_id) if paper_id else _BLANK,
             self.language,
             card=card.describe(self.deck.now()) if card else None,
+            related=[related.title for related in self._related(paper_id)] if paper_id else (),
         )
+
+    def _related(self, paper_id: str) -> list[Paper]:
+        papers = self.library.papers
+        return [paper for other in self.library.related(paper_id) if (paper := papers.get(other)) is not None]
 
     def _update_title(self) -> None:
         typed, counts = self.reading.query_text, self.reading.counts
@@ -346,6 +353,21 @@ class ReaderScreen(Screen[None]):
 
     def action_open_link(self) -> None:
         open_a_link(self.app, self._current_paper())
+
+    def action_related(self) -> None:
+        if paper_id := self._current():
+            choose_related(self.app, self._related(paper_id), self.go_to_paper)
+
+    def go_to_paper(self, paper_id: str) -> None:
+        """Puts the cursor on a paper: in this view if it shows the paper, else in All, unfiltered."""
+        papers = self.query_one(PaperList)
+        if paper_id in papers.paper_ids:
+            papers.show(list(papers.paper_ids), keep=paper_id)
+            return
+        self.query_one("#filter", Input).value = ""
+        self.reading.query_text = ""
+        self.reading.view = ALL
+        self._refilter(keep=paper_id)
 
     def action_mark_all_read(self) -> None:
         ids = self.reading.unread(self.query_one(PaperList).paper_ids)

@@ -17,6 +17,7 @@ KEY_HELP = {
     "edit_note": "edit your note on the paper (Ctrl+S saves)",
     "copy": "copy the title, a Markdown link, a citation or the abstract",
     "open_link": "open a link of the paper in the browser",
+    "related": "go to a related paper (a vault note's [[links]], both ways)",
     "mark_all_read": "mark every paper in the view read (asks first)",
     "toggle_card": "add the paper to the review deck, take it out (its reviews are kept), or unsuspend it",
     "app.review": "review the flashcards due now (starred papers become flashcards)",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Size
@@ -57,11 +59,13 @@ class PaperDetail(ScrollView, can_focus=True):
         language: str,
         *,
         card: str | None = None,
+        related: Sequence[str] = (),
     ) -> None:
+        """`related` are the titles of the papers related to this one (R goes to one)."""
         if paper is None:
             self._text = Text("No paper in this view.", style="italic")
         else:
-            self._text = render_detail(paper, state, language, card=card)
+            self._text = render_detail(paper, state, language, card=card, related=related)
         self._wrap()
         self.scroll_to(0, 0, animate=False)
         self.refresh()
@@ -112,7 +116,9 @@ class PaperDetail(ScrollView, can_focus=True):
         return self._strips[index]
 
 
-def render_detail(paper: Paper, state: PaperState, language: str, *, card: str | None = None) -> Text:
+def render_detail(
+    paper: Paper, state: PaperState, language: str, *, card: str | None = None, related: Sequence[str] = ()
+) -> Text:
     """The detail of a paper as Rich Text built from plain strings: no markup is ever parsed.
 
     `card` says where the paper stands in the review deck ("card due in 3d"), if it is there.
@@ -163,6 +169,13 @@ def render_detail(paper: Paper, state: PaperState, language: str, *, card: str |
         text.append("Abstract\n", style="bold underline")
         text.append(visible(paper.abstract))
         text.append("\n\n")
+    if related:
+        text.append("Related", style="bold underline")
+        text.append("  R goes to one\n", style="dim")
+        for title in related:
+            text.append(visible(f"· {title}"))
+            text.append("\n")
+        text.append("\n")
     if paper.links:
         text.append("Links\n", style="bold underline")
         for link in paper.links:
