@@ -16,7 +16,7 @@ from terminal import Terminal, assert_steps_through_days, wait_for_reader
 CHECK_JSON_KEYS = [
     "id", "title", "authors", "authors_count", "org", "abstract", "commentary_ko", "commentary_en",
     "tags", "digest_date", "published", "upvotes", "links", "source",
-    "arxiv_id", "auto_tags", "commentary_machine", "note_links",
+    "arxiv_id", "auto_tags", "commentary_machine", "note_links", "related",
 ]  # fmt: skip
 PAPERDECK = Path(sys.executable).with_name("paperdeck")
 HF_API_JUNE_11 = Path(__file__).parent / "fixtures" / "hf-api" / "2025-06-11.json"

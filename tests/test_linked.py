@@ -227,3 +227,22 @@ async def test_the_detail_shows_related_papers_and_r_goes_to_one(tmp_path: Path)
         assert "· Sparse Registers for Vision Transformers" in app.screen.query_one("#detail").text
     store.close()
     opened.close()
+
+
+def test_check_json_of_a_vault_gives_each_paper_its_related_ones_last(tmp_path: Path):
+    import orjson
+
+    vault = vault_with_links(tmp_path)
+    result = run("check", "--json", vault, home=tmp_path / "home")
+    # The vault's README.txt is a .txt of the folder, so a digest to check: it is not one.
+    assert result.returncode == 1 and b"README.txt:1: error: not a digest" in result.stderr
+    papers = {paper["title"]: paper for paper in map(orjson.loads, result.stdout.splitlines())}
+    assert list(papers["Blockwise Attention"])[-2:] == ["note_links", "related"]
+    registers = paper_id("Sparse Registers for Vision Transformers")
+    assert papers["Ring Attention for Very Long Contexts"]["related"] == [registers]
+    assert papers["Blockwise Attention"]["related"] == [registers]
+    assert papers["Sparse Registers for Vision Transformers"]["related"] == [
+        paper_id("Blockwise Attention"),
+        paper_id("Ring Attention for Very Long Contexts"),
+    ]
+    assert result.stderr.decode().endswith("4 file(s), 3 paper(s), 1 error(s), 0 warning(s)\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -35,6 +35,7 @@ from tui.library.linked import LinkedFolders, absolute, note_files
 from tui.library.merge import Library
 from tui.model import DigestFormat, Paper, Severity
 from tui.parse import ParseResult, parse_bytes
+from tui.parse.vault import note_key
 from tui.query import Matcher, Query
 from tui.safe_text import one_line, visible
 from tui.state.paper_state import PaperState
@@ -174,6 +175,9 @@ class FileCheck(NamedTuple):
     errors: int
     warnings: int
     readable: bool
+    # A vault note's name and, per entry, its id and the names its [[links]] link to.
+    note: str | None = None
+    links: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def check_file(path: Path, year: int | None, as_json: bool) -> FileCheck:
@@ -191,7 +195,34 @@ def check_file(path: Path, year: int | None, as_json: bool) -> FileCheck:
         len(result.errors),
         len(result.warnings),
         True,
+        note_key(str(path)) if result.format is DigestFormat.VAULT else None,
+        tuple((entry.id, tuple(sorted({note_key(t) for t in entry.note_links}))) for entry in result.entries),
     )
+
+
+def with_related(checks: list[FileCheck]) -> list[bytes]:
+    """Each file's JSON lines with a `related` key at the end: the ids of the checked papers its
+    note links to, then of those whose notes link to it (empty for anything but vault notes)."""
+    by_note: dict[str, list[str]] = {}
+    for checked in checks:
+        if checked.note is not None:
+            by_note.setdefault(checked.note, []).extend(paper for paper, _targets in checked.links)
+    linked_from: dict[str, list[str]] = {}
+    for checked in checks:
+        for paper, targets in checked.links:
+            for target in targets:
+                linked_from.setdefault(target, []).append(paper)
+    out_lines = []
+    for checked in checks:
+        lines = checked.json_lines.splitlines(keepends=True)
+        joined = []
+        for line, (paper, targets) in zip(lines, checked.links, strict=True):
+            found = [other for target in targets for other in by_note.get(target, ())]
+            found += linked_from.get(checked.note, []) if checked.note is not None else []
+            related = [other for other in dict.fromkeys(found) if other != paper]
+            joined.append(line.rstrip(b"\n")[:-1] + b',"related":' + orjson.dumps(related) + b"}\n")
+        out_lines.append(b"".join(joined))
+    return out_lines
 
 
 def _check_files(files: list[Path], year: int | None, as_json: bool, jobs: int) -> Iterator[FileCheck]:
@@ -208,9 +239,10 @@ def check(paths: list[Path], *, as_json: bool, year: int | None, jobs: int = 1) 
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = digest_files(path)
+            # A folder's digests, and the notes of a vault in it and its subfolders.
+            found = digest_files(path) + [Path(name) for name in note_files(path)]
             if not found:
-                err(f"paperdeck: {path}: no digest files (.txt, .json) in this folder")
+                err(f"paperdeck: {path}: no digest files (.txt, .json) or notes (.md) in this folder")
             files.extend(found)
         elif path.exists():
             files.append(path)
@@ -218,7 +250,14 @@ def check(paths: list[Path], *, as_json: bool, year: int | None, jobs: int = 1) 
             err(f"paperdeck: {path}: no such file or folder")
             status = EXIT_USAGE
     totals = {"papers": 0, "errors": 0, "warnings": 0}
-    for checked in _check_files(files, year, as_json, jobs):
+    checks: Iterable[FileCheck] = _check_files(files, year, as_json, jobs)
+    if as_json:
+        # Every file first: a note's `related` are papers of other files.
+        checks = list(checks)
+        readable = [at for at, checked in enumerate(checks) if checked.readable]
+        for at, lines in zip(readable, with_related([checks[at] for at in readable]), strict=True):
+            checks[at] = checks[at]._replace(json_lines=lines)
+    for checked in checks:
         if not checked.readable:
             err(checked.report)
             status = EXIT_USAGE
