@@ -24,7 +24,7 @@ import re
 from datetime import date
 
 from tui.model import DigestEntry, paper_id
-from tui.parse.commentary import split_authors
+from tui.parse.commentary import is_author_line, split_authors
 from tui.parse.text import Report, find_arxiv_ids, find_urls, is_korean, is_tag_line, join_prose, parse_tags
 
 NOTE_SUFFIX = ".md"
@@ -136,7 +136,12 @@ def _title(
     number, first = numbered[0]
     found = _title_line(first)
     if found is not None:
-        return number, *found, numbered[1:]
+        title, authors = found
+        after = numbered[1:]
+        if not authors and after and after[0][0] == number + 1 and is_author_line(after[0][1].strip()):
+            # `*Title*` with its authors wrapped onto the next line
+            return number, title, split_authors(after[0][1].strip())[0], after[1:]
+        return number, title, authors, after
     if len(numbered) > 1 and numbered[1][0] == number + 1 and not _is_body_line(first):
         joined = _title_line(f"{first} {numbered[1][1]}")
         if joined is not None:
@@ -233,10 +238,7 @@ class _Body:
         return join_prose(self.quoted) if self.quoted else ""
 
     def commentaries(self) -> tuple[str, str]:
-        """The commentary outside the English block (Korean, as a rule), and the English. A note
-        with no English block and no Hangul at all wrote its commentary in English."""
+        """The commentary outside the English block (the Korean one, images and lists with it),
+        and the English."""
         text = "\n\n".join("\n".join(lines) for lines in self.paragraphs if lines)
-        english = "\n".join(self.english)
-        if not english and text and not any(is_korean(line) for lines in self.paragraphs for line in lines):
-            return "", text
-        return text, english
+        return text, "\n".join(self.english)
