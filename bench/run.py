@@ -30,10 +30,11 @@ import parse_speed  # noqa: E402
 import reader_keys  # noqa: E402
 import review_speed  # noqa: E402
 import store_speed  # noqa: E402
+import vault_speed  # noqa: E402
 from figures import Figure, as_json, machine, table  # noqa: E402
 
 
-def measure_all(papers: int, runs: int, presses: int, cards: int, answers: int) -> list[Figure]:
+def measure_all(papers: int, runs: int, presses: int, cards: int, answers: int, notes: int = 4_000) -> list[Figure]:
     steps = [
         ("parsing", lambda: parse_speed.measure(papers, runs)),
         ("first paint", lambda: first_paint.measure(papers, runs)),
@@ -41,6 +42,7 @@ def measure_all(papers: int, runs: int, presses: int, cards: int, answers: int) 
         ("keystrokes", lambda: reader_keys.measure(papers, presses)),
         ("state store", lambda: store_speed.measure(papers, runs)),
         ("review", lambda: review_speed.measure(cards, answers, runs)),
+        ("notes vault", lambda: vault_speed.measure(notes, runs)),
     ]
     figures: list[Figure] = []
     for name, step in steps:
@@ -63,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     presses = 10 if args.quick else 60
     cards, answers = (1_000, 20_000) if args.quick else (10_000, 200_000)
     started = datetime.now(UTC)
-    figures = measure_all(papers, runs, presses, cards, answers)
+    figures = measure_all(papers, runs, presses, cards, answers, 400 if args.quick else 4_000)
     print(f"{papers:,} papers, median of {runs} run(s); {machine()}\n")
     print(table(figures))
     args.out.parent.mkdir(parents=True, exist_ok=True)

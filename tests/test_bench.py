@@ -10,7 +10,7 @@ import orjson
 import pytest
 from conftest import REPO
 
-GROUPS = {"parse", "start", "memory", "commands", "watch", "keys", "store", "review"}
+GROUPS = {"parse", "start", "memory", "commands", "watch", "keys", "store", "review", "vault"}
 
 
 @pytest.mark.slow

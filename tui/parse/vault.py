@@ -105,15 +105,16 @@ def parse_note(lines: list[str], report: Report, *, modified: date) -> list[Dige
     if body.english_open_at:
         report.warn(body.english_open_at, "<english> is not closed: the English runs to the end of the note")
     commentary, english = body.commentaries()
+    abstract = body.abstract()
     # The first line's link is the paper's; arXiv links further down are related work.
     own_id = find_arxiv_ids(link_line)
     arxiv_id = own_id[0] if own_id else None
-    links = find_urls(link_line, body.abstract(), commentary, english)
+    links = find_urls(link_line, abstract, commentary, english)
     entry = DigestEntry(
         id=paper_id(title),
         title=title,
         authors=authors,
-        abstract=body.abstract(),
+        abstract=abstract,
         commentary_ko=commentary,
         commentary_en=english,
         tags=tuple(dict.fromkeys(body.tags)),
@@ -206,7 +207,8 @@ class _Body:
         if number > self._last + 1:
             self._new_paragraph()
         self._last = number
-        self.wiki_links += filter(None, map(note_name, _WIKI_LINK.findall(line)))
+        if "[[" in line:
+            self.wiki_links += filter(None, map(note_name, _WIKI_LINK.findall(line)))
         if self.english_open_at:
             self._take_english(number, line)
         elif line.lower().startswith(_ENGLISH_OPEN):
@@ -214,11 +216,15 @@ class _Body:
             self._take_english(number, line[len(_ENGLISH_OPEN) :].strip())
         elif line.startswith(">"):
             self.quoted.append(line[1:].strip())
-        elif is_tag_line(line):
+        elif line.startswith("#") and is_tag_line(line):
             self.tags += parse_tags(line)
-        elif (heading := _HEADING.fullmatch(line)) is not None and heading.group(1).strip().lower() == "links":
+        elif (
+            line.startswith("#")
+            and (heading := _HEADING.fullmatch(line))
+            and heading.group(1).strip().lower() == "links"
+        ):
             self.in_links_section = True
-        elif self.in_links_section and _WIKI_LINK.fullmatch(line):
+        elif self.in_links_section and line.startswith("[[") and _WIKI_LINK.fullmatch(line):
             pass  # a link to another note: taken above
         else:
             self.paragraphs[-1].append(line)
