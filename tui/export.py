@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 
+from tui.library.merge import papers_among
 from tui.model import PAPER_FIELD_NAMES, Paper
 from tui.parse.export_json import EXPORT_FORMAT_NAME
 from tui.state.paper_state import PaperState
@@ -48,9 +49,7 @@ def exported_items(
     the reader showed it) is left out."""
     blank = PaperState()
     ids = list(ids)
-    # An indexed library reads many papers in a few queries rather than one query each.
-    get_many = getattr(papers, "get_many", None)
-    known = get_many(ids) if get_many is not None else papers
+    known = papers_among(papers, ids)
     return [
         Exported(known[i], states.get(i, blank), card_summary(card_documents[i]) if i in card_documents else None)
         for i in ids

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
 
-from tui.library.merge import Library, TextSearch
+from tui.library.merge import Library, TextSearch, papers_among
 from tui.model import Paper, search_text
 from tui.state.paper_state import PaperState
 
@@ -318,11 +318,10 @@ class Matcher:
             yield kept
             return
         papers = self.library.papers
-        get_many = getattr(papers, "get_many", None)
         kept = []
         for start in range(0, len(paper_ids), STEP_PAPERS):
             step = paper_ids[start : start + STEP_PAPERS]
-            known = get_many(list(step)) if get_many is not None else papers
+            known = papers_among(papers, list(step))
             kept += [i for i in step if i in known and self.keeps(known[i], query)]
             yield None
         yield kept

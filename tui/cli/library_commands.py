@@ -30,9 +30,8 @@ from tui.cli.output import (
 )
 from tui.home import Home
 from tui.library.files import digest_files, read_digest, unreadable
-from tui.library.index import IndexedPapers
 from tui.library.linked import LinkedFolders, absolute, note_files
-from tui.library.merge import Library
+from tui.library.merge import Library, papers_among
 from tui.model import DigestFormat, Paper, Severity
 from tui.parse import ParseResult, parse_bytes
 from tui.parse.vault import note_key
@@ -325,7 +324,7 @@ def list_papers(
 
     def listed(library: Library) -> list[Paper]:
         ids = Matcher(library, lambda paper_id: states.get(paper_id, blank)).filter(library.order, query)
-        found = library.papers.get_many(ids) if isinstance(library.papers, IndexedPapers) else library.papers
+        found = papers_among(library.papers, ids)
         return [found[paper_id] for paper_id in ids if paper_id in found]
 
     papers = read_library("listing", home, listed)

@@ -101,24 +101,27 @@ def open_library_saying(
 
 
 @contextmanager
-def sync_progress(description: str) -> Iterator[Progress]:
-    """A `Progress` for an index sync: a rich progress bar on standard error once the work is
-    big enough to show (only on a terminal)."""
+def sync_progress(description: str, *, counted: bool = False) -> Iterator[Progress]:
+    """A `Progress` (steps done, in all) drawn as a rich progress bar on standard error once the
+    work is big enough to show, and only on a terminal. `counted` shows "12/57" rather than a
+    percentage (for steps a person counts: files)."""
     if not sys.stderr.isatty():
         yield lambda _done, _total: None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
     from rich.progress import Progress as Bar
 
     bar = Bar(
         TextColumn("{task.description}"),
         BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%"),
+        MofNCompleteColumn() if counted else TextColumn("{task.percentage:>3.0f}%"),
         TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=True,
-        redirect_stdout=False,
+        # Lines printed meanwhile go above the bar when they share its terminal; into a pipe
+        # they go straight on.
+        redirect_stdout=sys.stdout.isatty(),
         redirect_stderr=False,
     )
     task = None
@@ -141,31 +144,14 @@ def sync_progress(description: str) -> Iterator[Progress]:
 
 @contextmanager
 def progress_bar(description: str, total: int) -> Iterator[Callable[[], None]]:
-    """A rich progress bar on standard error while `total` files are worked through; yields
-    the function to call after each. Only on a terminal, and only for enough files."""
-    if total < PROGRESS_MIN_FILES or not sys.stderr.isatty():
-        yield lambda: None
-        return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
+    """`sync_progress` for `total` files worked through one by one; yields the function to call
+    after each."""
+    with sync_progress(description, counted=True) as progress:
+        done = 0
 
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-        # Lines printed meanwhile go above the bar when they share its terminal; into a pipe
-        # they go straight on.
-        redirect_stdout=sys.stdout.isatty(),
-        redirect_stderr=False,
-    ) as progress:
-        task = progress.add_task(description, total=total)
-        yield lambda: progress.advance(task)
+        def advance() -> None:
+            nonlocal done
+            done += 1
+            progress(done, total)
+
+        yield advance
