@@ -29,7 +29,7 @@ from tui.library.index import INDEX_NAME, LibraryIndex
 from tui.library.index_sync import SyncReport, fill_search, sync
 from tui.library.merge import Library
 from tui.library.opening import open_library
-from tui.model import paper_id, search_text
+from tui.model import arxiv_paper_id, paper_id, search_text
 from tui.parse import parse_bytes
 from tui.state.store import Store
 
@@ -122,8 +122,12 @@ def assert_same_library(indexed: Library, reference: Library) -> None:
 
 
 def assert_ids_are_the_titles(library: Library) -> None:
+    """Each paper is keyed by its arXiv id when it has one, else by its title."""
     papers = papers_of(library)
-    assert all(paper.id == key == paper_id(paper.title) for key, paper in papers.items())
+    assert all(
+        paper.id == key == (arxiv_paper_id(paper.arxiv_id) if paper.arxiv_id else paper_id(paper.title))
+        for key, paper in papers.items()
+    )
 
 
 def assert_searched_as(index: LibraryIndex, reference: Library, *, pending: bool = False) -> None:

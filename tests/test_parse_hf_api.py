@@ -12,7 +12,7 @@ from conftest import COMMENTARY
 
 from tui.library.files import load_library, read_digest
 from tui.library.merge import Library
-from tui.model import DigestFormat, paper_id
+from tui.model import DigestFormat, arxiv_paper_id, paper_id
 from tui.parse import parse_bytes, parse_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hf-api"
@@ -42,7 +42,7 @@ def test_a_response_gives_every_paper_with_its_fields():
         "Confidence Is All You Need: Few-Shot RL Fine-Tuning of Language Models",
     ]
     vit = result.entries[0]
-    assert vit.id == paper_id(vit.title)
+    assert vit.id == arxiv_paper_id("2506.08010")
     assert vit.authors == ("Nick Jiang", "Amil Dravid", "Alexei Efros", "Yossi Gandelsman")
     assert vit.abstract.startswith(
         "We investigate the mechanism underlying a previously identified phenomenon in Vision Transformers --"
@@ -82,7 +82,10 @@ def test_an_arxiv_citation_in_the_summary_is_a_link_too():
 def test_a_paper_known_from_a_commentary_digest_merges_with_its_api_twin():
     library = load_library([COMMENTARY, JUNE_11])
     assert len(library) == 8 + 1
-    vit = library.papers[paper_id("Vision Transformers Don't Need Trained Registers")]
+    # The commentary digest names no arXiv id; the API record of the same title does.
+    vit = library.papers[arxiv_paper_id("2506.08010")]
+    assert vit.id == arxiv_paper_id("2506.08010")
+    assert paper_id("Vision Transformers Don't Need Trained Registers") not in library.papers
     assert vit.commentary_ko.startswith("ViT의 아웃라이어 토큰을")
     assert vit.tags == ("vit", "transformer")
     assert vit.auto_tags[0] == "vision-transformers"
@@ -91,7 +94,7 @@ def test_a_paper_known_from_a_commentary_digest_merges_with_its_api_twin():
     assert vit.upvotes == 14
     assert len(vit.sources) == 2
     # The API's title had a line break in it; the papers are one all the same.
-    rpt = library.papers[paper_id("Reinforcement Pre-Training")]
+    rpt = library.papers[arxiv_paper_id("2506.08007")]
     assert rpt.commentary_en.startswith("They've directly applied") and rpt.arxiv_id == "2506.08007"
     # Automatic tags stay out of the tag index: the tree lists the tags people gave.
     assert "vision-transformers" not in library.by_tag

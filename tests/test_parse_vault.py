@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.model import DigestFormat, Severity, arxiv_abs_url, paper_id
+from tui.model import DigestFormat, Severity, arxiv_abs_url, arxiv_paper_id, entry_id, paper_id
 from tui.parse import ParseResult, parse_bytes
 from tui.parse.text import split_lines
 
@@ -36,7 +36,7 @@ def only_entry(result: ParseResult, text: str):
     assert_inside(result, text)
     [entry] = result.entries
     assert entry.title.strip()
-    assert entry.id == paper_id(entry.title)
+    assert entry.id == entry_id(entry.title, entry.arxiv_id)
     assert entry.digest_date is not None
     path, _, line = entry.source.rpartition(":")
     assert path == result.path
@@ -123,7 +123,7 @@ def test_newest_shape_field_by_field():
     assert paper.arxiv_id == "2506.01234"
     assert paper.links == ("https://arxiv.org/abs/2506.01234", "https://arxiv.org/abs/2309.16588")
     assert paper.source == f"{NEWEST_PATH}:3"
-    assert paper.id == paper_id("Sparse Registers for Vision Transformers")
+    assert paper.id == arxiv_paper_id("2506.01234")  # the arXiv id's, whatever the title
 
 
 def test_older_shape_with_links_section_field_by_field():
@@ -160,7 +160,7 @@ def test_oldest_shape_takes_its_title_from_the_file_name():
     paper = only_entry(result, OLDEST)
     assert result.diagnostics == ()
     assert paper.title == "MixMatch"
-    assert paper.id == paper_id("MixMatch")
+    assert paper.id == arxiv_paper_id("1905.02249")
     assert paper.authors == ()
     assert paper.abstract == ""
     assert words(paper.commentary_ko) == words(
@@ -777,4 +777,4 @@ def test_any_bytes_named_md_never_raise(data):
     assert result.format is DigestFormat.VAULT
     assert len(result.entries) <= 1
     for entry in result.entries:
-        assert entry.id == paper_id(entry.title)
+        assert entry.id == entry_id(entry.title, entry.arxiv_id)

@@ -51,7 +51,7 @@ class DigestEntry:
     orjson serialises the dataclass as it is (dates as YYYY-MM-DD, tuples as lists).
     """
 
-    id: str  # paper_id(title), computed once by the parser
+    id: str  # entry_id(title, arxiv_id), computed once by the parser
     title: str
     authors: tuple[str, ...] = ()
     authors_count: int | None = None
@@ -77,7 +77,7 @@ class Merge(StrEnum):
 
     KEEP = "keep"  # the first sighting's value, always
     FIRST = "first"  # the first sighting's value, unless it is empty or None
-    LONGEST = "longest"  # the longer (more authors, a longer abstract); the first on a tie
+    LONGEST = "longest"  # the longer (more authors, a longer abstract, a title of more words); the first on a tie
     MOST = "most"  # the largest of the numbers known; None when none is
     JOINED = "joined"  # the texts in turn, a blank line between; one equal to the kept text is not added
     UNION = "union"  # every item once, in the order first seen
@@ -87,7 +87,9 @@ class Merge(StrEnum):
 
 @dataclass(slots=True)
 class Paper:
-    """One paper of the library: every digest entry with the same normalised title, merged.
+    """One paper of the library: every digest entry of the same paper, merged. Entries are of
+    the same paper when their arXiv ids agree, or when their titles do (`title_id`) and at most
+    one of them has an arXiv id: see `merge.TitleClaims`.
 
     orjson serialises it as `paperdeck list --json` prints it. Each field's metadata says how
     it merges ("merge") and, where the entry's field has another name, what it is made from
@@ -95,7 +97,8 @@ class Paper:
     """
 
     id: str = field(metadata={"merge": Merge.KEEP})
-    title: str = field(metadata={"merge": Merge.KEEP})  # spelt as the first sighting spells it
+    # the fullest: a vault note's title may be its file name's, an API record's is whole
+    title: str = field(metadata={"merge": Merge.LONGEST})
     authors: tuple[str, ...] = field(default=(), metadata={"merge": Merge.LONGEST})
     authors_count: int | None = field(default=None, metadata={"merge": Merge.MOST})
     org: str | None = field(default=None, metadata={"merge": Merge.FIRST})
@@ -193,9 +196,27 @@ def normalise_any_title(title: str) -> str:
 
 
 def paper_id(title: str) -> str:
-    """The stable id of the paper with this title; the state store keys on it, so it never changes.
+    """The stable id of a paper known by its title alone (no arXiv id); also a title's identity
+    (`title_id`) when entries of one paper are matched by their titles.
 
     16 hex digits of BLAKE2b over the UTF-8 of the normalised title.
     """
     key = normalise_title(title).encode("utf-8")
     return hashlib.blake2b(key, digest_size=8).hexdigest()
+
+
+title_id = paper_id
+
+
+def arxiv_paper_id(arxiv_id: str) -> str:
+    """The stable id of the arXiv paper with this id (without a version), whatever its title:
+    the same on every machine and in every source. 16 hex digits, as `paper_id`; the prefix
+    keeps the two kinds of key apart."""
+    return hashlib.blake2b(b"arxiv:" + arxiv_id.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def entry_id(title: str, arxiv_id: str | None) -> str:
+    """The id of the paper an entry is of, as far as the entry itself tells: its arXiv id's
+    when it has one, else its title's. The library may still join an entry known by its title
+    alone to the arXiv paper of that title (`merge.TitleClaims`)."""
+    return arxiv_paper_id(arxiv_id) if arxiv_id else paper_id(title)

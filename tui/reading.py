@@ -15,6 +15,7 @@ from tui.query import Matcher, Query, QueryError, parse_query
 from tui.review.deck import Deck
 from tui.settings import COMMENTARY_LANGUAGE, LANGUAGE_NAMES, MARK_READ_ON_OPEN, next_language, remember
 from tui.state.paper_state import PaperState, Snapshot
+from tui.state.renames import follow_renames
 from tui.state.store import Store, StoreReadOnly
 from tui.views import ALL, ViewKey, Views
 
@@ -79,6 +80,7 @@ class Reading:
         self.library = library
         self.store = store
         self.deck = deck
+        follow_renames(store, library)  # papers the library now knows under other ids
         self.states: dict[str, PaperState] = store.paper_states()
         # "Due for review" is what a review session would show now: due cards, then new ones.
         # Empty until `refresh_due` (50 ms for a deck of 10,000 cards), which the screen
@@ -105,8 +107,11 @@ class Reading:
         return tags
 
     def use_library(self, library: Library) -> None:
-        """Counts, views and search over a new library, with the same states and due set."""
+        """Counts, views and search over a new library, with the same states and due set (under
+        their papers' new ids, when the library now knows some papers by other ids)."""
         self.library = library
+        if follow_renames(self.store, library):
+            self.states = self.store.paper_states()
         self.views = Views(library, self.state_of, self.user_tags, self.due.__contains__)
         self.counts = self.views.counts(self.states)
         self.matcher = Matcher(library, self.state_of)

@@ -11,6 +11,7 @@ from tui.home import Home
 from tui.library.merge import Library
 from tui.safe_text import visible
 from tui.state.paper_state import PaperState
+from tui.state.renames import follow_renames
 
 
 def export_papers(home: Home, *, format_name: str, starred: bool, query_text: str | None, output: Path | None) -> int:
@@ -27,28 +28,28 @@ def export_papers(home: Home, *, format_name: str, starred: bool, query_text: st
     store = open_store(home)
     if store is None:
         return EXIT_USAGE
-    try:
-        states = store.paper_states()
-        cards = store.card_documents()
-        from tui.settings import COMMENTARY_LANGUAGE  # the reader's choice, remembered
+    if starred:
+        query = replace(query, flags=query.flags | {"starred"})
+    blank = PaperState()
+    from tui.settings import COMMENTARY_LANGUAGE  # the reader's choice, remembered
 
-        language = COMMENTARY_LANGUAGE.read(store)
+    language = COMMENTARY_LANGUAGE.read(store)
+
+    def exported(library: Library) -> list[export.Exported]:
+        follow_renames(store, library)  # papers the library now knows under other ids
+        states, cards = store.paper_states(), store.card_documents()
         due: set[str] = set()
         if "due" in query.flags:
             from tui.review.deck import Deck
 
             due = set(Deck(store).session_queue())  # with the user's review settings
-    finally:
-        store.close()
-    if starred:
-        query = replace(query, flags=query.flags | {"starred"})
-    blank = PaperState()
-
-    def exported(library: Library) -> list[export.Exported]:
         matcher = Matcher(library, lambda paper_id: states.get(paper_id, blank), due.__contains__)
         return export.exported_items(library.papers, matcher.filter(library.order, query), states, cards)
 
-    items = read_library("exporting", home, exported)
+    try:
+        items = read_library("exporting", home, exported)
+    finally:
+        store.close()
     data = export.export(format_name, items, language=language)
     if output is None:
         sys.stdout.buffer.write(data)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -32,12 +32,13 @@ from tui.home import Home
 from tui.library.files import digest_files, read_digest, unreadable
 from tui.library.linked import LinkedFolders, absolute, note_files
 from tui.library.merge import Library, papers_among
-from tui.model import DigestFormat, Paper, Severity
+from tui.model import DigestEntry, DigestFormat, Paper, Severity, title_id
 from tui.parse import ParseResult, parse_bytes
 from tui.parse.vault import note_key
 from tui.query import Matcher, Query
 from tui.safe_text import one_line, visible
 from tui.state.paper_state import PaperState
+from tui.state.renames import follow_renames
 
 # Files handed to a worker process at once: enough to outweigh the cost of the hand-over.
 _FILES_PER_TASK = 16
@@ -71,7 +72,7 @@ def add(home: Home, raw_paths: list[str], *, year: int | None) -> int:
     opened = open_library_saying(home)
     # The bundled samples stand in for an empty library: nothing of theirs is "already there".
     known: dict[str, Path] = {} if opened.showing_samples else opened.index.file_hashes()
-    papers: set[str] = set() if opened.showing_samples else set(opened.library.papers)
+    papers = _KnownPapers(None if opened.showing_samples else opened.library)
     totals = {"files": 0, "new": 0, "merged": 0}
     with progress_bar("Importing", len(incoming)) as advance:
         for item in incoming:
@@ -84,8 +85,37 @@ def add(home: Home, raw_paths: list[str], *, year: int | None) -> int:
     return status
 
 
+class _KnownPapers:
+    """The papers of the library and of the files imported so far, to tell a new paper from
+    another sighting of one known, by arXiv id or by title (as `merge.TitleClaims` does)."""
+
+    def __init__(self, library: Library | None) -> None:
+        self.library = library
+        self.ids: set[str] = set(library.papers) if library is not None else set()
+        self.claims: dict[str, str] = {}  # title id -> arXiv paper id, of the files imported
+
+    def take(self, entries: Sequence[DigestEntry]) -> tuple[int, int]:
+        """Counts the entries as (new, merged) and remembers them."""
+        loose = [entry.id for entry in entries if not entry.arxiv_id]
+        owners = self.library.renamed(loose) if self.library is not None and loose else {}
+        new = merged = 0
+        for entry in entries:
+            if entry.arxiv_id:
+                title = title_id(entry.title)
+                known = entry.id in self.ids or title in self.ids
+                self.claims.setdefault(title, entry.id)
+                key = entry.id
+            else:
+                key = self.claims.get(entry.id) or owners.get(entry.id) or entry.id
+                known = key in self.ids
+            merged += known
+            new += not known
+            self.ids.add(key)
+        return new, merged
+
+
 def _add_one(
-    home: Home, item: Incoming, year: int | None, known: dict[str, Path], papers: set[str], totals: dict[str, int]
+    home: Home, item: Incoming, year: int | None, known: dict[str, Path], papers: _KnownPapers, totals: dict[str, int]
 ) -> int:
     """Imports one file unless the library has it already; returns the exit status it earns."""
     status = EXIT_OK
@@ -104,13 +134,7 @@ def _add_one(
     target = _free_name(home.library, _library_name(item, result))
     _write_new(target, item.data)
     known[digest] = target
-    new = merged = 0
-    for entry in result.entries:
-        if entry.id in papers:
-            merged += 1
-        else:
-            new += 1
-            papers.add(entry.id)
+    new, merged = papers.take(result.entries)
     totals["files"] += 1
     totals["new"] += new
     totals["merged"] += merged
@@ -310,24 +334,27 @@ def list_papers(
     starred: bool = False,
     unread: bool = False,
 ) -> int:
-    store = open_store(home)
-    if store is None:
-        return EXIT_USAGE
-    states = store.paper_states()
-    store.close()
     try:
         query = list_query(date_filter=date_filter, tag=tag, starred=starred, unread=unread)
     except ValueError as exc:
         err(f"paperdeck: {exc}")
         return EXIT_USAGE
+    store = open_store(home)
+    if store is None:
+        return EXIT_USAGE
     blank = PaperState()
 
     def listed(library: Library) -> list[Paper]:
+        follow_renames(store, library)
+        states = store.paper_states()
         ids = Matcher(library, lambda paper_id: states.get(paper_id, blank)).filter(library.order, query)
         found = papers_among(library.papers, ids)
         return [found[paper_id] for paper_id in ids if paper_id in found]
 
-    papers = read_library("listing", home, listed)
+    try:
+        papers = read_library("listing", home, listed)
+    finally:
+        store.close()
     if as_json:
         out_json(b"".join(orjson.dumps(paper) + b"\n" for paper in papers))
     else:

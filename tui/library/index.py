@@ -11,7 +11,10 @@ a time; this module opens it and reads a `Library` out of it.
               UTF-8), size and modification time when read, its format, content hash (empty
               when it could not be read) and diagnostics (NULL when there were none)
     entries   every entry of every file, as its parser gave it (see `records.ENTRIES`); an
-              entry that is its paper's only sighting has no record (the paper is the entry)
+              entry that is its paper's only sighting has no record (the paper is the entry).
+              `paper_id` is the paper it is of; an entry with an arXiv id claims its title for
+              that paper (`claim`, the title id), and one without is of the paper that claims
+              its title (`loose`, its own id), if any does: see `merge.TitleClaims`
     papers    every paper, merged from its entries (see `records.PAPERS`); `number` is also
               its row in `search`
     search    an FTS5 table of each paper's search text, case-folded, under the `trigram`
@@ -46,7 +49,7 @@ from tui.library.records import ENTRIES, PAPERS, RecordDamaged, tag_key, tag_of,
 from tui.model import Diagnostic, DigestFormat, Paper, Severity
 from tui.parse import PARSER_VERSION, ParseResult
 
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 INDEX_NAME = "index.sqlite3"
 # Papers read from the index and kept as objects, at most: a few screens' worth many times over.
 KEPT_PAPERS = 20_000
@@ -77,11 +80,15 @@ CREATE TABLE entries (
     seq INTEGER NOT NULL,
     paper_id TEXT NOT NULL,
     day INTEGER,
-    record BLOB
+    record BLOB,
+    claim TEXT,
+    loose TEXT
 );
 CREATE INDEX entries_by_file ON entries (file_no, seq);
 CREATE INDEX entries_by_paper ON entries (paper_id);
 CREATE INDEX entries_by_day ON entries (day);
+CREATE INDEX entries_by_claim ON entries (claim) WHERE claim IS NOT NULL;
+CREATE INDEX entries_by_loose ON entries (loose) WHERE loose IS NOT NULL;
 CREATE TABLE papers (number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, record BLOB NOT NULL);
 CREATE VIRTUAL TABLE search USING fts5 (text, tokenize = 'trigram case_sensitive 1');
 CREATE TABLE unsearched (number INTEGER PRIMARY KEY);
@@ -302,6 +309,19 @@ class LibraryIndex:
             self.note_damage(exc)
             return []
 
+    def title_owners(self, paper_ids: list[str]) -> dict[str, str]:
+        """Of these ids, the titles' ids that an arXiv paper has claimed (`merge.TitleClaims`):
+        title id -> that paper's id."""
+        owners: dict[str, str] = {}
+        try:
+            db = self.connection()
+            for start in range(0, len(paper_ids), 500):
+                batch = paper_ids[start : start + 500]
+                owners.update(db.execute(_TITLE_OWNERS.format(",".join("?" * len(batch))), batch).fetchall())
+        except DAMAGE as exc:
+            self.note_damage(exc)
+        return owners
+
     def file_hashes(self) -> dict[str, Path]:
         """The SHA-256 of each digest file's content as last read, with its path."""
         rows = self.connection().execute("SELECT path, sha256 FROM files")
@@ -345,6 +365,7 @@ class LibraryIndex:
         )
         library.search = IndexSearch(self)
         library.related_finder = self.related
+        library.title_owners = self.title_owners
         library.generation = generation if views is not None and generation else meta.get("generation", 0)  # type: ignore[assignment]
         return library
 
@@ -366,6 +387,7 @@ def saved_diagnostics(result: ParseResult) -> bytes | None:
 _SAID = "SELECT path, format, diagnostics FROM files WHERE diagnostics IS NOT NULL ORDER BY path"
 # Outgoing links first (by the name linked to), then incoming (by the linking note's path);
 # the same order as `merge.related_in`.
+_TITLE_OWNERS = "SELECT claim, min(paper_id) FROM entries WHERE claim IN ({}) GROUP BY claim"
 _RELATED = """
 SELECT paper_id FROM (
     SELECT e.paper_id, 0 AS part, l.target AS name, f.path AS path, e.seq AS seq FROM note_links l

@@ -29,7 +29,7 @@ from tui.library.files import unreadable
 from tui.library.index import DAYS, TAG_SIZES, LibraryIndex, SavedViews, saved_diagnostics
 from tui.library.merge import lone_entry, merge_entry, paper_from_entry
 from tui.library.records import ENTRIES, PAPERS, bindable, tag_key, unmarshal
-from tui.model import DigestEntry, DigestFormat, Paper, search_text
+from tui.model import DigestEntry, DigestFormat, Paper, search_text, title_id
 from tui.parse import ParseResult, parse_bytes
 from tui.parse.vault import note_key
 
@@ -142,6 +142,7 @@ def sync(
             change.drop_file(now[path][0])
         for path, read in fresh.items():
             change.add_file(path, read)
+        change.join_titles()
         batches = -(-len(change.paper_ids) // BATCH)
         change.search_now = len(change.paper_ids) <= SEARCH_AT_ONCE
         change.merge_again(lambda done: step(len(to_read) + done, len(to_read) + batches))
@@ -201,11 +202,15 @@ class _Change:
         self.old_tags: dict[str, tuple[str, ...]] = {}
         self.new_tags: dict[str, tuple[str, ...]] = {}
         self.new_entries: dict[int, DigestEntry] = {}  # entry number -> the entry, of the files added
+        self.titles: set[str] = set()  # title ids whose claims or loose entries the change touched
         self.search_now = True  # else the touched papers' search texts wait for `fill_search`
 
     def drop_file(self, file_no: int) -> None:
-        for paper_id, day in self.db.execute("SELECT paper_id, day FROM entries WHERE file_no = ?", (file_no,)):
+        rows = self.db.execute("SELECT paper_id, day, claim FROM entries WHERE file_no = ?", (file_no,))
+        for paper_id, day, claim in rows:
             self._touch(paper_id, day)
+            if claim is not None:
+                self.titles.add(claim)
         self.db.execute("DELETE FROM entries WHERE file_no = ?", (file_no,))
         self.db.execute("DELETE FROM note_links WHERE file_no = ?", (file_no,))
         self.db.execute("DELETE FROM files WHERE file_no = ?", (file_no,))
@@ -227,11 +232,47 @@ class _Change:
         for seq, entry in enumerate(result.entries):
             day = entry.digest_date.toordinal() if entry.digest_date else None
             self._touch(entry.id, day)
+            claim, loose = (title_id(entry.title), None) if entry.arxiv_id else (None, entry.id)
+            self.titles.add(claim or entry.id)
             # Without its record: most papers are seen once, and the paper saved is then the entry.
             entry_no = self.db.execute(
-                "INSERT INTO entries (file_no, seq, paper_id, day) VALUES (?, ?, ?, ?)", (file_no, seq, entry.id, day)
+                "INSERT INTO entries (file_no, seq, paper_id, day, claim, loose) VALUES (?, ?, ?, ?, ?, ?)",
+                (file_no, seq, entry.id, day, claim, loose),
             ).lastrowid
             self.new_entries[entry_no] = entry
+
+    def join_titles(self) -> None:
+        """Puts each entry known by its title alone, of a title the change touched, in the paper
+        that claims the title now (see `merge.TitleClaims`), or back in its own."""
+        titles = sorted(self.titles)
+        for start in range(0, len(titles), BATCH):
+            batch = titles[start : start + BATCH]
+            marks = ",".join("?" * len(batch))
+            owners = dict(self.db.execute(_CLAIMS.format(marks), batch).fetchall())
+            moves = [
+                (owners.get(loose, loose), entry_no, paper_id, day)
+                for entry_no, paper_id, day, loose in self.db.execute(_LOOSE.format(marks), batch).fetchall()
+                if owners.get(loose, loose) != paper_id
+            ]
+            for owner, entry_no, paper_id, day in moves:
+                self._touch(paper_id, day)
+                self._touch(owner, day)
+                self._keep_record(entry_no, paper_id)
+            self.db.executemany("UPDATE entries SET paper_id = ? WHERE entry_no = ?", [m[:2] for m in moves])
+
+    def _keep_record(self, entry_no: int, paper_id: str) -> None:
+        """Saves the record of an entry that leaves the paper it was the only sighting of (and
+        that paper's record was all there was of it)."""
+        if entry_no in self.new_entries:
+            return
+        row = self.db.execute(
+            "SELECT p.record FROM entries e JOIN papers p ON p.id = ?"
+            " WHERE e.entry_no = ? AND e.record IS NULL",
+            (paper_id, entry_no),
+        ).fetchone()
+        if row is not None:
+            record = ENTRIES.dumps(lone_entry(PAPERS.loads(row[0])))
+            self.db.execute("UPDATE entries SET record = ? WHERE entry_no = ?", (record, entry_no))
 
     def _touch(self, paper_id: str, day: int | None) -> None:
         self.paper_ids.add(paper_id)
@@ -261,7 +302,7 @@ class _Change:
         for paper_id in ids:
             old = saved.get(paper_id)
             old_paper = PAPERS.loads(old[1]) if old else None
-            new = self._merged(sightings.get(paper_id, ()))
+            new = self._merged(paper_id, sightings.get(paper_id, ()))
             self.old_tags[paper_id] = old_paper.tags if old_paper else ()
             self.new_tags[paper_id] = new.tags if new else ()
             if new is None:
@@ -279,12 +320,13 @@ class _Change:
                 if old_paper is None or search_text(new) != search_text(old_paper):
                     self._search_anew(old[0], new, had_text=True)
 
-    def _merged(self, sightings: Sequence[tuple[int, DigestEntry, bool]]) -> Paper | None:
+    def _merged(self, paper_id: str, sightings: Sequence[tuple[int, DigestEntry, bool]]) -> Paper | None:
         """The paper of its sightings, in order. A paper of one sighting needs no saved entry (it is
         the paper itself, `lone_entry`); one of several needs them all, so each gets its record."""
         if not sightings:
             return None
         paper = paper_from_entry(sightings[0][1])
+        paper.id = paper_id  # the first entry's own id may be its title's
         for _entry_no, entry, _kept in sightings[1:]:
             merge_entry(paper, entry)
         if len(sightings) > 1:
@@ -343,6 +385,8 @@ class _Change:
 
 
 _SAVED = "SELECT number, id, record FROM papers WHERE id IN ({})"
+_CLAIMS = "SELECT claim, min(paper_id) FROM entries WHERE claim IN ({}) GROUP BY claim"
+_LOOSE = "SELECT entry_no, paper_id, day, loose FROM entries WHERE loose IN ({})"
 _ENTRIES_OF = (
     "SELECT e.entry_no, e.paper_id, e.record FROM entries e JOIN files f ON f.file_no = e.file_no"
     " WHERE e.paper_id IN ({}) ORDER BY f.path, e.seq"

@@ -10,7 +10,7 @@ from datetime import date
 from operator import attrgetter
 from typing import Protocol
 
-from tui.model import PAPER_FIELDS, Diagnostic, DigestEntry, DigestFormat, Merge, Paper
+from tui.model import PAPER_FIELDS, Diagnostic, DigestEntry, DigestFormat, Merge, Paper, normalise_title, title_id
 from tui.parse import ParseResult
 
 
@@ -18,6 +18,31 @@ def path_order(result: ParseResult) -> bytes:
     """Files merge in the order of their paths as the file system spells them (bytes: the
     library index sorts them so, and a name need not be UTF-8)."""
     return os.fsencode(result.path)
+
+
+class TitleClaims(dict[str, str]):
+    """Which arXiv paper each title belongs to: title id -> paper id.
+
+    An entry with an arXiv id is of that arXiv paper whatever its title; an entry without one
+    (a commentary digest that gives no link, a saved page) is of the arXiv paper whose entries
+    carry its title, if any does. When entries of two arXiv papers carry one title, the smaller
+    paper id has it, so that the answer does not depend on the order files are read in.
+    """
+
+    @classmethod
+    def of(cls, results: Iterable[ParseResult]) -> TitleClaims:
+        claims = cls()
+        for result in results:
+            for entry in result.entries:
+                if entry.arxiv_id:
+                    key = title_id(entry.title)
+                    if entry.id < claims.get(key, "g"):  # "g" sorts after every hex digit
+                        claims[key] = entry.id
+        return claims
+
+    def paper_of(self, entry: DigestEntry) -> str:
+        """The id of the paper the entry is of."""
+        return entry.id if entry.arxiv_id else self.get(entry.id, entry.id)
 
 
 class TextSearch(Protocol):
@@ -47,43 +72,44 @@ class Library:
     generation: int = 0
     # From the library index: the papers related to one (see `related`), found by its tables.
     related_finder: Callable[[str], list[str]] | None = None
+    # From the library index: `TitleClaims` of the titles asked about (see `renamed`).
+    title_owners: Callable[[list[str]], dict[str, str]] | None = None
+    # Without the library index: which paper an entry known by its title alone is of.
+    claims: TitleClaims = field(default_factory=TitleClaims, repr=False)
 
     @classmethod
     def from_results(cls, results: Iterable[ParseResult]) -> Library:
         """The files' papers merged in the order of their paths, as the library index merges them."""
-        library = cls()
-        for result in sorted(results, key=path_order):
-            library.add_result(result)
+        ordered = sorted(results, key=path_order)
+        library = cls(claims=TitleClaims.of(ordered))
+        for result in ordered:
+            library._add_result(result)
         library.reindex()
         return library
 
-    def add_result(self, result: ParseResult) -> tuple[int, int]:
-        """Merges a parsed file in; returns (papers new, papers merged into ones already known).
-
-        Call `reindex()` once after adding a batch.
-        """
+    def _add_result(self, result: ParseResult) -> None:
         papers = self.papers
         assert isinstance(papers, dict), "a library from the index changes through the index"
         self.results.append(result)
-        new = merged = 0
+        paper_of = self.claims.paper_of
         for entry in result.entries:
-            existing = papers.get(entry.id)
+            key = paper_of(entry)
+            existing = papers.get(key)
             if existing is None:
-                papers[entry.id] = paper_from_entry(entry)
-                new += 1
+                papers[key] = paper = paper_from_entry(entry)
+                paper.id = key  # the entry's own id may be its title's
             else:
                 merge_entry(existing, entry)
-                merged += 1
-        return new, merged
 
     def reindex(self) -> None:
         """Rebuilds the indexes: dates newest first, each day's papers in digest order;
         tags by paper count, each tag's papers newest first."""
         by_date: defaultdict[date, dict[str, None]] = defaultdict(dict)
+        paper_of = self.claims.paper_of
         for result in sorted(self.results, key=path_order):
             for entry in result.entries:
                 if entry.digest_date is not None:
-                    by_date[entry.digest_date][entry.id] = None
+                    by_date[entry.digest_date][paper_of(entry)] = None
         self.by_date = {day: list(by_date[day]) for day in sorted(by_date, reverse=True)}
         self.order = list(dict.fromkeys(paper_id for ids in self.by_date.values() for paper_id in ids))
         self.by_tag = tag_index(self.sorted_papers())
@@ -92,8 +118,20 @@ class Library:
         """The papers related to this one: those its vault note links to ([[wiki links]]), then
         those whose notes link to it; only papers the library holds, each once."""
         finder = self.related_finder
-        found = finder(paper_id) if finder is not None else related_in(self.results, paper_id)
+        found = finder(paper_id) if finder is not None else related_in(self.results, paper_id, self.claims.paper_of)
         return [other for other in dict.fromkeys(found) if other != paper_id and other in self.papers]
+
+    def renamed(self, paper_ids: Iterable[str]) -> dict[str, str]:
+        """Which of these paper ids (a store's) the library now knows as another paper: old -> new.
+
+        A paper known by its title alone becomes the arXiv paper of that title once an entry
+        with its arXiv id is read; so does every paper of a store made when papers were keyed by
+        their titles. `tui.state.renames` says what then becomes of the user's state.
+        """
+        wanted = list(paper_ids)
+        if self.title_owners is not None:
+            return self.title_owners(wanted)
+        return {old: self.claims[old] for old in wanted if old in self.claims}
 
     @property
     def tag_sizes(self) -> Mapping[str, int]:
@@ -158,6 +196,8 @@ def lone_entry(paper: Paper) -> DigestEntry:
 # and a cold start merges up to 100,000 entries. tests/test_library.py holds it to the rules.
 def merge_entry(paper: Paper, entry: DigestEntry) -> None:
     """Folds another sighting of the same paper into it: nothing either one knew is lost."""
+    if entry.title != paper.title and len(normalise_title(entry.title)) > len(normalise_title(paper.title)):
+        paper.title = entry.title  # fuller in words, not in punctuation or spacing
     if len(entry.authors) > len(paper.authors):
         paper.authors = entry.authors
     counts = [n for n in (paper.authors_count, entry.authors_count) if n is not None]
@@ -201,7 +241,9 @@ def papers_among(papers: Mapping[str, Paper], ids: list[str]) -> Mapping[str, Pa
     return get_many(ids) if get_many is not None else papers
 
 
-def related_in(results: Iterable[ParseResult], paper_id: str) -> list[str]:
+def related_in(
+    results: Iterable[ParseResult], paper_id: str, paper_of: Callable[[DigestEntry], str] = attrgetter("id")
+) -> list[str]:
     """`Library.related` over parse results (a library without an index)."""
     from tui.parse.vault import note_key
 
@@ -212,7 +254,7 @@ def related_in(results: Iterable[ParseResult], paper_id: str) -> list[str]:
         if result.format is not DigestFormat.VAULT:
             continue
         name = note_key(result.path)
-        ids = [entry.id for entry in result.entries]
+        ids = [paper_of(entry) for entry in result.entries]
         by_note.setdefault(name, []).extend(ids)
         links.append((name, frozenset(note_key(t) for entry in result.entries for t in entry.note_links)))
         if paper_id in ids:

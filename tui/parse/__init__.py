@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 # index and parses nothing, and should not pay for importing them.
 
 # Bump when a parser change alters what a file parses to: the library index is then rebuilt.
-PARSER_VERSION = 3
+PARSER_VERSION = 4
 
 __all__ = ["PARSER_VERSION", "ParseResult", "parse_bytes", "parse_text"]
 

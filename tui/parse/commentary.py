@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from tui.model import DigestEntry, paper_id
+from tui.model import DigestEntry, entry_id
 from tui.parse.text import (
     Report,
     collapse_spaces,
@@ -212,7 +212,7 @@ class CommentaryParser:
         arxiv_id, links = links_with_arxiv(abstract, commentary_ko, commentary_en)
         self.entries.append(
             DigestEntry(
-                id=paper_id(title),
+                id=entry_id(title, arxiv_id),
                 title=title,
                 digest_date=self._date_for(title_index),
                 source=f"{self.report.path}:{title_index + 1}",

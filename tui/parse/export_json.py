@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from tui.model import DigestEntry, paper_id
+from tui.model import DigestEntry, entry_id
 from tui.parse.text import Report, collapse_spaces
 
 # The name export.py writes into the document; the two must agree.
@@ -66,7 +66,10 @@ def _entries(number: int, line: int, paper: Any, report: Report) -> list[DigestE
     fields["published"] = _day(paper.get("published"))
     days = [d for d in map(_day, paper.get("digest_dates") or []) if d is not None] or [None]
     source = f"{report.path}:{line}"
-    return [DigestEntry(id=paper_id(title), title=title, digest_date=day, source=source, **fields) for day in days]
+    return [
+        DigestEntry(id=entry_id(title, fields.get("arxiv_id")), title=title, digest_date=day, source=source, **fields)
+        for day in days
+    ]
 
 
 def _day(value: Any) -> date | None:

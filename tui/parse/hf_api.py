@@ -21,7 +21,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from tui.model import DigestEntry, arxiv_abs_url, paper_id
+from tui.model import DigestEntry, arxiv_abs_url, entry_id
 from tui.parse.text import (
     Report,
     collapse_spaces,
@@ -114,7 +114,7 @@ class HfApiParser:
         if published_at is not None and published is None:
             self.report.warn(line, f"{name}: cannot read the date {_excerpt(str(published_at))!r}; left out")
         return DigestEntry(
-            id=paper_id(title),
+            id=entry_id(title, arxiv_id),
             title=title,
             authors=self._authors(name, line, paper.get("authors")),
             org=self._org(paper.get("organization", item.get("organization"))),

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from tui.model import DigestEntry, paper_id
+from tui.model import DigestEntry, entry_id
 from tui.parse.text import Report, collapse_spaces, join_prose, links_with_arxiv
 
 HEADER_LINES = frozenset(
@@ -265,7 +265,7 @@ class HfDailyParser:
                 arxiv_id, links = links_with_arxiv(abstract)
                 out.append(
                     DigestEntry(
-                        id=paper_id(entry.title),
+                        id=entry_id(entry.title, arxiv_id),
                         title=entry.title,
                         digest_date=digest_date,
                         source=f"{self.report.path}:{entry.line}",

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from tui.model import DigestEntry, paper_id
+from tui.model import DigestEntry, entry_id
 from tui.parse.commentary import is_author_line, split_authors
 from tui.parse.text import Report, find_arxiv_ids, find_urls, is_korean, is_tag_line, join_prose, parse_tags
 
@@ -111,7 +111,7 @@ def parse_note(lines: list[str], report: Report, *, modified: date) -> list[Dige
     arxiv_id = own_id[0] if own_id else None
     links = find_urls(link_line, abstract, commentary, english)
     entry = DigestEntry(
-        id=paper_id(title),
+        id=entry_id(title, arxiv_id),
         title=title,
         authors=authors,
         abstract=abstract,

@@ -35,14 +35,20 @@ class ReviewHistory:
         read_only: bool,
         say: Callable[[str], None],
         reviews: list[dict[str, Any]] | None = None,
+        renamed: Mapping[str, str] | None = None,
     ) -> None:
         self.log = log
+        # Paper ids that changed (the store's `renamed` table, kept up to date by the store): an
+        # answer is read under its paper's id now, whatever id the log line was written with.
+        self._renamed = renamed if renamed is not None else {}
         self._writer = writer
         self._read_only = read_only
         self._say = say  # reports damage found in the file to the user
         self._reviews: dict[int, dict[str, Any]] | None = (
             None if reviews is None else {entry["id"]: entry for entry in reviews}
         )
+        if self._reviews is not None:
+            self._rename(self._reviews.values())
         self._review_ids_by_paper: dict[str, list[int]] | None = None
         self._next_review_id: int | None = None
         self._review_log_max = 0  # the highest id in the log file when it was read
@@ -82,6 +88,21 @@ class ReviewHistory:
             self._writer.log_undone(entry_id)
         if self.log.tombstones >= COMPACT_AFTER_UNDOS:
             self._writer.compact_log()
+
+    def renamed_again(self) -> None:
+        """The store's renames changed: answers already read take their papers' new ids."""
+        with self._writer.lock:
+            if self._reviews is not None:
+                self._rename(self._reviews.values())
+                self._review_ids_by_paper = None
+
+    def _rename(self, entries: Iterable[dict[str, Any]]) -> None:
+        renamed = self._renamed
+        if renamed:
+            for entry in entries:
+                new = renamed.get(entry.get("paper_id"))
+                if new is not None:
+                    entry["paper_id"] = new
 
     def documents(self) -> Iterable[dict[str, Any]]:
         """Every answer in the review log, in the order they were added (do not change them)."""
@@ -148,6 +169,7 @@ class ReviewHistory:
                     f"of the review log; left out{where}"
                 )
             reviews = read.entries
+            self._rename(reviews.values())
             for entry in unwritten:
                 reviews[entry["id"]] = entry
             for entry_id in undone:

@@ -7,6 +7,8 @@ Tables of `store.json` (names fixed, so that a person can read the file):
               fsrs.Card.to_dict gives them), suspended, buried_until, added_at, introduced_at
               (when it was first answered as a new card)
     settings  key, value
+    renamed   old, new: paper ids that changed, and what the state under each went to
+              (`tui.state.renames`); the review log's answers are read under the new ids
     meta      schema_version
 
 The review log, `reviews.jsonl` beside it, holds one line per answer: id, paper_id, rating
@@ -28,6 +30,7 @@ from typing import Any
 
 from tui.runtime import collector_paused, save_on_exit
 from tui.state.paper_state import PaperState, Snapshot
+from tui.state.renames import chained, kept_card, merged_state
 from tui.state.review_history import ReviewHistory
 from tui.state.review_log import ReviewLog
 from tui.state.store_file import (
@@ -82,7 +85,10 @@ class Store:
         self._next_paper_doc_id = max(self._paper_doc_ids.values(), default=0) + 1
         self._card_doc_ids = {doc["paper_id"]: int(doc_id) for doc_id, doc in tables["cards"].items()}
         self._next_card_doc_id = max(self._card_doc_ids.values(), default=0) + 1
-        self._history = ReviewHistory(log, self._writer, read_only=read_only, say=self._say, reviews=reviews)
+        self._renamed = {doc["old"]: str(doc.get("new")) for doc in tables["renamed"].values()}
+        self._history = ReviewHistory(
+            log, self._writer, read_only=read_only, say=self._say, reviews=reviews, renamed=self._renamed
+        )
         self._setting_doc_ids = {doc["key"]: int(doc_id) for doc_id, doc in tables["settings"].items()}
 
     # --- opening and closing ---------------------------------------------------------------
@@ -177,6 +183,10 @@ class Store:
         """Every paper the user has touched, by id."""
         return {doc["paper_id"]: PaperState.from_document(doc) for doc in self._tables["papers"].values()}
 
+    def paper_ids(self) -> list[str]:
+        """Every paper id the store holds something under: a state or a review card."""
+        return list(dict.fromkeys((*self._paper_doc_ids, *self._card_doc_ids)))
+
     def mark_read(self, paper_id: str, read: bool = True) -> Snapshot:
         return self.mark_read_many([paper_id], read)
 
@@ -258,6 +268,44 @@ class Store:
                 table[doc_id] = state.to_document(paper_id)
 
         self._papers.update_in_place(updater)  # type: ignore[attr-defined]
+
+    def rename_papers(self, renames: Mapping[str, str]) -> int:
+        """Moves what the user did under each old paper id to its new one, merged with what is
+        there (`tui.state.renames`), as one change; returns how many ids moved. Nothing is lost:
+        a read-only store changes nothing and says 0."""
+        renames = {old: new for old, new in renames.items() if old != new}
+        if not renames or self.read_only:
+            return 0
+        self._check_writable()
+        with self._writer.lock:  # one change: the file has all of it or none
+            states: dict[str, PaperState | None] = {}
+            for old, new in renames.items():
+                moved = states.pop(old, None) or self._stored_state(old)
+                if moved is not None:
+                    kept = states[new] if new in states else self._stored_state(new)
+                    states[new] = merged_state(kept, moved)
+                    states[old] = None
+            self._apply(states)
+            for old, new in renames.items():
+                card = self.card_document(old)
+                if card is not None:
+                    self.put_card(new, kept_card(self.card_document(new), card))
+                    self.delete_card(old)
+            self._renamed.update(chained(self._renamed, renames))
+
+            def updater(table: MutableMapping[int, Any]) -> None:
+                table.clear()
+                for number, (old, new) in enumerate(sorted(self._renamed.items()), 1):
+                    table[number] = {"old": old, "new": new}
+
+            self._db.table("renamed").update_in_place(updater)  # type: ignore[attr-defined]
+            self._history.renamed_again()
+        return len(renames)
+
+    @property
+    def renamed(self) -> Mapping[str, str]:
+        """Paper ids that changed: old id -> the id it is now."""
+        return self._renamed
 
     # --- settings --------------------------------------------------------------------------
 

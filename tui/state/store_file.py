@@ -24,7 +24,7 @@ from tui.state.tables import Tables, serialise
 
 SCHEMA_VERSION = 2
 REVIEW_LOG = "reviews.jsonl"
-TABLES = ("papers", "cards", "settings", "meta")
+TABLES = ("papers", "cards", "settings", "renamed", "meta")
 
 
 @dataclass
@@ -152,7 +152,7 @@ def _parse(data: bytes, path: Path, beside: Beside) -> Tables:
     for name, table in tables.items():
         if not all(map(str.isdigit, table)) or not set(map(type, table.values())) <= {dict}:
             raise _Damaged(f"table {name!r} holds something that is not a document")
-    for name, key in (("papers", "paper_id"), ("cards", "paper_id"), ("settings", "key")):
+    for name, key in (("papers", "paper_id"), ("cards", "paper_id"), ("settings", "key"), ("renamed", "old")):
         documents = tables.get(name, {}).values()
         if not set(map(type, map(methodcaller("get", key), documents))) <= {str}:
             raise _Damaged(f"a document of table {name!r} has no {key}")
