@@ -24,7 +24,7 @@ from tui.library.index import INDEX_NAME, LibraryIndex, is_damage
 from tui.library.merge import Library
 from tui.library.opening import open_library
 from tui.library.records import RecordDamaged
-from tui.model import paper_id
+from tui.model import arxiv_paper_id, paper_id
 from tui.parse import PARSER_VERSION
 from tui.state.store import Store
 from tui.ui.app import PaperdeckApp
@@ -221,7 +221,7 @@ def test_text_with_lone_surrogates_is_indexed_searched_and_tagged(tmp_path: Path
     (home.library / "export.json").write_text(EXPORT, encoding="ascii")
     files = digest_files(home.library)
     reference = load_library(files)
-    quokka = paper_id("Lone \ud83d Surrogates in Quokka Titles \udc80")
+    quokka = arxiv_paper_id("2506.55555")  # keyed by its arXiv id
     wombat = paper_id("Wombat Tags \udc80 Everywhere")
     assert set(reference.papers) == {quokka, wombat}
     assert reference.papers[quokka].title == "Lone \ud83d Surrogates in Quokka Titles \udc80"

@@ -38,21 +38,20 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from itertools import chain
 from pathlib import Path
 
+from tui.library.index_reads import IndexedPapers, IndexedTags
 from tui.library.merge import Library
-from tui.library.records import ENTRIES, PAPERS, RecordDamaged, tag_key, tag_of, unmarshal
-from tui.model import Diagnostic, DigestFormat, Paper, Severity
+from tui.library.records import DAMAGE, ENTRIES, PAPERS, is_damage, tag_of, unmarshal
+from tui.model import Diagnostic, DigestFormat, Severity
 from tui.parse import PARSER_VERSION, ParseResult
 
 INDEX_FORMAT = 6
 INDEX_NAME = "index.sqlite3"
-# Papers read from the index and kept as objects, at most: a few screens' worth many times over.
-KEPT_PAPERS = 20_000
 # How long a command waits for another paperdeck that is writing the index.
 BUSY_SECONDS = 60.0
 # Saved with the index: records saved for other fields would put values in the wrong ones.
@@ -100,25 +99,6 @@ CREATE TABLE tags (tag BLOB PRIMARY KEY, size INTEGER NOT NULL, ids BLOB NOT NUL
 # The ids newest first; (day ordinal, ids) newest first; (tag, paper count) most used first;
 # papers in all.
 SavedViews = tuple[list[str], list[tuple[int, list[str]]], list[tuple[str, int]], int]
-
-
-# What reading the index may raise: SQLite's errors (RecordDamaged among them, for a value
-# that does not unmarshal). `is_damage` tells a damaged file from a busy or full one.
-DAMAGE = (sqlite3.DatabaseError,)
-_CORRUPT, _NOT_A_DATABASE = 11, 26  # SQLITE_CORRUPT, SQLITE_NOTADB
-_DAMAGE_WORDS = ("malformed", "not a database", "vtable constructor failed", "no such table", "no such column")
-
-
-def is_damage(exc: BaseException) -> bool:
-    """Whether an error from the index means the file is damaged (and is best made anew), rather
-    than busy for a moment, on a full disk or read-only."""
-    if isinstance(exc, RecordDamaged):
-        return True
-    if not isinstance(exc, sqlite3.DatabaseError):
-        return False
-    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
-    text = str(exc).lower()
-    return code in (_CORRUPT, _NOT_A_DATABASE) or any(word in text for word in _DAMAGE_WORDS)
 
 
 class IndexChanged(Exception):
@@ -404,105 +384,3 @@ SELECT paper_id FROM (
 """
 DAYS = "SELECT day, ids FROM days ORDER BY day DESC"
 TAG_SIZES = "SELECT tag, size FROM tags ORDER BY size DESC, tag"
-
-
-class IndexedTags(Mapping[str, list[str]]):
-    """Each digest tag's paper ids, newest first, most used tag first; a tag's ids are read from
-    the index when first asked for (the tree needs only the counts, `sizes`)."""
-
-    def __init__(self, index: LibraryIndex, sizes: dict[str, int]) -> None:
-        self._index = index
-        self.sizes = sizes
-        self._read: dict[str, list[str]] = {}
-
-    def __getitem__(self, tag: str) -> list[str]:
-        ids = self._read.get(tag)
-        if ids is not None:
-            return ids
-        if tag not in self.sizes:
-            raise KeyError(tag)
-        try:
-            row = self._index.connection().execute("SELECT ids FROM tags WHERE tag = ?", (tag_key(tag),)).fetchone()
-            ids = unmarshal(row[0]) if row else []
-        except DAMAGE as exc:
-            self._index.note_damage(exc)
-            return []
-        return self._read.setdefault(tag, ids)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.sizes)
-
-    def __len__(self) -> int:
-        return len(self.sizes)
-
-
-class IndexedPapers(Mapping[str, Paper]):
-    """The papers of an index by id; each is read from it when first asked for, then kept.
-
-    Safe to read from worker threads (each has its own connection).
-    """
-
-    def __init__(self, index: LibraryIndex, count: int) -> None:
-        self._index = index
-        self._count = count
-        self._made: dict[str, Paper] = {}
-
-    def __getitem__(self, paper_id: str) -> Paper:
-        paper = self._made.get(paper_id)
-        if paper is not None:
-            return paper
-        try:
-            row = self._index.connection().execute("SELECT record FROM papers WHERE id = ?", (paper_id,)).fetchone()
-            paper = PAPERS.loads(row[0]) if row is not None else None
-        except DAMAGE as exc:
-            self._index.note_damage(exc)
-            paper = None
-        if paper is None:
-            raise KeyError(paper_id)  # gone from the index since this library was read, or unreadable
-        return self._keep(paper_id, paper)
-
-    def _keep(self, paper_id: str, paper: Paper) -> Paper:
-        made = self._made
-        if len(made) >= KEPT_PAPERS:
-            made.clear()  # a reader who scrolls through years of papers keeps only the latest
-        return made.setdefault(paper_id, paper)  # another thread may have made it meanwhile
-
-    def get_many(self, paper_ids: list[str]) -> dict[str, Paper]:
-        """The papers of `paper_ids` that the index holds, read in as few queries as it takes."""
-        found = {paper_id: self._made[paper_id] for paper_id in paper_ids if paper_id in self._made}
-        missing = [paper_id for paper_id in paper_ids if paper_id not in found]
-        db = self._index.connection()
-        try:
-            for start in range(0, len(missing), 500):
-                chunk = missing[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                for paper_id, record in db.execute(f"SELECT id, record FROM papers WHERE id IN ({marks})", chunk):
-                    found[paper_id] = self._keep(paper_id, PAPERS.loads(record))
-        except DAMAGE as exc:
-            self._index.note_damage(exc)
-        return found
-
-    def __contains__(self, paper_id: object) -> bool:
-        if paper_id in self._made:
-            return True
-        if not isinstance(paper_id, str):
-            return False
-        try:
-            return (
-                self._index.connection().execute("SELECT 1 FROM papers WHERE id = ?", (paper_id,)).fetchone()
-                is not None
-            )
-        except DAMAGE as exc:
-            self._index.note_damage(exc)
-            return False
-
-    def __iter__(self) -> Iterator[str]:
-        try:
-            rows = self._index.connection().execute("SELECT id FROM papers ORDER BY number").fetchall()
-        except DAMAGE as exc:
-            self._index.note_damage(exc)
-            rows = []
-        return (paper_id for (paper_id,) in rows)
-
-    def __len__(self) -> int:
-        return self._count

@@ -10,8 +10,8 @@ the papers the longer needles found, or, when there are none, on every text.
 
 from __future__ import annotations
 
-from tui.library.index import DAMAGE, LibraryIndex
-from tui.library.records import PAPERS
+from tui.library.index import LibraryIndex
+from tui.library.records import DAMAGE, PAPERS
 from tui.model import search_text
 
 # The shortest needle the trigram index can look up.

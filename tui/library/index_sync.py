@@ -266,8 +266,7 @@ class _Change:
         if entry_no in self.new_entries:
             return
         row = self.db.execute(
-            "SELECT p.record FROM entries e JOIN papers p ON p.id = ?"
-            " WHERE e.entry_no = ? AND e.record IS NULL",
+            "SELECT p.record FROM entries e JOIN papers p ON p.id = ? WHERE e.entry_no = ? AND e.record IS NULL",
             (paper_id, entry_no),
         ).fetchone()
         if row is not None:

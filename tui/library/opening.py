@@ -24,9 +24,10 @@ from pathlib import Path
 
 from tui.home import Home
 from tui.library.files import library_file_names
-from tui.library.index import DAMAGE, INDEX_NAME, IndexChanged, LibraryIndex, is_damage
+from tui.library.index import INDEX_NAME, IndexChanged, LibraryIndex
 from tui.library.index_sync import Progress, SyncReport, fill_search, sync
 from tui.library.merge import Library
+from tui.library.records import DAMAGE, is_damage
 
 # The marshal file earlier versions kept the parsed library in; the index replaces it.
 _OLD_CACHE = "library.marshal"

@@ -112,3 +112,22 @@ def record_codec(cls: type[Record]) -> RecordCodec[Record]:
 
 PAPERS = record_codec(Paper)
 ENTRIES = record_codec(DigestEntry)
+
+
+# What reading the index may raise: SQLite's errors (RecordDamaged among them, for a value
+# that does not unmarshal). `is_damage` tells a damaged file from a busy or full one.
+DAMAGE = (sqlite3.DatabaseError,)
+_CORRUPT, _NOT_A_DATABASE = 11, 26  # SQLITE_CORRUPT, SQLITE_NOTADB
+_DAMAGE_WORDS = ("malformed", "not a database", "vtable constructor failed", "no such table", "no such column")
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether an error from the index means the file is damaged (and is best made anew), rather
+    than busy for a moment, on a full disk or read-only."""
+    if isinstance(exc, RecordDamaged):
+        return True
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return False
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    text = str(exc).lower()
+    return code in (_CORRUPT, _NOT_A_DATABASE) or any(word in text for word in _DAMAGE_WORDS)
