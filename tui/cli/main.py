@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from tui import __version__
-from tui.cli import app_commands, export_commands, library_commands, stats_and_settings
+from tui.cli import add_commands, app_commands, export_commands, library_commands, stats_and_settings
 from tui.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE
 from tui.home import Home, resolve_home
 from tui.library.opening import LibraryUnavailable
@@ -25,7 +25,7 @@ from tui.settings import SETTINGS
 # Each command, and how it is called with the parsed arguments.
 COMMANDS: dict[str, Callable[[Home, argparse.Namespace], int]] = {
     "open": lambda home, args: app_commands.open_reader(home, args.paths, year=args.year),
-    "add": lambda home, args: library_commands.add_or_link(
+    "add": lambda home, args: add_commands.add_or_link(
         home, args.paths, year=args.year, link=args.link, unlink=args.unlink, linked=args.linked
     ),
     "check": lambda _home, args: library_commands.check(args.paths, as_json=args.json, year=args.year, jobs=args.jobs),
