@@ -19,13 +19,15 @@ from tui.home import Home
 from tui.library.files import load_library
 from tui.library.opening import open_library
 from tui.library.watch import LibraryWatch
-from tui.model import paper_id
+from tui.model import arxiv_paper_id, paper_id
 from tui.state.store import Store
 from tui.ui.app import PaperdeckApp
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hf-api"
-MULTIVERSE = paper_id("Multiverse: Your Language Models Secretly Decide How to Parallelize and Merge Generation")
-RPT = paper_id("Reinforcement Pre-Training")
+MULTIVERSE = arxiv_paper_id("2506.09991")  # Multiverse: Your Language Models Secretly Decide How to ...
+RPT = arxiv_paper_id("2506.08007")  # Reinforcement Pre-Training
+# The same paper while the commentary digest, its only source here, cites no arXiv id for it.
+RPT_BY_TITLE = paper_id("Reinforcement Pre-Training")
 # Seconds to wait for the app to take in a change; a loaded machine may be slow.
 PATIENCE = 15.0
 
@@ -126,7 +128,7 @@ async def test_a_file_written_while_the_app_runs_appears_where_the_user_was(watc
         (watched_home.library / "hf-api-2026-03-07.json").write_bytes((FIXTURES / "2025-06-12.json").read_bytes())
         await until(pilot, lambda: MULTIVERSE in app.screen.library.papers)
         await pilot.pause()
-        assert papers.paper_ids[:2] == [MULTIVERSE, paper_id("A Paper the API Knows Little About")]
+        assert papers.paper_ids[:2] == [MULTIVERSE, arxiv_paper_id("2506.10000")]  # A Paper the API Knows Little About
         # The cursor stays on its paper, at the same row of the screen.
         assert papers.current == before_id and papers.cursor == before_cursor + 2
         assert papers.cursor - papers.scroll_offset.y == before_cursor - before_top
@@ -153,7 +155,7 @@ async def test_the_filter_stays_and_takes_in_the_new_papers(watched_home, store,
 async def test_a_changed_file_is_read_again_and_merges(watched_home, store, watched_app):
     app = watched_app(watched_home, store)
     async with app.run_test(size=(120, 40)) as pilot:
-        assert app.library.papers[RPT].arxiv_id is None
+        assert app.library.papers[RPT_BY_TITLE].arxiv_id is None and RPT not in app.library.papers
         await ready(pilot, app)
         # A text digest rewritten in place (an editor saving it), now citing the paper's arXiv id.
         path = watched_home.library / COMMENTARY.name
@@ -163,8 +165,10 @@ async def test_a_changed_file_is_read_again_and_merges(watched_home, store, watc
             ),
             encoding="utf-8",
         )
-        await until(pilot, lambda: app.screen.library.papers[RPT].arxiv_id == "2506.08007")
-        assert len(app.screen.library) == 57
+        await until(pilot, lambda: RPT in app.screen.library.papers)
+        assert app.screen.library.papers[RPT].arxiv_id == "2506.08007"
+        # Known by its arXiv id now: the paper's id is the arXiv one, and the title's is gone.
+        assert len(app.screen.library) == 57 and RPT_BY_TITLE not in app.screen.library.papers
         assert "https://arxiv.org/abs/2506.08007" in app.screen.library.papers[RPT].links
         said = [(n.title, n.message) for n in app._notifications]
         assert ("Library updated", f"{COMMENTARY.name}: 0 new paper(s), 57 in all") in said
@@ -282,11 +286,11 @@ async def test_a_refresh_that_fails_is_told_and_the_watch_goes_on(watched_home, 
 
 
 async def test_a_folder_of_notes_linked_from_the_palette_joins_the_library(watched_home, store, watched_app, tmp_path):
-    from test_linked import make_vault
+    from test_linked import REGISTERS_ID, make_vault
 
     vault = make_vault(tmp_path / "vault")
     app = watched_app(watched_home, store)
-    registers = paper_id("Sparse Registers for Vision Transformers")
+    registers = REGISTERS_ID
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot, app)
         app.action_link_folder()

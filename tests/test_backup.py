@@ -13,13 +13,13 @@ import pytest
 from conftest import SAMPLES
 from test_cli import assert_no_traceback, err, out, run
 
-from tui.model import paper_id
+from tui.model import arxiv_paper_id
 from tui.review.deck import Deck
 from tui.settings import ReviewSettings
 from tui.state.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hf-api"
-VIT = paper_id("Vision Transformers Don't Need Trained Registers")
+VIT = arxiv_paper_id("2506.08010")  # Vision Transformers Don't Need Trained Registers
 
 
 def snapshot(home: Path) -> dict[str, bytes]:

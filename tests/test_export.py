@@ -26,7 +26,7 @@ from tui.export import (
     to_markdown,
 )
 from tui.library.files import load_library
-from tui.model import Paper, paper_id
+from tui.model import Paper, arxiv_paper_id, entry_id, paper_id
 from tui.parse import parse_bytes
 from tui.review.deck import Deck
 from tui.settings import ReviewSettings
@@ -34,8 +34,8 @@ from tui.state.paper_state import PaperState
 from tui.state.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hf-api"
-VIT = paper_id("Vision Transformers Don't Need Trained Registers")
-RPT = paper_id("Reinforcement Pre-Training")
+VIT = arxiv_paper_id("2506.08010")  # Vision Transformers Don't Need Trained Registers
+RPT = arxiv_paper_id("2506.08007")  # Reinforcement Pre-Training
 # Everything that is markup to Markdown, LaTeX or a spreadsheet, and Korean.
 NASTY_TITLE = "Café & {LLMs}: 100% of $x_i$ ~ #1 \\ ^ [bold] *and* 한국어"
 
@@ -53,7 +53,7 @@ def items_of(library, states=None, cards=None) -> list[Exported]:
 
 def nasty_paper(**changes) -> Paper:
     fields = {
-        "id": paper_id(NASTY_TITLE),
+        "id": entry_id(NASTY_TITLE, "2506.00001"),
         "title": NASTY_TITLE,
         "authors": ("Zoë O'Brien-Ñúñez", "Wei (David) Chen"),
         "abstract": 'An abstract, with a comma and "quotes"\nand a line break.',

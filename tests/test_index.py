@@ -321,7 +321,7 @@ def test_paper_ids_are_their_titles_and_never_change(tmp_path: Path):
     assert first.order == load_library([page]).order
     focus = paper_id(FOCUS_UI)
     assert first.papers[focus].title == FOCUS_UI
-    # Notes that sort first spell the title another way: the first sighting's spelling, the same id.
+    # Notes that sort first spell the title another way: as full once normalised, so the first sighting's spelling stays; the same id.
     notes = folder / "a-notes.txt"
     notes.write_text(NOTES, encoding="utf-8")
     sync(index, [page, notes])

@@ -73,7 +73,9 @@ def test_same_paper_in_both_formats_is_one_paper(tmp_path: Path):
     library = load_library([notes, page])
     assert len(library) == 49 + 1
     paper = library.papers[paper_id("FocusUI: Efficient UI Grounding via Position-Preserving Visual Token Selection")]
-    assert paper.title.startswith("FocusUI: Efficient UI Grounding")  # the first sighting's spelling
+    # The fullest of the titles; these two are as full (they differ in case and punctuation
+    # only), and on a tie the first sighting's spelling stays.
+    assert paper.title == "FocusUI: Efficient UI Grounding via Position-Preserving Visual Token Selection"
     assert paper.digest_dates == (date(2026, 3, 6), date(2026, 3, 7))
     assert [s.rsplit(":", 1)[0] for s in paper.sources] == [str(page), str(notes)]
     assert paper.org == "Show Lab" and paper.authors == ("Ann Lee", "Bo Li")

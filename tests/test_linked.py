@@ -13,7 +13,7 @@ from tui.home import Home
 from tui.library.linked import LinkedFolders, note_files
 from tui.library.opening import open_library
 from tui.library.watch import LibraryWatch
-from tui.model import paper_id
+from tui.model import arxiv_paper_id
 
 REGISTERS = """\
 https://arxiv.org/abs/2506.01234
@@ -43,6 +43,11 @@ Ring Attention for Very Long Contexts (Cara Diaz, Dev Patel)
 
 [[250611 Sparse Registers.md]]
 """
+
+
+# The notes' papers, by the arXiv ids on their first lines.
+REGISTERS_ID = arxiv_paper_id("2506.01234")  # Sparse Registers for Vision Transformers
+RING_ID = arxiv_paper_id("2303.04567")  # Ring Attention for Very Long Contexts
 
 
 def make_vault(root: Path) -> Path:
@@ -85,10 +90,8 @@ def test_a_linked_vault_is_read_where_it_is_and_never_written_to(tmp_path: Path)
     )
     listing = run("list", home=home)
     assert out(listing).splitlines() == [
-        f"2025-06-11\t{paper_id('Sparse Registers for Vision Transformers')}\tSparse Registers for Vision Transformers"
-        "\t#vit #semi_supervised_learning",
-        f"2023-03-02\t{paper_id('Ring Attention for Very Long Contexts')}\tRing Attention for Very Long Contexts"
-        "\t#efficient-attention",
+        f"2025-06-11\t{REGISTERS_ID}\tSparse Registers for Vision Transformers\t#vit #semi_supervised_learning",
+        f"2023-03-02\t{RING_ID}\tRing Attention for Very Long Contexts\t#efficient-attention",
     ]
     assert listing.stderr == b""  # the vault is the library: no samples stand in
     assert out(run("add", "--linked", home=home)) == f"{vault}\t2 note(s)\n"
@@ -144,7 +147,8 @@ def test_a_note_pulled_into_a_linked_vault_is_notified_and_taken_in(tmp_path: Pa
         watching.notified()
         report = watch.refresh()
         assert report is not None and report.added == (str(note),)
-        paper = opened.library.papers[paper_id("New One")]  # no title line: the file name's title
+        paper = opened.library.papers[arxiv_paper_id("2512.00001")]
+        assert paper.title == "New One"  # no title line: the file name's title
         assert paper.digest_dates == (date(2025, 12, 30),) and paper.arxiv_id == "2512.00001"
         assert paper.tags == ("new",) and paper.commentary_ko == "새 논문이네요."
         # A note in a new year's folder: a file made at once in a folder just made may come before
@@ -172,6 +176,7 @@ Blockwise Attention (Ed Wu)
 
 #efficient-attention
 """
+BLOCKWISE_ID = arxiv_paper_id("2301.00001")
 
 
 def vault_with_links(tmp_path: Path) -> Path:
@@ -189,8 +194,7 @@ def test_wiki_links_relate_papers_both_ways_in_the_index_as_from_scratch(tmp_pat
     opened = open_library(home)
     library = opened.library
     scratch = load_library([Path(name) for name in note_files(vault)])
-    ring, blockwise = paper_id("Ring Attention for Very Long Contexts"), paper_id("Blockwise Attention")
-    registers = paper_id("Sparse Registers for Vision Transformers")
+    ring, blockwise, registers = RING_ID, BLOCKWISE_ID, REGISTERS_ID
     # RingAttn links to Sparse Registers and to a note that is not there (kept as text, relates
     # nothing); Blockwise links to Sparse Registers in another case, folder and with an alias.
     assert library.related(ring) == [registers]
@@ -212,7 +216,7 @@ async def test_the_detail_shows_related_papers_and_r_goes_to_one(tmp_path: Path)
     opened = open_library(home)
     store = Store.open(home.store)
     app = PaperdeckApp(opened.library, home=home, store=store)
-    registers = paper_id("Sparse Registers for Vision Transformers")
+    registers = REGISTERS_ID
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         papers = app.screen.query_one("#papers")
@@ -223,7 +227,7 @@ async def test_the_detail_shows_related_papers_and_r_goes_to_one(tmp_path: Path)
         await pilot.pause()
         await pilot.press("down", "enter")  # the second: Ring Attention
         await pilot.pause()
-        assert papers.current == paper_id("Ring Attention for Very Long Contexts")
+        assert papers.current == RING_ID
         assert "· Sparse Registers for Vision Transformers" in app.screen.query_one("#detail").text
     store.close()
     opened.close()
@@ -238,11 +242,11 @@ def test_check_json_of_a_vault_gives_each_paper_its_related_ones_last(tmp_path: 
     assert result.returncode == 1 and b"README.txt:1: error: not a digest" in result.stderr
     papers = {paper["title"]: paper for paper in map(orjson.loads, result.stdout.splitlines())}
     assert list(papers["Blockwise Attention"])[-2:] == ["note_links", "related"]
-    registers = paper_id("Sparse Registers for Vision Transformers")
+    registers = REGISTERS_ID
     assert papers["Ring Attention for Very Long Contexts"]["related"] == [registers]
     assert papers["Blockwise Attention"]["related"] == [registers]
     assert papers["Sparse Registers for Vision Transformers"]["related"] == [
-        paper_id("Blockwise Attention"),
-        paper_id("Ring Attention for Very Long Contexts"),
+        BLOCKWISE_ID,
+        RING_ID,
     ]
     assert result.stderr.decode().endswith("4 file(s), 3 paper(s), 1 error(s), 0 warning(s)\n")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.model import DigestFormat, Severity, arxiv_abs_url, arxiv_paper_id, entry_id, paper_id
+from tui.model import DigestFormat, Severity, arxiv_abs_url, arxiv_paper_id, entry_id
 from tui.parse import ParseResult, parse_bytes
 from tui.parse.text import split_lines
 

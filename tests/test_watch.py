@@ -23,12 +23,14 @@ from tui.library.files import digest_files, load_library
 from tui.library.index_sync import SyncReport
 from tui.library.opening import OpenedLibrary, open_library
 from tui.library.watch import LibraryWatch
-from tui.model import paper_id
+from tui.model import arxiv_paper_id, paper_id
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hf-api"
-VIT = paper_id("Vision Transformers Don't Need Trained Registers")
-RPT = paper_id("Reinforcement Pre-Training")
-MULTIVERSE = paper_id("Multiverse: Your Language Models Secretly Decide How to Parallelize and Merge Generation")
+VIT = arxiv_paper_id("2506.08010")  # Vision Transformers Don't Need Trained Registers
+RPT = arxiv_paper_id("2506.08007")  # Reinforcement Pre-Training
+# The same paper while the text digest, its only source here, cites no arXiv id for it.
+RPT_BY_TITLE = paper_id("Reinforcement Pre-Training")
+MULTIVERSE = arxiv_paper_id("2506.09991")  # Multiverse: Your Language Models Secretly Decide How to ...
 # However loaded the machine, a change is reported well within this.
 PATIENCE = 15.0
 
@@ -189,7 +191,7 @@ def test_a_changed_digest_and_a_removed_one(opened: OpenedLibrary, how, quick_wo
     try:
         watching.ready()
         assert watch.how == how
-        assert opened.library.papers[RPT].arxiv_id is None
+        assert opened.library.papers[RPT_BY_TITLE].arxiv_id is None and RPT not in opened.library.papers
         # A text digest rewritten in place (an editor saving it), now citing the paper's arXiv id.
         path = opened.home.library / "a.txt"
         path.write_text(
@@ -200,7 +202,9 @@ def test_a_changed_digest_and_a_removed_one(opened: OpenedLibrary, how, quick_wo
         )
         report = watching.refreshed()
         assert report.changed == (str(path),) and not report.added and not report.removed
+        # Known by its arXiv id now: the paper's id is the arXiv one, and the title's is gone.
         assert opened.library.papers[RPT].arxiv_id == "2506.08007" and len(opened.library) == 57
+        assert RPT_BY_TITLE not in opened.library.papers
         (opened.home.library / "b.txt").unlink()
         report = watching.refreshed()
         assert report.removed == (str(opened.home.library / "b.txt"),) and not report.added and not report.changed

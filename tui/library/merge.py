@@ -197,7 +197,7 @@ def lone_entry(paper: Paper) -> DigestEntry:
 def merge_entry(paper: Paper, entry: DigestEntry) -> None:
     """Folds another sighting of the same paper into it: nothing either one knew is lost."""
     if entry.title != paper.title and len(normalise_title(entry.title)) > len(normalise_title(paper.title)):
-        paper.title = entry.title  # fuller in words, not in punctuation or spacing
+        paper.title = entry.title  # fuller in letters and digits, not in punctuation or spacing
     if len(entry.authors) > len(paper.authors):
         paper.authors = entry.authors
     counts = [n for n in (paper.authors_count, entry.authors_count) if n is not None]
