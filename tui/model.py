@@ -77,7 +77,9 @@ class Merge(StrEnum):
 
     KEEP = "keep"  # the first sighting's value, always
     FIRST = "first"  # the first sighting's value, unless it is empty or None
-    LONGEST = "longest"  # the longer (more authors, a longer abstract, a title longer once normalised); the first on a tie
+    LONGEST = (
+        "longest"  # the longer (more authors, a longer abstract, a title longer once normalised); the first on a tie
+    )
     MOST = "most"  # the largest of the numbers known; None when none is
     JOINED = "joined"  # the texts in turn, a blank line between; one equal to the kept text is not added
     UNION = "union"  # every item once, in the order first seen
