@@ -276,7 +276,6 @@ class Store:
         renames = {old: new for old, new in renames.items() if old != new}
         if not renames or self.read_only:
             return 0
-        self._check_writable()
         with self._writer.lock:  # one change: the file has all of it or none
             states: dict[str, PaperState | None] = {}
             for old, new in renames.items():
@@ -291,7 +290,11 @@ class Store:
                 if card is not None:
                     self.put_card(new, kept_card(self.card_document(new), card))
                     self.delete_card(old)
-            self._renamed.update(chained(self._renamed, renames))
+            # In place: the review history reads this same mapping. Replaced whole, not updated:
+            # a rename back (a -> b, then b -> a) leaves no a -> b behind.
+            combined = chained(self._renamed, renames)
+            self._renamed.clear()
+            self._renamed.update(combined)
 
             def updater(table: MutableMapping[int, Any]) -> None:
                 table.clear()
