@@ -1,0 +1,77 @@
+"""The orders a view's papers can be listed in: pure functions of the papers' fields.
+
+    date        newest digest first, each day's papers as the digest lists them (the default)
+    upvotes     most upvoted first; papers without a count after the rest
+    title       A to Z by title, as titles are compared (case and punctuation aside)
+    first-seen  the papers first seen most recently first (a paper seen again on a later day
+                sorts by the first day it appeared)
+    for-you     the ranking learned from what the user stars; not made yet, so refused
+
+Every sort is stable: papers that tie keep the date order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+
+from tui.model import Paper, normalise_title
+
+DATE = "date"
+SORTS: dict[str, str] = {
+    DATE: "newest digest first",
+    "upvotes": "most upvoted first",
+    "title": "title, A to Z",
+    "first-seen": "first seen most recently first",
+    "for-you": "the order learned from your stars",
+}
+# Sorts the reader cycles through with its sort key; for-you joins them once it exists.
+CYCLE = ("date", "upvotes", "title", "first-seen")
+NOT_YET = {"for-you": "the for-you order is not there yet; sorting by date"}
+
+
+class SortError(ValueError):
+    """A sort that does not exist, or is not made yet; the message says which there are."""
+
+
+def check_sort(name: str) -> str:
+    """`name` if it is a sort that can be used now; SortError otherwise."""
+    if name in NOT_YET:
+        raise SortError(NOT_YET[name])
+    if name not in SORTS:
+        raise SortError(f"no sort {name!r}; the sorts are: {', '.join(s for s in SORTS if s not in NOT_YET)}")
+    return name
+
+
+def next_sort(name: str) -> str:
+    """The sort the reader's sort key goes to from `name`."""
+    return CYCLE[(CYCLE.index(name) + 1) % len(CYCLE)] if name in CYCLE else CYCLE[0]
+
+
+def sorted_ids(
+    ids: Sequence[str],
+    sort: str,
+    papers: Callable[[list[str]], Mapping[str, Paper]],
+    first_seen: Mapping[str, date],
+) -> list[str]:
+    """`ids` (in date order) in the order `sort` names. `papers` reads many papers at once
+    (the library's `papers_among`); only the upvotes and title sorts need them."""
+    if sort not in SORTS or sort == DATE or sort in NOT_YET:
+        return list(ids)
+    if sort == "first-seen":
+        oldest = date.min
+        return sorted(ids, key=lambda paper_id: first_seen.get(paper_id, oldest), reverse=True)
+    known = papers(list(ids))
+    if sort == "upvotes":
+        # Negated rather than reverse=True, so that ties keep the date order.
+        return sorted(ids, key=lambda paper_id: -_upvotes(known.get(paper_id)))
+    return sorted(ids, key=lambda paper_id: _title_key(known.get(paper_id)))
+
+
+def _upvotes(paper: Paper | None) -> int:
+    return paper.upvotes if paper is not None and paper.upvotes is not None else -1
+
+
+def _title_key(paper: Paper | None) -> str:
+    # Papers the library no longer holds go last: "\uffff" sorts after any title.
+    return normalise_title(paper.title) if paper is not None else "\uffff"
