@@ -99,7 +99,7 @@ def test_json_holds_the_list_fields_and_the_users_state(library):
     vit = next(p for p in document["papers"] if p["id"] == VIT)
     assert vit["state"] == {
         "read": True, "read_at": "2025-06-12T08:00:00+00:00", "starred": True,
-        "starred_at": "2025-06-12T08:01:00+00:00", "tags": ["mine"], "note": "노트",
+        "starred_at": "2025-06-12T08:01:00+00:00", "later": False, "tags": ["mine"], "note": "노트",
         "card": {"status": "new", "due": "2025-06-12T08:01:00+00:00"},
     }  # fmt: skip
     assert vit["auto_tags"][0] == "vision-transformers" and vit["arxiv_id"] == "2506.08010"

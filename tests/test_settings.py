@@ -41,6 +41,7 @@ def test_the_keys_stores_already_hold_never_change():
         "star_adds_card": "review_star_adds_card",
         "commentary_language": "commentary_language",
         "mark_read_on_open": "mark_read_on_open",
+        "hide_seen_before": "hide_seen_before",
         "theme": "theme",
     }
 

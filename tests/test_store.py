@@ -58,7 +58,7 @@ def test_changes_reach_the_disk_on_their_own_in_the_documented_tables(path: Path
     assert sorted(data) == ["cards", "meta", "papers", "renamed", "settings"]
     assert data["meta"] == {"1": {"schema_version": 2}}
     documents = {doc["paper_id"]: doc for doc in data["papers"].values()}
-    assert set(documents["a"]) == {"paper_id", "read_at", "starred_at", "tags", "note", "updated_at"}
+    assert set(documents["a"]) == {"paper_id", "read_at", "starred_at", "later_at", "tags", "note", "updated_at"}
     assert ISO_WITH_OFFSET.fullmatch(documents["a"]["read_at"])
     assert ISO_WITH_OFFSET.fullmatch(documents["a"]["starred_at"])
     assert documents["b"]["tags"] == ["rl", "scaling-law"]

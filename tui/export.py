@@ -179,6 +179,7 @@ def state_document(state: PaperState, card: Mapping[str, Any] | None) -> dict[st
         "read_at": state.read_at,
         "starred": state.starred,
         "starred_at": state.starred_at,
+        "later": state.later,
         "tags": list(state.tags),
         "note": state.note,
         "card": dict(card) if card is not None else None,

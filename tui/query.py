@@ -3,7 +3,7 @@
     words             every word must appear in title, authors, abstract or commentary
     "exact phrase"    the phrase must appear as written (case-insensitive)
     tag:rl            the paper carries the tag (digest or user tag)
-    unread, read, starred, due
+    unread, read, starred, later, due
     after:2025-06-01  digest date on or after; before:2025-07-01 strictly before
     on:2025-06        a digest date in that year, month or day (on:2025, on:2025-06-11)
 
@@ -25,7 +25,7 @@ from tui.model import Paper, search_text
 from tui.state.paper_state import PaperState
 
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
-_FLAGS = ("unread", "starred", "due", "read")
+_FLAGS = ("unread", "starred", "later", "due", "read")
 _BLANK_STATE = PaperState()
 
 
@@ -259,6 +259,8 @@ class Matcher:
             return False
         if "starred" in query.flags and not state.starred:
             return False
+        if "later" in query.flags and not state.later:
+            return False
         if "due" in query.flags and not self.due(paper.id):
             return False
         for tag in query.tags:
@@ -350,6 +352,8 @@ class Matcher:
             tests.append(lambda i: states(i).read)
         if "starred" in flags:
             tests.append(lambda i: states(i).starred)
+        if "later" in flags:
+            tests.append(lambda i: states(i).later)
         if "due" in flags:
             tests.append(due)
         return lambda paper_id: all(test(paper_id) for test in tests)

@@ -10,14 +10,24 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from tui.library.merge import Library
+from tui.groups import Groups
+from tui.library.merge import Library, papers_among
 from tui.query import Matcher, Query, QueryError, parse_query
 from tui.review.deck import Deck
-from tui.settings import COMMENTARY_LANGUAGE, LANGUAGE_NAMES, MARK_READ_ON_OPEN, next_language, remember
+from tui.settings import (
+    COMMENTARY_LANGUAGE,
+    HIDE_SEEN_BEFORE,
+    LANGUAGE_NAMES,
+    MARK_READ_ON_OPEN,
+    VIEW_SORTS,
+    next_language,
+    remember,
+)
+from tui.sorting import DATE, SORTS, next_sort, sorted_ids
 from tui.state.paper_state import PaperState, Snapshot
 from tui.state.renames import follow_renames
 from tui.state.store import Store, StoreReadOnly
-from tui.views import ALL, ViewKey, Views
+from tui.views import ALL, LATER, Group, ViewKey, Views
 
 _BLANK = PaperState()
 # Redrawing one row looks the paper up in the list shown (a scan of it), so a change touching
@@ -30,6 +40,8 @@ REPAINT_WHOLE_LIST = 200
 SYNC_FILTER_LIMIT = 1_000
 NOTHING_TO_UNDO = "Nothing to undo."
 ALL_READ_ALREADY = "Everything here is read already."
+# What triage can decide about a paper, and how its summary says it.
+DECISIONS = {"star": "starred", "read": "read", "later": "kept for later"}
 NO_MORE_DAYS = "No more digest dates that way."
 
 
@@ -57,11 +69,12 @@ class FilterJob:
     query: Query
     base: Sequence[str]
     error: str | None = None  # why the filter typed cannot be read; it then filters nothing
+    sort: str = DATE
 
     @property
     def at_once(self) -> bool:
         """Whether it is quick enough for the UI thread."""
-        return self.query.is_empty or len(self.base) <= SYNC_FILTER_LIMIT
+        return (self.query.is_empty and self.sort == DATE) or len(self.base) <= SYNC_FILTER_LIMIT
 
 
 @dataclass(frozen=True)
@@ -94,6 +107,9 @@ class Reading:
         self.query_text = ""
         self.matcher = Matcher(library, self.state_of)
         self._last_filter: tuple[ViewKey, Query, Sequence[str]] | None = None
+        self.groups = Groups(store)
+        self.sorts: dict[str, str] = dict(VIEW_SORTS.read(store))
+        self.hide_seen: bool = HIDE_SEEN_BEFORE.read(store)
 
     def state_of(self, paper_id: str) -> PaperState:
         return self.states.get(paper_id, _BLANK)
@@ -116,6 +132,7 @@ class Reading:
         self.counts = self.views.counts(self.states)
         self.matcher = Matcher(library, self.state_of)
         self._last_filter = None
+        self.count_new()
 
     @property
     def search_worth_preparing(self) -> bool:
@@ -128,17 +145,62 @@ class Reading:
         """What showing the current view through the current filter takes."""
         query, error = self._query()
         base = self.views.ids(self.view)
+        if self.hide_seen:
+            base = self.views.unseen(self.view, base)
         previous = self._last_filter
         if previous and previous[0] == self.view and query.narrows(previous[1]):
             base = previous[2]  # typing on: only the papers the shorter query kept can match
-        return FilterJob(self.view, query, base, error)
+        return FilterJob(self.view, query, base, error, self.sort_of(self.view))
+
+    def in_order(self, job: FilterJob, ids: list[str]) -> list[str]:
+        """The papers a job kept, in the order of its sort (a worker's job for a big view)."""
+        return sorted_ids(ids, job.sort, lambda some: papers_among(self.library.papers, some), self.views.first_seen)
 
     def filtered(self, job: FilterJob, ids: Sequence[str]) -> bool:
-        """Takes in a job's papers; False when the view or the filter changed since it started."""
-        if job.view != self.view or job.query != self._query()[0]:
+        """Takes in a job's papers; False when the view, filter or sort changed since it started."""
+        if job.view != self.view or job.query != self._query()[0] or job.sort != self.sort_of(self.view):
             return False  # a newer filter is on its way
         self._last_filter = (job.view, job.query, ids)
         return True
+
+    # --- sort, and papers seen before ------------------------------------------------------------
+
+    def sort_of(self, view: ViewKey) -> str:
+        sort = self.sorts.get(_sort_key(view), DATE)
+        return sort if sort in SORTS else DATE
+
+    def cycle_sort(self) -> Outcome:
+        """The current view in the next order, remembered for the view (for this session on a
+        read-only store)."""
+        sort = next_sort(self.sort_of(self.view))
+        self.sorts[_sort_key(self.view)] = sort
+        self._last_filter = None
+        remember(self.store, VIEW_SORTS, dict(self.sorts))
+        return Outcome(message=f"Sorted by {sort}: {SORTS[sort]}")
+
+    def toggle_hide_seen(self) -> Outcome:
+        self.hide_seen = not self.hide_seen
+        self._last_filter = None
+        remember(self.store, HIDE_SEEN_BEFORE, self.hide_seen)
+        if self.hide_seen:
+            return Outcome(message="Papers seen on an earlier day are hidden.")
+        return Outcome(message="Papers seen on an earlier day are shown again.")
+
+    def count_new(self) -> None:
+        """The New view's count (the first-seen dates of every paper: done after the first screen)."""
+        self.counts.new = len(self.views.new_ids)
+
+    # --- watched items and saved views ---------------------------------------------------------
+
+    def work_out_groups(self) -> dict[ViewKey, Group]:
+        """Every watched item's and saved view's papers (slow on a big library: a worker's job)."""
+        return self.groups.work_out(self.library, self.state_of, self.user_tags(), self.due.__contains__)
+
+    def take_groups(self, groups: dict[ViewKey, Group]) -> None:
+        """Takes in worked-out groups; their counts follow each change from now on."""
+        self.views.groups.clear()
+        self.views.groups.update(groups)
+        self._last_filter = None
 
     def filters_every_letter(self) -> bool:
         """Whether the view is small enough to filter at every letter typed, not only at a pause."""
@@ -192,6 +254,30 @@ class Reading:
         except StoreReadOnly as exc:
             return Outcome(error=str(exc))
         return replace(self._record(step), message=message)
+
+    def toggle_later(self, paper_id: str) -> Outcome:
+        later = not self.state_of(paper_id).later
+        return self._apply("later" if later else "not later", lambda: self.store.set_flags([paper_id], later=later))
+
+    def decide(self, paper_id: str, decision: str) -> Outcome:
+        """Triage's decisions, each one undo step: `star` (starred and read, with a card if the
+        review settings say so), `read`, or `later` (kept unread in the Later view)."""
+        if decision == "later":
+            return self._apply("later", lambda: self.store.set_flags([paper_id], later=True))
+        if decision == "read":
+            return self._apply("read", lambda: self.store.set_flags([paper_id], read=True, later=False))
+        try:
+            snapshot = self.store.set_flags([paper_id], read=True, starred=True, later=False)
+            added = self.deck.settings.star_adds_card and self.deck.add(paper_id)
+        except StoreReadOnly as exc:
+            return Outcome(error=str(exc))
+        return self._record(UndoStep("star", snapshot, (lambda: self.deck.remove(paper_id)) if added else None))
+
+    def to_triage(self, paper_ids: Iterable[str]) -> list[str]:
+        """The papers triage goes through: the unread ones, less those kept for later (but
+        all of the Later view's)."""
+        later_too = self.view == LATER
+        return [i for i in paper_ids if not (state := self.state_of(i)).read and (later_too or not state.later)]
 
     def unread(self, paper_ids: Iterable[str]) -> list[str]:
         return [paper_id for paper_id in paper_ids if not self.state_of(paper_id).read]
@@ -307,6 +393,13 @@ class Reading:
             else:
                 self.states[paper_id] = new
             paper = self.library.papers.get(paper_id)
-            days |= self.counts.apply(paper.digest_dates if paper else (), old, new)
+            days |= self.counts.apply(paper_id, paper.digest_dates if paper else (), old, new)
             tags_changed = tags_changed or old.tags != new.tags
+        if snapshot and self.views.groups:
+            self.groups.recheck(self.views.groups, snapshot, self.library, self.matcher, self.state_of)
         return Outcome(papers=tuple(snapshot), days=frozenset(days), tags_changed=tags_changed)
+
+
+def _sort_key(view: ViewKey) -> str:
+    """Where a view's sort is remembered: every digest date shares one, by its kind."""
+    return view.kind if view.kind in ("day", "month", "year") else f"{view.kind}:{view.value}"

@@ -145,6 +145,14 @@ COMMENTARY_LANGUAGE = Setting(
 MARK_READ_ON_OPEN = Setting(
     "mark_read_on_open", "mark_read_on_open", bool, True, "opening a paper (Enter) marks it read", "reader"
 )
+HIDE_SEEN_BEFORE = Setting(
+    "hide_seen_before",
+    "hide_seen_before",
+    bool,
+    False,
+    "the list hides papers that appeared in a digest on an earlier day (H)",
+    "reader",
+)
 THEME = Setting("theme", "theme", str, "paperdeck-dark", "the colour theme (Ctrl+P lists them)", "app")
 
 SETTINGS: tuple[Setting, ...] = (
@@ -154,6 +162,7 @@ SETTINGS: tuple[Setting, ...] = (
     STAR_ADDS_CARD,
     COMMENTARY_LANGUAGE,
     MARK_READ_ON_OPEN,
+    HIDE_SEEN_BEFORE,
     THEME,
 )
 BY_NAME = {setting.name: setting for setting in SETTINGS}
@@ -206,6 +215,9 @@ class ReviewSettings:
         for setting in REVIEW_SETTINGS:
             setting.write(store, getattr(self, setting.name))
 
+
+# Not a setting a user types: the sort each view was last shown in (`tui.sorting`), by view.
+VIEW_SORTS = Setting("view_sorts", "view_sorts", dict, {}, "the sort each view was last shown in", "memory")
 
 REVIEW_SETTINGS = tuple(setting for setting in SETTINGS if setting.group == "review")
 # What each review setting does, by name, for the settings dialog.

@@ -1,4 +1,4 @@
-"""What the user has done with one paper (read, starred, tags, note), as the store keeps it."""
+"""What the user has done with one paper (read, starred, kept for later, tags, note), as the store keeps it."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ class PaperState:
     tags: tuple[str, ...] = ()
     note: str = ""
     updated_at: str | None = None
+    # Kept for later in triage (`l`): the paper waits in the Later view until it is decided.
+    later_at: str | None = None
 
     @property
     def read(self) -> bool:
@@ -25,12 +27,17 @@ class PaperState:
     def starred(self) -> bool:
         return self.starred_at is not None
 
+    @property
+    def later(self) -> bool:
+        return self.later_at is not None
+
     @classmethod
     def from_document(cls, document: Mapping[str, Any]) -> PaperState:
         tags = document.get("tags") or ()
         return cls(
             read_at=document.get("read_at"),
             starred_at=document.get("starred_at"),
+            later_at=document.get("later_at"),
             tags=tuple(str(tag) for tag in tags) if isinstance(tags, list | tuple) else (),
             note=str(document.get("note") or ""),
             updated_at=document.get("updated_at"),
@@ -41,6 +48,7 @@ class PaperState:
             "paper_id": paper_id,
             "read_at": self.read_at,
             "starred_at": self.starred_at,
+            "later_at": self.later_at,
             "tags": list(self.tags),
             "note": self.note,
             "updated_at": self.updated_at,

@@ -7,7 +7,7 @@ arXiv id hold every paper under its title's id. The library says which id a pape
 (`Library.renamed`); the store moves what the user did under the old id to the new one,
 merging it with what is already there, so that nothing is lost:
 
-- read and starred: the earlier time of the two (a paper read under either id is read);
+- read, starred and kept for later: the earlier time of the two (a paper read under either id is read);
 - tags: both lists, the new id's first; notes: both, a blank line between, each once;
 - the review card: the one answered last (else the one added first); the other one's answers
   stay in the review log, which reads every old id as its new one (`renamed` table).
@@ -31,6 +31,7 @@ def merged_state(kept: PaperState | None, moved: PaperState) -> PaperState:
     return PaperState(
         read_at=_earlier(kept.read_at, moved.read_at),
         starred_at=_earlier(kept.starred_at, moved.starred_at),
+        later_at=_earlier(kept.later_at, moved.later_at),
         tags=tuple(dict.fromkeys((*kept.tags, *moved.tags))),
         note=_joined(kept.note, moved.note),
         updated_at=max(filter(None, (kept.updated_at, moved.updated_at)), default=None),

@@ -1,14 +1,16 @@
 """The state store: everything a user does, in the data home's `store.json` (TinyDB) and `reviews.jsonl`.
 
 Tables of `store.json` (names fixed, so that a person can read the file):
-    papers    one document per paper the user touched: paper_id, read_at, starred_at, tags,
-              note, updated_at
+    papers    one document per paper the user touched: paper_id, read_at, starred_at,
+              later_at, tags, note, updated_at
     cards     a review card per paper: paper_id, card (the scheduler's card fields, as
               fsrs.Card.to_dict gives them), suspended, buried_until, added_at, introduced_at
               (when it was first answered as a new card)
     settings  key, value
     renamed   old, new: paper ids that changed, and what the state under each went to
               (`tui.state.renames`); the review log's answers are read under the new ids
+    watched   kind (author, word or tag), value: the watch list, in the order it was made
+    views     name, query: the saved views, in the order the tree lists them
     meta      schema_version
 
 The review log, `reviews.jsonl` beside it, holds one line per answer: id, paper_id, rating
@@ -192,24 +194,33 @@ class Store:
 
     def mark_read_many(self, paper_ids: Iterable[str], read: bool = True) -> Snapshot:
         """Marks papers read (or unread) in one change and one write; returns what to undo."""
-        stamp = now_iso()
-        return self._change_many(
-            paper_ids,
-            lambda state: (
-                state if state.read == read else _replace(state, read_at=stamp if read else None, updated_at=stamp)
-            ),
-        )
+        return self.set_flags(paper_ids, read=read)
 
     def set_star(self, paper_id: str, starred: bool) -> Snapshot:
+        return self.set_flags([paper_id], starred=starred)
+
+    def set_flags(
+        self,
+        paper_ids: Iterable[str],
+        *,
+        read: bool | None = None,
+        starred: bool | None = None,
+        later: bool | None = None,
+    ) -> Snapshot:
+        """Sets read, starred and kept-for-later (those given) on papers, in one change and one
+        write; a flag already so keeps its time. Returns what to undo."""
         stamp = now_iso()
-        return self._change_many(
-            [paper_id],
-            lambda state: (
-                state
-                if state.starred == starred
-                else _replace(state, starred_at=stamp if starred else None, updated_at=stamp)
-            ),
-        )
+        wanted = {"read_at": read, "starred_at": starred, "later_at": later}
+
+        def change(state: PaperState) -> PaperState:
+            changes = {
+                name: stamp if on else None
+                for name, on in wanted.items()
+                if on is not None and (getattr(state, name) is not None) != on
+            }
+            return _replace(state, **changes, updated_at=stamp) if changes else state
+
+        return self._change_many(paper_ids, change)
 
     def set_tags(self, paper_id: str, tags: Iterable[str]) -> Snapshot:
         cleaned = tuple(dict.fromkeys(tag.strip().lstrip("#").lower() for tag in tags if tag.strip().lstrip("#")))
@@ -325,6 +336,25 @@ class Store:
             self._setting_doc_ids[key] = self._settings.insert({"key": key, "value": value})
         else:
             self._settings.update({"value": value}, doc_ids=[doc_id])
+
+    # --- small lists kept whole: the watch list, the saved views -----------------------------
+
+    def documents(self, table: str) -> list[dict[str, Any]]:
+        """The documents of a small table, in order (copies: change them through `replace_documents`)."""
+        raw = self._tables[table]
+        return [dict(raw[key]) for key in sorted(raw, key=int)]
+
+    def replace_documents(self, table: str, documents: Iterable[Mapping[str, Any]]) -> None:
+        """Replaces a small table's documents with these, in this order, as one change."""
+        self._check_writable()
+        kept = [dict(document) for document in documents]
+
+        def updater(rows: MutableMapping[int, Any]) -> None:
+            rows.clear()
+            for number, document in enumerate(kept, 1):
+                rows[number] = document
+
+        self._db.table(table).update_in_place(updater)  # type: ignore[attr-defined]
 
     # --- review cards and the review log (the scheduling itself is review.py's) -------------
 

@@ -24,7 +24,7 @@ from tui.state.tables import Tables, serialise
 
 SCHEMA_VERSION = 2
 REVIEW_LOG = "reviews.jsonl"
-TABLES = ("papers", "cards", "settings", "renamed", "meta")
+TABLES = ("papers", "cards", "settings", "renamed", "watched", "views", "meta")
 
 
 @dataclass
