@@ -133,7 +133,7 @@ async def test_l_cycles_the_commentary_language_and_remembers_it(home, store):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("G")
         assert "Commentary (Korean)" in detail_text(app) and "Commentary (English)" not in detail_text(app)
-        await pilot.press("l")
+        await pilot.press("L")
         assert "Commentary (English)\nMistral's reasoning model." in detail_text(app)
         assert "Commentary (Korean)" not in detail_text(app)
         assert store.setting("commentary_language") == "en"
@@ -141,7 +141,7 @@ async def test_l_cycles_the_commentary_language_and_remembers_it(home, store):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("G")
         assert "Commentary (English)" in detail_text(app)
-        await pilot.press("l")
+        await pilot.press("L")
         assert "Commentary (Korean)" in detail_text(app) and "Commentary (English)" in detail_text(app)
 
 
@@ -450,9 +450,9 @@ async def test_the_footer_shows_the_keys_of_the_focused_pane(home, store):
         def shown() -> set[str]:
             return {active.binding.key for active in app.screen.active_bindings.values() if active.binding.show}
 
-        assert {"enter", "r", "s", "t", "A", "slash", "question_mark", "q"} <= shown() and "l" not in shown()
+        assert {"enter", "r", "s", "t", "A", "slash", "question_mark", "q"} <= shown() and "L" not in shown()
         await pilot.press("tab")  # the detail
-        assert {"l", "r", "s", "t", "slash"} <= shown() and "A" not in shown()
+        assert {"L", "r", "s", "t", "slash"} <= shown() and "A" not in shown()
         await pilot.press("tab")  # the tree
         assert {"enter", "left_square_bracket", "slash"} <= shown() and "r" not in shown()
         await pilot.press("r")  # paper keys still work from the tree
@@ -461,4 +461,4 @@ async def test_the_footer_shows_the_keys_of_the_focused_pane(home, store):
         assert shown() == {"enter", "escape"}  # letters are text in the filter
         await pilot.press("escape", "question_mark")
         keys = [key for key, _what in app.screen.keys]
-        assert {"r", "s", "l", "t", "n", "c", "o", "A", "/", "?", "q"} <= set(keys)
+        assert {"r", "s", "l", "L", "T", "O", "t", "n", "c", "o", "A", "/", "?", "q"} <= set(keys)

@@ -101,7 +101,7 @@ async def test_every_pane_dialog_and_the_review_card_show_hostile_text_literally
             assert any("#red]tag[/" in str(node.label) for node in tree._node_by_key.values())
             assert any("#[blink]mine[/]" in str(node.label) for node in tree._node_by_key.values())
 
-            await pilot.press("l")  # the English commentary's link markup stays text
+            await pilot.press("L")  # the English commentary's link markup stays text
             assert "[link=file:///etc/passwd]commentary[/link]" in screen_text(app)
 
             await pilot.press("t")

@@ -29,7 +29,7 @@ def test_reader_opens_on_the_newest_digest(snap_compare, home, theme, size):
 def test_reading_a_commentary_in_english_with_a_star(snap_compare, home):
     app, store = reader_app(home, "paperdeck-dark")
     try:
-        assert snap_compare(app, terminal_size=(120, 40), press=["G", "s", "l"])
+        assert snap_compare(app, terminal_size=(120, 40), press=["G", "s", "L"])
     finally:
         store.close()
 

@@ -140,7 +140,8 @@ class Groups:
 
     def add_watch(self, item: WatchItem) -> bool:
         """Watches `item`; False if it is watched already (StoreReadOnly on a read-only store)."""
-        if item in self.watch:
+        # An author's name is matched whatever its case: "nick jiang" is watched once "Nick Jiang" is.
+        if any(_same_item(item, watched) for watched in self.watch):
             return False
         self._keep_watch([*self.watch, item])
         return True
@@ -185,6 +186,10 @@ class Groups:
     def _keep_views(self, views: list[SavedView]) -> None:
         save_saved_views(self.store, views)
         self.saved = views
+
+
+def _same_item(one: WatchItem, other: WatchItem) -> bool:
+    return one.kind == other.kind and " ".join(one.value.split()).casefold() == " ".join(other.value.split()).casefold()
 
 
 def _group(ids: Iterable[str], states: Callable[[str], PaperState]) -> Group:

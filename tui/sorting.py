@@ -72,6 +72,7 @@ def _upvotes(paper: Paper | None) -> int:
     return paper.upvotes if paper is not None and paper.upvotes is not None else -1
 
 
-def _title_key(paper: Paper | None) -> str:
-    # Papers the library no longer holds go last: "\uffff" sorts after any title.
-    return normalise_title(paper.title) if paper is not None else "\uffff"
+def _title_key(paper: Paper | None) -> tuple[bool, str]:
+    # Papers the library no longer holds go last. A flag first, not a title of "\uffff": a title
+    # in a script beyond the first plane (CJK extension B, say) sorts after that.
+    return (True, "") if paper is None else (False, normalise_title(paper.title))

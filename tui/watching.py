@@ -39,6 +39,14 @@ class Watcher:
         self._authors = {item.value.casefold(): item for item in self.items if item.kind == "author"}
         self._tags = {item.value: item for item in self.items if item.kind == "tag"}
         self._pattern = word_pattern(self._words)
+        # Matching looks in the case-folded texts, as the search does, for every position where
+        # some word starts (a zero-width look-ahead, so that "diff" is found inside a match of
+        # "diffusion", and "learning" inside one of "deep learning"); each match is then one of
+        # the words exactly. Matching case-insensitively in the texts as written would find
+        # "İstanbul" for "istanbul", whose case-folded form is neither that word nor held by
+        # the search text the library's search looks in.
+        words = sorted(self._words, key=len, reverse=True)
+        self._starts = re.compile(r"(?<!\w)(?=" + "|".join(map(re.escape, words)) + ")") if words else None
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -50,9 +58,12 @@ class Watcher:
             found.update(item for name in paper.authors if (item := self._authors.get(_name(name))))
         if self._tags:
             found.update(item for tag in (*paper.tags, *state.tags) if (item := self._tags.get(tag)))
-        if self._pattern is not None:
+        if self._starts is not None:
             for text in (paper.title, paper.abstract, paper.commentary_ko, paper.commentary_en):
-                found.update(self._words[match.group().casefold()] for match in self._pattern.finditer(text))
+                folded = text.casefold()
+                for match in self._starts.finditer(folded):
+                    at = match.start()
+                    found.update(item for word, item in self._words.items() if folded.startswith(word, at))
         return [item for item in self.items if item in found]
 
     def spans(self, text: str) -> list[tuple[int, int]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from datetime import date
 from itertools import repeat
 from pathlib import Path
@@ -31,8 +32,9 @@ from tui.library.merge import Library, papers_among
 from tui.model import DigestFormat, Paper
 from tui.parse import ParseResult
 from tui.parse.vault import note_key
-from tui.query import Matcher, Query
+from tui.query import Matcher, Query, QueryError, parse_query
 from tui.safe_text import one_line, visible
+from tui.sorting import DATE, NOT_YET, SortError, check_sort, sorted_ids
 from tui.state.paper_state import PaperState
 from tui.state.renames import follow_renames
 
@@ -188,9 +190,23 @@ def list_papers(
     as_json: bool,
     starred: bool = False,
     unread: bool = False,
+    query_text: str | None = None,
+    sort: str = DATE,
 ) -> int:
     try:
-        query = list_query(date_filter=date_filter, tag=tag, starred=starred, unread=unread)
+        check_sort(sort)
+    except SortError as exc:
+        # The reader falls back to the date order; the command lists nothing instead.
+        message = str(exc).partition("; sorting by")[0] if sort in NOT_YET else str(exc)
+        err(f"paperdeck: --sort: {message}")
+        return EXIT_USAGE
+    try:
+        typed = parse_query(query_text or "")
+    except QueryError as exc:
+        err(f"paperdeck: --query: {visible(str(exc))}")
+        return EXIT_USAGE
+    try:
+        query = list_query(date_filter=date_filter, tag=tag, starred=starred, unread=unread, typed=typed)
     except ValueError as exc:
         err(f"paperdeck: {exc}")
         return EXIT_USAGE
@@ -200,10 +216,27 @@ def list_papers(
     blank = PaperState()
 
     def listed(library: Library) -> list[Paper]:
+        if query is None:
+            return []
         follow_renames(store, library)
         states = store.paper_states()
-        ids = Matcher(library, lambda paper_id: states.get(paper_id, blank)).filter(library.order, query)
+        due: set[str] = set()
+        if "due" in query.flags:
+            from tui.review.deck import Deck
+
+            due = set(Deck(store).session_queue())  # with the user's review settings
+
+        def state_of(paper_id: str) -> PaperState:
+            return states.get(paper_id, blank)
+
+        ids = Matcher(library, state_of, due.__contains__).filter(library.order, query)
         found = papers_among(library.papers, ids)
+        if sort != DATE:
+            from tui.cli.state_commands import user_tags
+            from tui.views import Views
+
+            first_seen = Views(library, state_of, lambda: user_tags(states)).first_seen if sort == "first-seen" else {}
+            ids = sorted_ids(ids, sort, lambda _some: found, first_seen)  # `found` holds every one of `ids`
         return [found[paper_id] for paper_id in ids if paper_id in found]
 
     try:
@@ -220,13 +253,26 @@ def list_papers(
     return EXIT_OK
 
 
-def list_query(*, date_filter: str | None, tag: str | None, starred: bool, unread: bool) -> Query:
-    """`list`'s options as the reader's filter: --date is `on:`, --tag is `tag:` (the user's tags
-    count), --starred and --unread the flags of those names."""
-    return Query(
-        tags=(tag.lstrip("#").lower(),) if tag else (),
-        flags=frozenset(flag for flag, wanted in (("starred", starred), ("unread", unread)) if wanted),
-        on=_date_prefix(date_filter) if date_filter else None,
+def list_query(
+    *, date_filter: str | None, tag: str | None, starred: bool, unread: bool, typed: Query | None = None
+) -> Query | None:
+    """`list`'s options as the reader's filter, joined to the filter `typed` (--query): --date is
+    `on:`, --tag is `tag:` (the user's tags count), --starred and --unread the flags of those
+    names. None when no paper can match: --date and an `on:` of `typed` name different dates."""
+    typed = typed if typed is not None else Query()
+    on = typed.on
+    if date_filter:
+        wanted = _date_prefix(date_filter)
+        if on is None or wanted.startswith(on):
+            on = wanted  # the narrower of the two
+        elif not on.startswith(wanted):
+            return None
+    options = (tag.lstrip("#").lower(),) if tag else ()
+    return replace(
+        typed,
+        tags=tuple(dict.fromkeys((*typed.tags, *options))),
+        flags=typed.flags | {flag for flag, wanted in (("starred", starred), ("unread", unread)) if wanted},
+        on=on,
     )
 
 

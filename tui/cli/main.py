@@ -16,11 +16,19 @@ from datetime import datetime
 from pathlib import Path
 
 from tui import __version__
-from tui.cli import add_commands, app_commands, export_commands, library_commands, stats_and_settings
+from tui.cli import (
+    add_commands,
+    app_commands,
+    export_commands,
+    library_commands,
+    state_commands,
+    stats_and_settings,
+)
 from tui.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE
 from tui.home import Home, resolve_home
 from tui.library.opening import LibraryUnavailable
 from tui.settings import SETTINGS
+from tui.sorting import DATE, NOT_YET, SORTS
 
 # Each command, and how it is called with the parsed arguments.
 COMMANDS: dict[str, Callable[[Home, argparse.Namespace], int]] = {
@@ -30,7 +38,18 @@ COMMANDS: dict[str, Callable[[Home, argparse.Namespace], int]] = {
     ),
     "check": lambda _home, args: library_commands.check(args.paths, as_json=args.json, year=args.year, jobs=args.jobs),
     "list": lambda home, args: library_commands.list_papers(
-        home, date_filter=args.date, tag=args.tag, as_json=args.json, starred=args.starred, unread=args.unread
+        home,
+        date_filter=args.date,
+        tag=args.tag,
+        as_json=args.json,
+        starred=args.starred,
+        unread=args.unread,
+        query_text=args.query,
+        sort=args.sort,
+    ),
+    "mark": lambda home, args: state_commands.mark(home, args.action, args.ids),
+    "watch": lambda home, args: state_commands.watch(
+        home, args.watch_action, getattr(args, "kind", None), getattr(args, "value", []), as_json=args.json
     ),
     "review": lambda home, args: app_commands.review(home, year=args.year),
     "stats": lambda home, args: stats_and_settings.stats(home, as_json=args.json),
@@ -121,7 +140,56 @@ def build_parser() -> argparse.ArgumentParser:
     list_.add_argument("--tag", metavar="T", help="only papers with this tag")
     list_.add_argument("--starred", action="store_true", help="only starred papers")
     list_.add_argument("--unread", action="store_true", help="only papers not yet read")
+    list_.add_argument(
+        "--query",
+        metavar="Q",
+        help='only papers this filter keeps, as the reader\'s / filter: words, "phrases", '
+        "tag:rl, unread, read, starred, due, after:2025-06-01, before:2025-07",
+    )
+    list_.add_argument(
+        "--sort",
+        default=DATE,
+        metavar="ORDER",
+        help="list in this order: "
+        + "; ".join(f"{name} ({about})" for name, about in SORTS.items() if name not in NOT_YET)
+        + f" (default: {DATE})",
+    )
     list_.add_argument("--json", action="store_true", help="print one JSON object per paper per line")
+
+    mark = commands.add_parser(
+        "mark",
+        parents=[common],
+        help="mark papers read or unread, starred or not",
+        description="Mark papers, by the ids 'paperdeck list' prints, read, unread, starred or unstarred, "
+        "all in one change. Starring puts each paper newly starred in the review deck when the setting "
+        "star_adds_card is on; unstarring keeps the cards. If any id is not a paper of the library, "
+        "nothing is changed.",
+    )
+    mark.add_argument("action", choices=tuple(state_commands.MARKS), help="what to mark the papers")
+    mark.add_argument("ids", nargs="+", metavar="ID", help="a paper id, or - to read them from stdin, one per line")
+
+    watch = commands.add_parser(
+        "watch",
+        parents=[common],
+        help="watch authors, words and tags",
+        description="Add to, take from or list the watch list the reader's tree shows: authors (a name "
+        "in a paper's authors), words (where a word starts in title, abstract or commentary) and tags.",
+    )
+    watching = watch.add_subparsers(dest="watch_action", metavar="ACTION", required=True)
+    for action, about in (("add", "watch an author, a word or a tag"), ("remove", "stop watching one")):
+        changing = watching.add_parser(
+            action, parents=[common], help=about, description=about[0].upper() + about[1:] + "."
+        )
+        changing.add_argument("kind", metavar="KIND", help="author, word or tag")
+        changing.add_argument("value", nargs="+", metavar="VALUE", help="the name, word or tag (words are joined)")
+    listing = watching.add_parser(
+        "list",
+        parents=[common],
+        help="the watched items and how many papers each matches",
+        description="Print each watched item with the number of the library's papers it matches.",
+    )
+    listing.add_argument("--json", action="store_true", help="print one JSON object per item per line")
+    watch.set_defaults(json=False)
 
     commands.add_parser(
         "review",

@@ -32,7 +32,8 @@ class WatchItem:
         if kind not in WATCH_KINDS:
             raise ValueError(f"a watched item is an author, a word or a tag, not {kind!r}")
         if kind == "tag":
-            value = value.lstrip("#").lower().replace(" ", "-")
+            # Stripped again after the `#`: "# rl" is the tag rl, as the store's tags take it, not "-rl".
+            value = value.lstrip("#").strip().lower().replace(" ", "-")
         elif kind == "word":
             value = value.casefold()
         if not value:

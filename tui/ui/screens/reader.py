@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
+from tui.groups import saved_key, view_as_query
 from tui.library.merge import Library
 from tui.model import Paper
 from tui.query import Matcher
@@ -24,6 +26,14 @@ from tui.state.paper_state import PaperState
 from tui.state.store import Store
 from tui.ui.screens.dialogs import ConfirmDialog
 from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.list_dialogs import (
+    ask_remove_view,
+    ask_rename_view,
+    ask_save_view,
+    choose_saved_view,
+    choose_watch,
+    manage_watch_list,
+)
 from tui.ui.screens.paper_dialogs import ask_note, ask_tags, choose_related, offer_copies, open_a_link
 from tui.ui.screens.reader_help import key_help
 from tui.ui.widgets.detail import PaperDetail
@@ -32,11 +42,17 @@ from tui.ui.widgets.header import CountsHeader
 from tui.ui.widgets.import_progress import ImportProgress
 from tui.ui.widgets.nav_tree import NavTree
 from tui.ui.widgets.paper_list import PaperList
-from tui.views import ALL, DUE, ViewKey, Views
+
+if TYPE_CHECKING:
+    from tui.ui.screens.triage import TriageDone
+from tui.views import ALL, DUE, STARRED, ViewKey, Views
 
 _BLANK = PaperState()
 FILTER_PAUSE_SECONDS = 0.12
 SEARCH_PREPARE_DELAY = 1.0
+# Below WIDE columns the list sits above the detail; below NARROW the tree is hidden.
+WIDE = 160
+NARROW = 100
 
 
 class ReaderScreen(Screen[None]):
@@ -45,26 +61,42 @@ class ReaderScreen(Screen[None]):
     # Focused from the start: focusing the tree first and then the list restyles both.
     AUTO_FOCUS = "#papers"
 
+    # Three panes side by side from WIDE columns; below that the list sits above the detail,
+    # so that it is as wide as the screen less the tree (at 120 columns a 60-character title
+    # shows whole), and below NARROW the tree is hidden until \\ shows it in their place.
     DEFAULT_CSS = """
     ReaderScreen #panes { height: 1fr; }
-    ReaderScreen NavTree { width: 30; }
-    ReaderScreen #middle { width: 5fr; }
-    ReaderScreen PaperDetail { width: 4fr; border-left: vkey $panel-lighten-2; }
+    ReaderScreen NavTree { width: 28; }
+    ReaderScreen #reading { width: 1fr; layout: horizontal; }
+    ReaderScreen #middle { width: 3fr; }
+    ReaderScreen PaperDetail { width: 2fr; border-left: vkey $panel-lighten-2; }
     ReaderScreen #filter { display: none; height: 3; }
     ReaderScreen #filter.-active { display: block; }
+    ReaderScreen.-stacked #reading { layout: vertical; }
+    ReaderScreen.-stacked #middle { width: 1fr; height: 2fr; }
+    ReaderScreen.-stacked PaperDetail {
+        width: 1fr; height: 3fr; border-left: none; border-top: hkey $panel-lighten-2;
+    }
+    ReaderScreen.-no-tree NavTree { display: none; }
     ReaderScreen.-narrow NavTree { display: none; }
-    ReaderScreen.-narrow #panes { layout: vertical; }
-    ReaderScreen.-narrow #middle { height: 1fr; width: 1fr; }
-    ReaderScreen.-narrow PaperDetail { height: 1fr; width: 1fr; border-left: none; border-top: hkey $panel-lighten-2; }
-    ReaderScreen.-narrow.-tree NavTree { display: block; height: 1fr; width: 1fr; }
+    ReaderScreen.-narrow.-tree NavTree { display: block; width: 1fr; }
+    ReaderScreen.-narrow.-tree #reading { display: none; }
     """
     # Keys that act on a paper work from every pane; the list and the detail show them in the
     # Footer (PAPER_BINDINGS), the tree and the filter do not.
     BINDINGS = [
         Binding("r", "toggle_read", "Read", show=False),
         Binding("s", "toggle_star", "Star", show=False),
-        Binding("l", "cycle_language", "Language", show=False),
+        Binding("l", "toggle_later", "Later", show=False),
+        Binding("L", "cycle_language", "Language", show=False),
+        Binding("T", "triage", "Triage"),
         Binding("slash", "filter", "Filter"),
+        Binding("O", "cycle_sort", "Sort"),
+        Binding("H", "toggle_hide_seen", "Hide seen before", show=False),
+        Binding("w", "watch", "Watch…", show=False),
+        Binding("W", "watch_list", "Watch list…", show=False),
+        Binding("B", "save_view", "Save view…", show=False),
+        Binding("backslash", "toggle_tree", "Tree", show=False),
         Binding("u", "undo", "Undo"),
         Binding("t", "edit_tags", "Tags", show=False),
         Binding("n", "edit_note", "Note", show=False),
@@ -79,6 +111,7 @@ class ReaderScreen(Screen[None]):
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("left_square_bracket", "step_day(1)", "Older day", show=False),
         Binding("right_square_bracket", "step_day(-1)", "Newer day", show=False),
+        *(Binding(str(number), f"saved_view({number})", f"Saved view {number}", show=False) for number in range(1, 10)),
         Binding("tab", "app.focus_next", "Next pane", show=False),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False),
         Binding("q", "app.quit", "Quit"),
@@ -116,16 +149,17 @@ class ReaderScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         # Narrow or not before the widgets are styled: switching after the first layout
         # restyles every widget of the screen.
-        self.set_class(self.app.size.width < 100, "-narrow")
+        self._set_layout(self.app.size.width)
         yield CountsHeader()
         with Horizontal(id="panes"):
-            yield NavTree(self.views, self.reading.counts, id="nav")
-            with Vertical(id="middle"):
-                yield FilterInput(
-                    placeholder='filter: words  "a phrase"  tag:rl  unread  starred  after:2025-06-01', id="filter"
-                )
-                yield PaperList(self.library.papers, self.reading.state_of, id="papers")
-            yield PaperDetail(id="detail")
+            yield NavTree(self.views, self.reading.counts, self.reading.groups.keys, id="nav")
+            with Container(id="reading"):
+                with Vertical(id="middle"):
+                    yield FilterInput(
+                        placeholder='filter: words  "a phrase"  tag:rl  unread  starred  after:2025-06-01', id="filter"
+                    )
+                    yield PaperList(self.library.papers, self.reading.state_of, id="papers")
+                yield PaperDetail(id="detail")
         yield ImportProgress(id="import-progress")
         yield Footer()
 
@@ -134,17 +168,53 @@ class ReaderScreen(Screen[None]):
         # frame; a message from the list would arrive after its frame was painted.
         self.watch(self.query_one(PaperList), "cursor", self._show_detail, init=False)
         self._update_title()
+        self.query_one(PaperList).look(watcher=self.reading.groups.watcher)
         self.show_view(ALL)
         self.query_one(PaperList).focus()
-        # The due set waits for the first screen (50 ms for a deck of 10,000 cards): the due
-        # counts follow a moment after the rest.
-        self.call_after_refresh(lambda: self._show_outcome(self.reading.refresh_due()))
+        # The due set and the New view's count wait for the first screen (50 ms for a deck
+        # of 10,000 cards, 30 ms for the first-seen dates of 100,000 papers): they follow a
+        # moment after the rest, and the watched items and saved views after them.
+        self.call_after_refresh(self._after_first_screen)
         if self.reading.search_worth_preparing:
             # After the first screens, so that it does not compete with them for the GIL.
             self.set_timer(SEARCH_PREPARE_DELAY, self._prepare_search)
 
+    def _after_first_screen(self) -> None:
+        self.reading.count_new()
+        self._show_outcome(self.reading.refresh_due())
+        self.work_out_groups()
+
     def on_resize(self) -> None:
-        self.set_class(self.size.width < 100, "-narrow")
+        self._set_layout(self.size.width)
+
+    def _set_layout(self, width: int) -> None:
+        self.set_class(width < WIDE, "-stacked")
+        self.set_class(width < NARROW, "-narrow")
+
+    # --- watched items and saved views ---------------------------------------------------------
+
+    def work_out_groups(self) -> None:
+        """The watched items' and saved views' papers: at once for a small library, else in a
+        worker; the tree shows their counts when they are known."""
+        if not self.reading.groups.keys():
+            self._take_groups({})
+        elif self.reading.search_worth_preparing:
+            self._groups_in_thread()
+        else:
+            self._take_groups(self.reading.work_out_groups())
+
+    @work(thread=True, exclusive=True, group="groups")
+    def _groups_in_thread(self) -> None:
+        groups = self.reading.work_out_groups()
+        self.app.call_from_thread(self._take_groups, groups)
+
+    def _take_groups(self, groups: dict) -> None:
+        self.reading.take_groups(groups)
+        self.query_one(NavTree).rebuild_groups()
+        self.query_one(PaperList).look(watcher=self.reading.groups.watcher)
+        if self.current_view.kind in ("watch", "saved"):
+            self._refilter(keep=self._current())
+        self._show_detail()
 
     # --- showing -----------------------------------------------------------------------------
 
@@ -157,8 +227,9 @@ class ReaderScreen(Screen[None]):
         job = self.reading.filter_job()
         if job.error is not None:
             self.notify(job.error, severity="warning", markup=False)
+        self.query_one(PaperList).look(upvotes=job.sort == "upvotes")
         if job.at_once:
-            self._show_filtered(job, self.matcher.filter(job.base, job.query), keep)
+            self._show_filtered(job, self.reading.in_order(job, self.matcher.filter(job.base, job.query)), keep)
         else:
             self._filter_in_thread(job, keep)
 
@@ -170,7 +241,9 @@ class ReaderScreen(Screen[None]):
             if worker.is_cancelled:
                 return  # the user typed on; a newer filter has started
             time.sleep(0)  # let the UI thread take the GIL between steps
-        self.app.call_from_thread(self._show_filtered, job, ids, keep)
+        ids = self.reading.in_order(job, ids)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_filtered, job, ids, keep)
 
     def _show_filtered(self, job: FilterJob, ids: list[str], keep: str | None) -> None:
         if not self.reading.filtered(job, ids):
@@ -202,6 +275,7 @@ class ReaderScreen(Screen[None]):
             self.language,
             card=card.describe(self.deck.now()) if card else None,
             related=[related.title for related in self._related(paper_id)] if paper_id else (),
+            watcher=self.reading.groups.watcher,
         )
 
     def _related(self, paper_id: str) -> list[Paper]:
@@ -211,8 +285,10 @@ class ReaderScreen(Screen[None]):
     def _update_title(self) -> None:
         typed, counts = self.reading.query_text, self.reading.counts
         view = self.current_view.label + (f" / {typed}" if typed else "")
+        sort = self.reading.sort_of(self.current_view)
+        how = (f" · by {sort}" if sort != "date" else "") + (" · seen before hidden" if self.reading.hide_seen else "")
         numbers = f"{counts.unread} unread · {counts.starred} starred · {counts.due} due"
-        self.query_one(CountsHeader).show_sub_title(f"{view} ({self._shown_count}) · {numbers}")
+        self.query_one(CountsHeader).show_sub_title(f"{view} ({self._shown_count}){how} · {numbers}")
 
     def _show_outcome(self, outcome: Outcome) -> None:
         """Brings every pane up to date with what the reading model did, and says what it said."""
@@ -221,6 +297,8 @@ class ReaderScreen(Screen[None]):
             return
         if outcome.papers or outcome.cards_changed:
             papers = self.query_one(PaperList)
+            if self.reading.groups.watch and any(key.kind == "watch" for key in self.views.groups):
+                papers.look()  # a user tag may make a paper watched: rows are drawn anew
             if outcome.repaint_whole_list:
                 papers.refresh()
             else:
@@ -272,6 +350,116 @@ class ReaderScreen(Screen[None]):
 
     def action_toggle_card(self) -> None:
         self._on_current(self.reading.toggle_card)
+
+    def action_toggle_later(self) -> None:
+        self._on_current(self.reading.toggle_later)
+
+    def action_triage(self) -> None:
+        """The view's unread papers (as listed, sorted and filtered) one at a time."""
+        from tui.triage import Triage
+        from tui.ui.screens.triage import TriageScreen
+
+        ids = self.reading.to_triage(self.query_one(PaperList).paper_ids)
+        if not ids:
+            self.notify("Nothing to triage here: every paper of this view is read or kept for later.")
+            return
+        label = self.current_view.label + (f" / {self.reading.query_text}" if self.reading.query_text else "")
+        screen = TriageScreen(
+            Triage(self.reading, ids), label, self.reading.groups.watcher, on_language=self._show_detail
+        )
+        self.app.push_screen(screen, self._back_from_triage)
+
+    def _back_from_triage(self, done: TriageDone | None) -> None:
+        if done is None:
+            return
+        self._show_outcome(done.as_outcome())
+        if done.show_starred:
+            self.reading.view = STARRED
+            self.query_one(NavTree).select_key(STARRED, announce=False)
+            self.query_one("#filter", Input).value = ""
+            self.reading.query_text = ""
+            self._refilter(keep=done.show_starred[0])
+        else:
+            self._refilter(keep=self._current())
+
+    def action_cycle_sort(self) -> None:
+        outcome = self.reading.cycle_sort()
+        self._refilter(keep=self._current())
+        self._update_title()
+        self._show_outcome(outcome)
+
+    def action_toggle_hide_seen(self) -> None:
+        outcome = self.reading.toggle_hide_seen()
+        self._refilter(keep=self._current())
+        self._show_outcome(outcome)
+
+    def action_toggle_tree(self) -> None:
+        """Hides or shows the tree; on a narrow screen, shows it in place of the list."""
+        if self.has_class("-narrow"):
+            self.toggle_class("-tree")
+            self.query_one(NavTree if self.has_class("-tree") else PaperList).focus()
+        else:
+            self.toggle_class("-no-tree")
+            if self.has_class("-no-tree") and isinstance(self.focused, NavTree):
+                self.query_one(PaperList).focus()
+
+    def action_watch(self) -> None:
+        if paper := self._current_paper():
+            choose_watch(self.app, paper, self.reading.groups, self.work_out_groups)
+
+    def action_watch_list(self) -> None:
+        manage_watch_list(self.app, self.reading.groups, self.work_out_groups)
+
+    def action_save_view(self) -> None:
+        """Saves the view and its filter under a name, into the tree's saved views."""
+        view, typed = self.current_view, self.reading.query_text.strip()
+        if view.kind == "saved":
+            saved = self.reading.groups.saved_view(view.value)
+            base, name = (saved.query if saved else ""), view.value
+        else:
+            base, name = view_as_query(view), view.label if view != ALL else ""
+        query = " ".join(part for part in (base, typed) if part)
+        name = name if not typed else f"{name} {typed}".strip()
+        ask_save_view(self.app, self.reading.groups, name, query, self._saved_view_changed)
+
+    def action_rename_saved_view(self) -> None:
+        groups = self.reading.groups
+        choose_saved_view(
+            self.app,
+            groups,
+            "Rename which saved view?",
+            lambda name: ask_rename_view(self.app, groups, name, self._saved_view_changed),
+        )
+
+    def action_remove_saved_view(self) -> None:
+        groups = self.reading.groups
+
+        def removed() -> None:
+            if self.current_view.kind == "saved" and groups.saved_view(self.current_view.value) is None:
+                self.show_view(ALL)
+                self.query_one(NavTree).select_key(ALL, announce=False)
+            self.work_out_groups()
+
+        choose_saved_view(
+            self.app, groups, "Remove which saved view?", lambda name: ask_remove_view(self.app, groups, name, removed)
+        )
+
+    def _saved_view_changed(self, name: str) -> None:
+        self.work_out_groups()
+        key = saved_key(name)
+        self.reading.view = key
+        self.query_one("#filter", Input).value = ""
+        self.reading.query_text = ""
+        self.query_one(NavTree).select_key(key, announce=False)
+        self._refilter(keep=self._current())
+
+    def action_saved_view(self, number: int) -> None:
+        key = self.reading.groups.numbered(number)
+        if key is None:
+            self.notify(f"No saved view {number}: B saves the view and its filter.", severity="warning")
+            return
+        self.query_one(NavTree).select_key(key, announce=False)
+        self.show_view(key)
 
     def action_undo(self) -> None:
         self._show_outcome(self.reading.undo())

@@ -10,7 +10,15 @@ from textual.binding import Binding, BindingType
 KEY_HELP = {
     "toggle_read": "mark the paper read / unread",
     "toggle_star": "star / unstar the paper (starred papers can become flashcards)",
+    "toggle_later": "keep the paper for later (the Later view), or take it out",
     "cycle_language": "commentary in Korean ▸ English ▸ both (remembered)",
+    "triage": "triage: the view's unread papers one at a time (s star, r read, l later, u undo)",
+    "cycle_sort": "sort the view: date ▸ upvotes ▸ title ▸ first seen (remembered per view)",
+    "toggle_hide_seen": "hide or show papers that appeared in a digest on an earlier day",
+    "watch": "watch one of the paper's authors or tags, or a word: marked ◆ in the list",
+    "watch_list": "the watch list: watch an author, a word or a tag, or stop watching one",
+    "save_view": "save the view and its filter under a name (1-9 jump to the first nine)",
+    "toggle_tree": "hide or show the tree (on a narrow screen: the tree in place of the list)",
     "filter": 'filter the view: words  "phrase"  tag:rl  unread  starred  due  after:2025-06-01',
     "undo": "undo the last change: read, star, mark all, tags, note",
     "edit_tags": "edit your own tags for the paper",
@@ -33,6 +41,7 @@ _WIDGET_KEYS = [
     ("Enter, double click", "open the paper (marks it read)"),
     ("Tab / Shift+Tab", "next / previous pane"),
     ("[ / ]", "older / newer digest date"),
+    ("1 … 9", "the first nine saved views"),
 ]
 _CLOSING_KEYS = [("Esc", "clear the filter, close a dialog"), ("Ctrl+P", "command palette: every action, themes")]
 
@@ -48,5 +57,26 @@ def key_help(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
 
 
 def _key_name(key: str) -> str:
-    names = {"slash": "/", "question_mark": "?", "escape": "Esc"}
+    names = {
+        "slash": "/",
+        "question_mark": "?",
+        "escape": "Esc",
+        "backslash": "\\",
+        "space": "Space",
+        "enter": "Enter",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+    }
     return ", ".join(names.get(part, part) for part in key.split(","))
+
+
+def binding_help(bindings: Iterable[BindingType], descriptions: dict[str, str]) -> list[tuple[str, str]]:
+    """A screen's keys for its help: each binding's key, with what `descriptions` says its
+    action does (else its Footer word)."""
+    rows = []
+    for binding in bindings:
+        if isinstance(binding, Binding):
+            rows.append(
+                (binding.key_display or _key_name(binding.key), descriptions.get(binding.action, binding.description))
+            )
+    return rows

@@ -31,9 +31,9 @@ SESSION_KEYS = [
     ("u", "undo the last grade exactly, or the last bury or suspend"),
     ("b", "bury the card until tomorrow"),
     ("S", "suspend the card (a in the reader brings it back)"),
-    ("e", "edit your note on the paper (Ctrl+S saves)"),
+    ("n, e", "edit your note on the paper (Ctrl+S saves)"),
     ("f", "unfold or fold the abstract"),
-    ("l", "commentary in Korean ▸ English ▸ both (remembered)"),
+    ("L", "commentary in Korean ▸ English ▸ both (remembered)"),
     ("Esc", "leave the session; everything graded is already saved"),
     ("?", "this help"),
 ]
@@ -74,9 +74,9 @@ class ReviewScreen(Screen[SessionSummary]):
         Binding("u", "undo", "Undo"),
         Binding("b", "bury", "Bury"),
         Binding("S", "suspend", "Suspend"),
-        Binding("e", "edit_note", "Note"),
+        Binding("n,e", "edit_note", "Note"),
         Binding("f", "fold", "Abstract"),
-        Binding("l", "cycle_language", "Language"),
+        Binding("L", "cycle_language", "Language"),
         Binding("escape", "leave", "Leave"),
         Binding("question_mark", "help", "Help"),
     ]

@@ -3,54 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.geometry import Size
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
 
 from tui.model import Paper
 from tui.safe_text import visible
 from tui.settings import LANGUAGE_NAMES
 from tui.state.paper_state import PaperState
-from tui.ui.textual_compat import set_virtual_size_quietly
 from tui.ui.widgets.paper_list import PAPER_BINDINGS
+from tui.ui.widgets.text_pane import TextPane
+from tui.watching import Watcher
 
 _AUTHORS_SHOWN = 12
 
 
-class PaperDetail(ScrollView, can_focus=True):
-    """Title, authors, dates, tags, commentary, abstract, links and note of one paper.
+class PaperDetail(TextPane):
+    """Title, authors, dates, tags, commentary, abstract, links and note of one paper."""
 
-    A Line API widget: showing another paper re-wraps its text and repaints this pane only,
-    where a Static would ask the whole screen for a new layout on every cursor move.
-    """
-
-    DEFAULT_CSS = """
-    PaperDetail {
-        padding: 0 1;
-        background: $surface;
-        overflow-x: hidden;
-        /* Always shown: a scroll bar that comes and goes with the paper's length would lay
-           the whole screen out again on the key press that changed papers. */
-        overflow-y: scroll;
-    }
-    """
-
-    BINDINGS = [Binding("l", "screen.cycle_language", "Language"), *PAPER_BINDINGS]
+    BINDINGS = [Binding("L", "screen.cycle_language", "Language"), *PAPER_BINDINGS]
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._text = Text("No paper in this view.", style="italic")
-        self._strips: list[Strip] = []
-        self._blank = Strip.blank(0)
-        self._wrapped_width = -1
-
-    @property
-    def text(self) -> str:
-        """The pane's content as plain text."""
-        return self._text.plain
+        super().__init__(Text("No paper in this view.", style="italic"), id=id)
 
     def show(
         self,
@@ -60,68 +35,32 @@ class PaperDetail(ScrollView, can_focus=True):
         *,
         card: str | None = None,
         related: Sequence[str] = (),
+        watcher: Watcher | None = None,
     ) -> None:
         """`related` are the titles of the papers related to this one (R goes to one)."""
         if paper is None:
-            self._text = Text("No paper in this view.", style="italic")
+            self.show_text(Text("No paper in this view.", style="italic"))
         else:
-            self._text = render_detail(paper, state, language, card=card, related=related)
-        self._wrap()
-        self.scroll_to(0, 0, animate=False)
-        self.refresh()
-
-    def _wrap(self) -> None:
-        width = self.scrollable_content_region.width
-        if width <= 0:
-            self._strips = []
-            return
-        console = self.app.console
-        base = self.rich_style
-        # Styled and padded to width once here, by Rich as it wraps, not on every repaint of
-        # every line (nor through two more Strips a line: a new paper is wrapped on every
-        # cursor move).
-        lines = console.render_lines(self._text, console.options.update_width(width), style=base, pad=True)
-        self._strips = [Strip(line, width) for line in lines]
-        self._blank = Strip.blank(width, base)
-        self._wrapped_width = width
-        self._set_scroll_range()
-
-    def _set_scroll_range(self) -> None:
-        region = self.scrollable_content_region
-        # At least the pane's height: a shorter text leaves the (always shown) scroll bar an
-        # empty track rather than a thumb the height of the pane.
-        size = Size(region.width, max(len(self._strips), region.height))
-        if size != self.virtual_size:
-            # Assigning virtual_size asks the whole screen for a new layout (70 ms on a
-            # cursor move), though only this pane's scroll range changed.
-            set_virtual_size_quietly(self, size)
-
-    def on_resize(self) -> None:
-        if self.scrollable_content_region.width != self._wrapped_width:
-            self._wrap()
-        else:
-            self._set_scroll_range()
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._wrapped_width = -1  # a new theme: style the lines anew
-
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        if self._wrapped_width != width:
-            self._wrap()
-        index = self.scroll_offset.y + y
-        if not 0 <= index < len(self._strips):
-            return self._blank
-        return self._strips[index]
+            self.show_text(render_detail(paper, state, language, card=card, related=related, watcher=watcher))
 
 
 def render_detail(
-    paper: Paper, state: PaperState, language: str, *, card: str | None = None, related: Sequence[str] = ()
+    paper: Paper,
+    state: PaperState,
+    language: str,
+    *,
+    card: str | None = None,
+    related: Sequence[str] = (),
+    watcher: Watcher | None = None,
+    brief: bool = False,
 ) -> Text:
     """The detail of a paper as Rich Text built from plain strings: no markup is ever parsed.
 
-    `card` says where the paper stands in the review deck ("card due in 3d"), if it is there.
+    `brief` (triage's card) leaves out links and related papers, and the abstract when there
+    is commentary.
+
+    `card` says where the paper stands in the review deck ("card due in 3d"), if it is there;
+    the watched items it matches are named, and their words and names underlined.
     """
     text = Text()
     text.append(visible(paper.title), style="bold")
@@ -133,12 +72,12 @@ def render_detail(
         text.append(visible(shown + (f", and {more} more" if more > 0 else "")), style="italic")
         text.append("\n")
     elif paper.org or paper.authors_count:
-        parts = [p for p in (paper.org, f"{paper.authors_count} authors" if paper.authors_count else None) if p]
+        parts = [p for p in (paper.org, _authors(paper.authors_count) if paper.authors_count else None) if p]
         text.append(visible(" · ".join(parts)), style="italic")
         text.append("\n")
     facts = []
     if paper.digest_dates:
-        facts.append("digest " + ", ".join(day.isoformat() for day in paper.digest_dates))
+        facts.append(seen_in(paper.digest_dates))
     if paper.published:
         facts.append(f"published {paper.published.isoformat()}")
     if paper.upvotes is not None:
@@ -150,6 +89,11 @@ def render_detail(
         facts.append(card)
     text.append(" · ".join(facts), style="dim")
     text.append("\n")
+    watched = watcher.matches(paper, state) if watcher else []
+    if watched:
+        text.append("◆ watched: ", style="bold")
+        text.append(visible(" · ".join(item.label for item in watched)))
+        text.append("\n")
     if paper.tags or state.tags:
         for tag in paper.tags:
             text.append(visible(f"#{tag}"), style="bold")
@@ -165,18 +109,18 @@ def render_detail(
         text.append("\n")
     text.append("\n")
     _append_commentary(text, paper, language)
-    if paper.abstract:
+    if paper.abstract and not (brief and (paper.has_commentary or paper.commentary_machine)):
         text.append("Abstract\n", style="bold underline")
         text.append(visible(paper.abstract))
         text.append("\n\n")
-    if related:
+    if related and not brief:
         text.append("Related", style="bold underline")
         text.append("  R goes to one\n", style="dim")
         for title in related:
             text.append(visible(f"· {title}"))
             text.append("\n")
         text.append("\n")
-    if paper.links:
+    if paper.links and not brief:
         text.append("Links\n", style="bold underline")
         for link in paper.links:
             text.append(visible(link), style="underline")
@@ -186,7 +130,33 @@ def render_detail(
         text.append("Your note\n", style="bold underline")
         text.append(visible(state.note))
         text.append("\n")
+    if watched and watcher is not None:
+        _underline_watched(text, paper, watcher)
     return text
+
+
+def _authors(count: int) -> str:
+    return "1 author" if count == 1 else f"{count} authors"
+
+
+def seen_in(days: Sequence[date]) -> str:
+    """When a paper appeared: `digest 2025-06-11`, or `first seen 2025-06-02, also in 3 digests`."""
+    first = min(days)
+    if len(days) == 1:
+        return f"digest {first.isoformat()}"
+    others = len(days) - 1
+    return f"first seen {first.isoformat()}, also in {others} digest{'s' if others > 1 else ''}"
+
+
+def _underline_watched(text: Text, paper: Paper, watcher: Watcher) -> None:
+    plain = text.plain
+    for start, end in watcher.spans(plain):
+        text.stylize("bold underline", start, end)
+    for name in paper.authors:
+        if watcher.is_watched_author(name):
+            at = plain.find(visible(name))
+            if at >= 0:
+                text.stylize("bold underline", at, at + len(visible(name)))
 
 
 def _append_commentary(text: Text, paper: Paper, language: str) -> None:

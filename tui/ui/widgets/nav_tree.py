@@ -1,9 +1,10 @@
-"""The navigation tree: views, digest dates (year ▸ month ▸ day) and tags, each with counts."""
+"""The navigation tree: views, watched items, saved views, digest dates (year ▸ month ▸ day)
+and tags, each with counts."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from typing import Self
@@ -18,7 +19,7 @@ from textual.widgets.tree import TreeNode
 
 from tui.safe_text import one_line
 from tui.ui.textual_compat import relabel_node_quietly, update_scrollbars
-from tui.views import VIEWS, Counts, ViewKey, Views
+from tui.views import VIEWS, WATCHED, Counts, ViewKey, Views
 
 _MONTHS = "January February March April May June July August September October November December".split()
 
@@ -46,10 +47,14 @@ class NavTree(Tree[ViewKey]):
             super().__init__()
             self.key = key
 
-    def __init__(self, views: Views, counts: Counts, *, id: str | None = None) -> None:
+    def __init__(
+        self, views: Views, counts: Counts, groups: Callable[[], list[ViewKey]], *, id: str | None = None
+    ) -> None:
+        """`groups` says which watched items and saved views there are, in tree order."""
         super().__init__("paperdeck", id=id)
         self.views = views
         self.counts = counts
+        self.groups = groups
         self.show_root = False
         self.guide_depth = 2
         self._node_by_key: dict[ViewKey, TreeNode[ViewKey]] = {}
@@ -65,6 +70,9 @@ class NavTree(Tree[ViewKey]):
         views = self.root.add("Views", expand=True, allow_expand=True)
         for key in VIEWS:
             self._node_by_key[key] = views.add_leaf(_label(key.label, str(self.counts.of_view(key))), data=key)
+        self._watched = self.root.add(_label("Watched", ""), data=WATCHED, expand=True)
+        self._saved = self.root.add("Saved views", expand=True)
+        self._add_groups()
         dates = self.root.add("Dates", expand=True)
         self._add_dates(dates)
         self._tags = self.root.add("Tags", expand=True)
@@ -77,6 +85,44 @@ class NavTree(Tree[ViewKey]):
             key = ViewKey("tag", tag)
             self._node_by_key[key] = self._tags.add_leaf(_label(one_line(key.label), str(count)), data=key)
 
+    def _add_groups(self) -> None:
+        self._node_by_key[WATCHED] = self._watched
+        self._group_names: dict[ViewKey, str] = {}
+        keys = self.groups()
+        saved_number = 0
+        for key in keys:
+            if key.kind == "watch":
+                parent, name = self._watched, key.label
+            else:
+                saved_number += 1
+                parent, name = self._saved, (f"{saved_number} " if saved_number <= 9 else "  ") + key.value
+            self._group_names[key] = one_line(name)
+            self._node_by_key[key] = parent.add_leaf(_label(one_line(name), self._group_count(key)), data=key)
+        if not any(key.kind == "watch" for key in keys):
+            self._watched.add_leaf(Text("w on a paper to watch", style="dim italic"))
+        if not any(key.kind == "saved" for key in keys):
+            self._saved.add_leaf(Text("B saves a view", style="dim italic"))
+        self._relabel(self._watched, self._watched_label())
+
+    def _group_count(self, key: ViewKey) -> str:
+        group = self.counts.groups.get(key)
+        return _ratio(group.ratio) if group is not None else "…"
+
+    def _watched_label(self) -> Text:
+        groups = [group for key, group in self.counts.groups.items() if key.kind == "watch"]
+        if not groups:
+            return _label("Watched", "")
+        return _label("Watched", str(len(frozenset().union(*(group.ids for group in groups)))))
+
+    def rebuild_groups(self) -> None:
+        """The watched items and saved views anew, after the user changed them or their papers
+        were worked out."""
+        for key in [key for key in self._node_by_key if key.kind in ("watch", "saved")]:
+            del self._node_by_key[key]
+        self._watched.remove_children()
+        self._saved.remove_children()
+        self._add_groups()
+
     def rebuild_tags(self) -> None:
         """New tag counts after the user's tags changed; the rest of the tree stays."""
         for key in [key for key in self._node_by_key if key.kind == "tag"]:
@@ -88,6 +134,8 @@ class NavTree(Tree[ViewKey]):
         """New labels for the views and for the given days, their months and years."""
         for key in VIEWS:
             self._relabel(self._node_by_key[key], _label(key.label, str(self.counts.of_view(key))))
+        for key, name in self._group_names.items():
+            self._relabel(self._node_by_key[key], _label(name, self._group_count(key)))
         prefixes: set[str] = set()
         for day in days:
             node = self._node_by_key.get(ViewKey("day", day.isoformat()))

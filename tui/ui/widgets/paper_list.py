@@ -25,6 +25,7 @@ from tui.model import Paper
 from tui.safe_text import one_line
 from tui.state.paper_state import PaperState
 from tui.ui.textual_compat import set_virtual_size_quietly
+from tui.watching import Watcher
 
 _DATE_WIDTH = len("2025-06-11")
 # What can be done to the paper under the cursor: actions of the reader screen, shown in the
@@ -39,6 +40,11 @@ PAPER_BINDINGS = (
     Binding("o", "screen.open_link", "Open link"),
 )
 _TAGS_MAX_WIDTH = 24
+# Tags show after the title only when this much of the row is left over.
+_TAGS_MIN_WIDTH = 6
+_UPVOTES_WIDTH = len("▲ 1234 ")
+# The marks before a title: unread dot and space, star, watched, space.
+_MARKS_WIDTH = 5
 
 
 class PaperList(ScrollView, can_focus=True):
@@ -65,6 +71,8 @@ class PaperList(ScrollView, can_focus=True):
     PaperList > .paper-list--star { color: $warning; text-style: not bold; }
     PaperList > .paper-list--tags { color: $secondary; text-style: not bold; }
     PaperList > .paper-list--date { color: $text-muted; text-style: not bold; }
+    PaperList > .paper-list--watched { color: $accent; }
+    PaperList > .paper-list--match { color: $accent; text-style: underline; }
     """
     COMPONENT_CLASSES = {
         "paper-list--cursor",
@@ -73,6 +81,8 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--star",
         "paper-list--tags",
         "paper-list--date",
+        "paper-list--watched",
+        "paper-list--match",
     }
     BINDINGS = [
         Binding("j,down", "cursor_down", "Down", show=False),
@@ -112,7 +122,19 @@ class PaperList(ScrollView, can_focus=True):
         # the garbage collector walks on every full collection in the middle of some key
         # press: a thousand rows made those collections 40 ms, where 160 make them 15 ms.
         self._rows: LRUCache[tuple[str, int, bool, PaperState], Strip] = LRUCache(160)
-        self._styles: dict[tuple[bool, bool], tuple[Style, Style, Style, Style]] = {}
+        self._styles: dict[tuple[bool, bool], tuple[Style, ...]] = {}
+        self._watcher = Watcher(())
+        self._show_upvotes = False
+
+    def look(self, *, watcher: Watcher | None = None, upvotes: bool | None = None) -> None:
+        """What the rows show besides title and date: watched items marked (and their words
+        in titles), and an upvotes column (when sorted by upvotes)."""
+        if watcher is not None:
+            self._watcher = watcher
+        if upvotes is not None:
+            self._show_upvotes = upvotes
+        self._rows.clear()
+        self.refresh()
 
     # --- content ---------------------------------------------------------------------------
 
@@ -237,28 +259,49 @@ class PaperList(ScrollView, can_focus=True):
         return strip
 
     def _render_row(self, paper: Paper, state: PaperState, width: int, is_cursor: bool) -> Strip:
-        plain, star, tag_style, date_style = self._row_styles(state.read, is_cursor)
+        plain, star, tag_style, date_style, watched_style, match_style = self._row_styles(state.read, is_cursor)
         day = paper.digest_dates[-1] if paper.digest_dates else None
-        # Tags get at most a fifth of the row: the title is what the eye scans.
-        tags = _fit(
-            one_line(" ".join(f"#{tag}" for tag in (*paper.tags, *state.tags))), min(_TAGS_MAX_WIDTH, width // 5)
-        )
-        fixed = 4 + 1 + _DATE_WIDTH + (cell_len(tags) + 1 if tags else 0)
-        title_width = max(width - fixed, 8)
+        watcher = self._watcher
+        watched = bool(watcher) and bool(watcher.matches(paper, state))
+        upvotes = f"▲ {paper.upvotes}" if self._show_upvotes and paper.upvotes is not None else ""
+        fixed = _MARKS_WIDTH + 1 + _DATE_WIDTH + (_UPVOTES_WIDTH if self._show_upvotes else 0)
+        # The title gets the room first, whole if it fits; tags take what is left over (at
+        # most a fifth of the row), and the detail shows them all in any case.
+        title = one_line(paper.title)
+        title_room = max(width - fixed, 8)
+        title_width = min(cell_len(title), title_room)
+        left_over = title_room - title_width - 1
+        tags = ""
+        if left_over >= _TAGS_MIN_WIDTH:
+            tag_text = one_line(" ".join(f"#{tag}" for tag in (*paper.tags, *state.tags)))
+            tags = _fit(tag_text, min(_TAGS_MAX_WIDTH, left_over, max(width // 5, _TAGS_MIN_WIDTH))) if tag_text else ""
         # Segments made directly, every one measured: a page of rows is painted within a key
         # press, and going through rich Text costs three times as much.
         segments = [
             Segment("  " if state.read else "● ", plain),
-            Segment("★ " if state.starred else "  ", star),
-            Segment(_pad(_fit(one_line(paper.title), title_width), title_width), plain),
+            Segment("★" if state.starred else " ", star),
+            Segment("◆ " if watched else "  ", watched_style),
         ]
+        shown_title = _fit(title, title_width)
+        spans = watcher.spans(shown_title) if watched else []
+        at = 0
+        for start, end in spans:
+            segments += [Segment(shown_title[at:start], plain), Segment(shown_title[start:end], match_style)]
+            at = end
+        segments.append(Segment(shown_title[at:], plain))
+        used = _MARKS_WIDTH + cell_len(shown_title)
         if tags:
             segments += [Segment(" ", plain), Segment(tags, tag_style)]
+            used += 1 + cell_len(tags)
+        gap = max(width - used - (fixed - _MARKS_WIDTH), 0)
+        segments.append(Segment(" " * gap, plain))
+        if self._show_upvotes:
+            segments.append(Segment(upvotes.rjust(_UPVOTES_WIDTH - 1) + " ", date_style))
         segments += [Segment(" ", plain), Segment(_date_text(day), date_style)]
-        return Strip(segments, fixed + title_width).crop_extend(0, width, plain)
+        return Strip(segments).crop_extend(0, width, plain)
 
-    def _row_styles(self, read: bool, is_cursor: bool) -> tuple[Style, Style, Style, Style]:
-        """Plain, star, tags and date styles of a row, made once per theme."""
+    def _row_styles(self, read: bool, is_cursor: bool) -> tuple[Style, ...]:
+        """Plain, star, tags, date, watched mark and watched words styles of a row, made once per theme."""
         styles = self._styles.get((read, is_cursor))
         if styles is None:
             # Full (not partial) component styles, so that colours with alpha such as
@@ -266,10 +309,8 @@ class PaperList(ScrollView, can_focus=True):
             style = self.get_component_rich_style
             base = style("paper-list--read" if read else "paper-list--unread")
             cursor = style("paper-list--cursor") if is_cursor else Style()
-            styles = tuple(
-                base + part + cursor
-                for part in (Style(), style("paper-list--star"), style("paper-list--tags"), style("paper-list--date"))
-            )
+            parts = ("star", "tags", "date", "watched", "match")
+            styles = (base + cursor, *(base + style(f"paper-list--{part}") + cursor for part in parts))
             self._styles[(read, is_cursor)] = styles
         return styles
 
@@ -287,11 +328,6 @@ def _fit(text: str, width: int) -> str:
         out.append(char)
         used += char_width
     return "".join(out) + "…"
-
-
-def _pad(text: str, width: int) -> str:
-    """`text` filled with spaces to `width` cells (str.ljust counts characters, not cells)."""
-    return text + " " * max(width - cell_len(text), 0)
 
 
 def _date_text(day: date | None) -> str:
