@@ -40,3 +40,21 @@ def test_filtering_by_tag_as_you_type(snap_compare, home):
         assert snap_compare(app, terminal_size=(120, 40), press=["slash", *"tag:rl"])
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_triaging_the_morning_one_paper_at_a_time(snap_compare, home, size):
+    app, store = reader_app(home, "paperdeck-dark")
+    try:
+        assert snap_compare(app, terminal_size=size, press=["T", "s", "r", "l"])
+    finally:
+        store.close()
+
+
+def test_the_end_of_a_triage_with_what_it_starred(snap_compare, home):
+    store = Store.open(home.store)
+    app = PaperdeckApp(load_library([COMMENTARY]), home=home, store=store)
+    try:
+        assert snap_compare(app, terminal_size=(120, 40), press=["T", "s", "r", "l", "s", "r", "r", "r", "r"])
+    finally:
+        store.close()

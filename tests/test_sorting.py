@@ -21,7 +21,11 @@ from tui.views import ALL, LATER, UNREAD, ViewKey
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LIBRARY = load_library(
-    [*sorted(SAMPLES.glob("*.txt")), *sorted((FIXTURES / "hf-api").glob("*.json")), *sorted((FIXTURES / "vault").glob("*.md"))]
+    [
+        *sorted(SAMPLES.glob("*.txt")),
+        *sorted((FIXTURES / "hf-api").glob("*.json")),
+        *sorted((FIXTURES / "vault").glob("*.md")),
+    ]
 )
 IDS = LIBRARY.order  # date order: newest digest first, each day as its digest lists it
 FIRST_SEEN = {paper.id: min(paper.digest_dates) for paper in LIBRARY if paper.digest_dates}
@@ -51,7 +55,12 @@ def test_upvotes_most_first_ties_in_date_order_and_no_count_last():
     ordered = sorted_ids(IDS, "upvotes", papers, FIRST_SEEN)
     upvotes = {i: LIBRARY.papers[i].upvotes for i in IDS}
     # Built another way: each count's papers, highest count first, each group in date order.
-    expected = [i for count in sorted({c for c in upvotes.values() if c is not None}, reverse=True) for i in IDS if upvotes[i] == count]
+    expected = [
+        i
+        for count in sorted({c for c in upvotes.values() if c is not None}, reverse=True)
+        for i in IDS
+        if upvotes[i] == count
+    ]
     expected += [i for i in IDS if upvotes[i] is None]
     assert ordered == expected
     assert [title(i) for i in ordered[:3]] == [
@@ -217,7 +226,7 @@ def test_only_the_date_order_of_a_big_view_is_quick_enough_to_show_at_once():
     assert FilterJob(ALL, Query(), base[:SYNC_FILTER_LIMIT], sort="upvotes").at_once
 
 
-def test_a_read_only_store_sorts_for_the_session_only(path):
+def test_a_read_only_store_sorts_without_saving_the_sort(path):
     store = Store.open(path)
     second = Store.open(path)
     try:
@@ -243,11 +252,6 @@ def test_a_stored_sort_that_is_not_one_reads_as_date(path):
         store.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tui/reading.py Reading.sort_of: `sort in SORTS` raises TypeError for a hand-edited "
-    "view_sorts value that cannot be hashed (a list), where settings read nonsense as the default",
-)
 def test_a_stored_sort_of_the_wrong_type_reads_as_date(path):
     store = Store.open(path)
     try:
@@ -257,11 +261,6 @@ def test_a_stored_sort_of_the_wrong_type_reads_as_date(path):
         store.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tui/reading.py Reading.sort_of: `for-you` is in SORTS, so a stored for-you (which "
-    "check_sort refuses, 'sorting by date') is given back as the view's sort",
-)
 def test_a_stored_for_you_sort_reads_as_date(path):
     store = Store.open(path)
     try:

@@ -55,7 +55,7 @@ def test_changes_reach_the_disk_on_their_own_in_the_documented_tables(path: Path
     store.set_setting("commentary_language", "both")
     wait_until_durable(store)
     data = on_disk(path)
-    assert sorted(data) == ["cards", "meta", "papers", "renamed", "settings"]
+    assert sorted(data) == ["cards", "meta", "papers", "renamed", "settings", "views", "watched"]
     assert data["meta"] == {"1": {"schema_version": 2}}
     documents = {doc["paper_id"]: doc for doc in data["papers"].values()}
     assert set(documents["a"]) == {"paper_id", "read_at", "starred_at", "later_at", "tags", "note", "updated_at"}

@@ -247,12 +247,6 @@ def test_a_paper_decided_twice_undoes_to_its_first_decision(store):
     assert triage.current == DAY[0] and store.paper(DAY[0]) == PaperState()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tui/reading.py Reading.decide: `later` sets only later_at, so a paper decided again "
-    "as later after a star stays read and starred, not 'kept unread in the Later view'; "
-    "triage of the Later view then leaves it out",
-)
 def test_a_paper_decided_again_as_later_is_kept_unread(store):
     reading = reading_of(store)
     triage = triage_of(reading)

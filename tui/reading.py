@@ -23,7 +23,7 @@ from tui.settings import (
     next_language,
     remember,
 )
-from tui.sorting import DATE, SORTS, next_sort, sorted_ids
+from tui.sorting import DATE, NOT_YET, SORTS, next_sort, sorted_ids
 from tui.state.paper_state import PaperState, Snapshot
 from tui.state.renames import follow_renames
 from tui.state.store import Store, StoreReadOnly
@@ -105,7 +105,7 @@ class Reading:
         self.undo_stack: list[UndoStep] = []
         self.view = ALL
         self.query_text = ""
-        self.matcher = Matcher(library, self.state_of)
+        self.matcher = Matcher(library, self.state_of, self.due.__contains__)
         self._last_filter: tuple[ViewKey, Query, Sequence[str]] | None = None
         self.groups = Groups(store)
         self.sorts: dict[str, str] = dict(VIEW_SORTS.read(store))
@@ -130,7 +130,7 @@ class Reading:
             self.states = self.store.paper_states()
         self.views = Views(library, self.state_of, self.user_tags, self.due.__contains__)
         self.counts = self.views.counts(self.states)
-        self.matcher = Matcher(library, self.state_of)
+        self.matcher = Matcher(library, self.state_of, self.due.__contains__)
         self._last_filter = None
         self.count_new()
 
@@ -167,7 +167,8 @@ class Reading:
 
     def sort_of(self, view: ViewKey) -> str:
         sort = self.sorts.get(_sort_key(view), DATE)
-        return sort if sort in SORTS else DATE
+        # A hand-edited store may hold anything; a sort not made yet lists by date meanwhile.
+        return sort if isinstance(sort, str) and sort in SORTS and sort not in NOT_YET else DATE
 
     def cycle_sort(self) -> Outcome:
         """The current view in the next order, remembered for the view (for this session on a
@@ -263,7 +264,8 @@ class Reading:
         """Triage's decisions, each one undo step: `star` (starred and read, with a card if the
         review settings say so), `read`, or `later` (kept unread in the Later view)."""
         if decision == "later":
-            return self._apply("later", lambda: self.store.set_flags([paper_id], later=True))
+            # Kept unread, whatever was decided before: the Later view's triage comes back to it.
+            return self._apply("later", lambda: self.store.set_flags([paper_id], read=False, later=True))
         if decision == "read":
             return self._apply("read", lambda: self.store.set_flags([paper_id], read=True, later=False))
         try:

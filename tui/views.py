@@ -147,12 +147,15 @@ class Views:
         if key.kind == "day":
             return list(self.library.by_date.get(date.fromisoformat(key.value), ()))
         if key.kind in ("month", "year"):
-            return [
-                paper_id
-                for day, ids in self.library.by_date.items()
-                if day.isoformat().startswith(key.value)
-                for paper_id in ids
-            ]
+            # Once each, though a paper may be in several digests of the period.
+            return list(
+                dict.fromkeys(
+                    paper_id
+                    for day, ids in self.library.by_date.items()
+                    if day.isoformat().startswith(key.value)
+                    for paper_id in ids
+                )
+            )
         if key.kind == "tag":
             ids = set(self.library.by_tag.get(key.value, ())) | set(self.user_tags().get(key.value, ()))
             position = self._position  # a tag's ids read later may name a paper newer than this library
@@ -194,12 +197,14 @@ class Views:
         return [paper_id for paper_id in ids if first.get(paper_id) == newest]
 
     def unseen(self, key: ViewKey, ids: list[str]) -> list[str]:
-        """`ids` without the papers seen on an earlier day: before the day of a day view, and
-        otherwise before the newest digest date each paper is listed under."""
+        """`ids` without the papers seen on an earlier day: before the day, month or year of a
+        date view, and otherwise before the newest digest date each paper is listed under."""
         first = self.first_seen
-        if key.kind == "day":
-            day = date.fromisoformat(key.value)
-            return [i for i in ids if first.get(i, day) >= day]
+        if key.kind in ("day", "month", "year"):
+            start = date.fromisoformat(
+                {"day": key.value, "month": f"{key.value}-01", "year": f"{key.value}-01-01"}[key.kind]
+            )
+            return [i for i in ids if first.get(i, start) >= start]
         newest = self.newest_seen
         return [i for i in ids if first.get(i) == newest.get(i)]
 

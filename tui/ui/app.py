@@ -364,6 +364,14 @@ class PaperdeckApp(App[None]):
                 self.action_link_folder,
             )
             yield SystemCommand(
+                "Rename a saved view…", "A new name for one of the saved views", screen.action_rename_saved_view
+            )
+            yield SystemCommand(
+                "Remove a saved view…",
+                "Take a saved view out of the tree (its papers stay)",
+                screen.action_remove_saved_view,
+            )
+            yield SystemCommand(
                 "Mark read on open: on/off",
                 "Whether opening a paper (Enter) marks it read",
                 partial(screen.run_action, "toggle_read_on_open"),

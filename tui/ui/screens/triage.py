@@ -87,7 +87,7 @@ class TriageScreen(Screen[TriageDone]):
         Binding("j,right", "move(1)", "Next", show=False, key_display="j/→"),
         Binding("k,left", "move(-1)", "Previous", show=False, key_display="k/←"),
         Binding("L", "cycle_language", "Language", show=False),
-        Binding("enter", "show_starred", "Show starred", show=False),
+        Binding("enter", "show_starred", "Show starred"),
         Binding("escape", "leave", "Leave"),
         Binding("question_mark", "help", "Help"),
     ]
@@ -100,6 +100,7 @@ class TriageScreen(Screen[TriageDone]):
         self.watcher = watcher
         self.done = TriageDone()
         self._on_language = on_language
+        self._footer_done = False
 
     def compose(self) -> ComposeResult:
         yield CountsHeader()
@@ -115,6 +116,11 @@ class TriageScreen(Screen[TriageDone]):
 
     def _show(self) -> None:
         triage = self.triage
+        if triage.done != self._footer_done:
+            # Some keys work only before the end, one only at it: the Footer follows (only
+            # then: laying the Footer out again on every key would slow each step).
+            self._footer_done = triage.done
+            self.refresh_bindings()
         card = self.query_one("#card", TextPane)
         summary = triage.summary()
         self.query_one(CountsHeader).show_sub_title(
@@ -161,6 +167,14 @@ class TriageScreen(Screen[TriageDone]):
         self._show()
 
     # --- the keys ------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # At the end there is nothing left to decide on; before it, no summary to go into.
+        if action in ("decide", "edit_tags", "edit_note", "open_link"):
+            return not self.triage.done
+        if action == "show_starred":
+            return self.triage.done
+        return True
 
     def action_decide(self, decision: str) -> None:
         if not self.triage.done:
