@@ -69,6 +69,19 @@ class Groups:
     def saved_view(self, name: str) -> SavedView | None:
         return next((view for view in self.saved if view.name == name), None)
 
+    def draft(self, view: ViewKey, typed: str) -> tuple[str, str]:
+        """The name and filter offered for saving `view` with `typed` in its filter field: the
+        view's own rule and the words typed. A watched item's or the New view's papers have no
+        filter words: what is saved is the words typed, over All."""
+        typed = typed.strip()
+        if view.kind == "saved":
+            saved = self.saved_view(view.value)
+            base, name = (saved.query if saved else ""), view.value
+        else:
+            base, name = view_as_query(view), view.label if view.value != "all" or view.kind != "view" else ""
+        query = " ".join(part for part in (base, typed) if part)
+        return (f"{name} {typed}".strip() if typed else name), query
+
     def numbered(self, number: int) -> ViewKey | None:
         """The saved view key `number` (1-9) jumps to, if there are that many."""
         if 1 <= number <= min(NUMBERED_VIEWS, len(self.saved)):

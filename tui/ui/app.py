@@ -25,6 +25,7 @@ from tui.settings import THEME, ReviewSettings, remember
 from tui.state.store import Store, StoreReadOnly
 from tui.ui.messages import StoreSaid
 from tui.ui.screens.reader import ReaderScreen
+from tui.ui.screens.reader_help import key_name
 from tui.ui.themes import load_themes
 from tui.ui.widgets.import_progress import ImportProgress
 
@@ -336,14 +337,16 @@ class PaperdeckApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        # Every key of the screen, by what its binding says it does (the reader's, triage's,
+        # a review session's): the palette is where a forgotten key is found.
+        for binding in getattr(screen, "BINDINGS", ()):
+            if isinstance(binding, Binding) and binding.description and not binding.action.startswith("app."):
+                yield SystemCommand(
+                    binding.description,
+                    f"{binding.description} (key: {binding.key_display or key_name(binding.key)})",
+                    partial(screen.run_action, binding.action),
+                )
         if isinstance(screen, ReaderScreen):
-            for binding in screen.BINDINGS:
-                if isinstance(binding, Binding) and binding.description and binding.action.isidentifier():
-                    yield SystemCommand(
-                        binding.description,
-                        f"{binding.description} (key: {binding.key_display or binding.key})",
-                        partial(screen.run_action, binding.action),
-                    )
             yield SystemCommand("Review", "Review the flashcards due now (key: v)", self.action_review)
             yield SystemCommand(
                 "Review settings",

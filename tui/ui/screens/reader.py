@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Horizontal, Vertical
+from textual.containers import Container, Horizontal
 from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import Footer, Input
-from textual.worker import get_current_worker
+from textual.widgets import Footer
 
-from tui.groups import saved_key, view_as_query
+from tui.groups import saved_key
 from tui.library.merge import Library
 from tui.model import Paper
 from tui.query import Matcher
-from tui.reading import NO_MORE_DAYS, FilterJob, Outcome, Reading
+from tui.reading import NO_MORE_DAYS, Outcome, Reading
 from tui.review.deck import Deck
-from tui.runtime import freeze_heap
 from tui.state.paper_state import PaperState
 from tui.state.store import Store
 from tui.ui.screens.dialogs import ConfirmDialog
@@ -42,13 +38,13 @@ from tui.ui.widgets.header import CountsHeader
 from tui.ui.widgets.import_progress import ImportProgress
 from tui.ui.widgets.nav_tree import NavTree
 from tui.ui.widgets.paper_list import PaperList
+from tui.ui.widgets.view_pane import ViewPane
 
 if TYPE_CHECKING:
     from tui.ui.screens.triage import TriageDone
 from tui.views import ALL, DUE, STARRED, ViewKey, Views
 
 _BLANK = PaperState()
-FILTER_PAUSE_SECONDS = 0.12
 SEARCH_PREPARE_DELAY = 1.0
 # Below WIDE columns the list sits above the detail; below NARROW the tree is hidden.
 WIDE = 160
@@ -70,8 +66,6 @@ class ReaderScreen(Screen[None]):
     ReaderScreen #reading { width: 1fr; layout: horizontal; }
     ReaderScreen #middle { width: 3fr; }
     ReaderScreen PaperDetail { width: 2fr; border-left: vkey $panel-lighten-2; }
-    ReaderScreen #filter { display: none; height: 3; }
-    ReaderScreen #filter.-active { display: block; }
     ReaderScreen.-stacked #reading { layout: vertical; }
     ReaderScreen.-stacked #middle { width: 1fr; height: 2fr; }
     ReaderScreen.-stacked PaperDetail {
@@ -122,9 +116,6 @@ class ReaderScreen(Screen[None]):
         self.store = store
         self.deck = deck
         self.reading = Reading(library, store, deck)
-        self._shown_count = 0
-        self._filter_timer: Timer | None = None
-        self._keep_row: int | None = None  # the cursor's row on screen, kept across a new library
 
     @property
     def library(self) -> Library:
@@ -154,11 +145,7 @@ class ReaderScreen(Screen[None]):
         with Horizontal(id="panes"):
             yield NavTree(self.views, self.reading.counts, self.reading.groups.keys, id="nav")
             with Container(id="reading"):
-                with Vertical(id="middle"):
-                    yield FilterInput(
-                        placeholder='filter: words  "a phrase"  tag:rl  unread  starred  after:2025-06-01', id="filter"
-                    )
-                    yield PaperList(self.library.papers, self.reading.state_of, id="papers")
+                yield ViewPane(self.reading, id="middle")
                 yield PaperDetail(id="detail")
         yield ImportProgress(id="import-progress")
         yield Footer()
@@ -167,6 +154,7 @@ class ReaderScreen(Screen[None]):
         # The detail follows the cursor within the same key press, so that both change in one
         # frame; a message from the list would arrive after its frame was painted.
         self.watch(self.query_one(PaperList), "cursor", self._show_detail, init=False)
+        self.watch(self._pane, "shown", self._update_title, init=False)
         self._update_title()
         self.query_one(PaperList).look(watcher=self.reading.groups.watcher)
         self.show_view(ALL)
@@ -177,7 +165,7 @@ class ReaderScreen(Screen[None]):
         self.call_after_refresh(self._after_first_screen)
         if self.reading.search_worth_preparing:
             # After the first screens, so that it does not compete with them for the GIL.
-            self.set_timer(SEARCH_PREPARE_DELAY, self._prepare_search)
+            self.set_timer(SEARCH_PREPARE_DELAY, self._pane.prepare_search)
 
     def _after_first_screen(self) -> None:
         self.reading.count_new()
@@ -222,48 +210,12 @@ class ReaderScreen(Screen[None]):
         self.reading.view = key
         self._refilter(keep=self.query_one(PaperList).current)
 
+    @property
+    def _pane(self) -> ViewPane:
+        return self.query_one(ViewPane)
+
     def _refilter(self, keep: str | None = None) -> None:
-        """Shows the current view through the current filter; big views filter in a thread."""
-        job = self.reading.filter_job()
-        if job.error is not None:
-            self.notify(job.error, severity="warning", markup=False)
-        self.query_one(PaperList).look(upvotes=job.sort == "upvotes")
-        if job.at_once:
-            self._show_filtered(job, self.reading.in_order(job, self.matcher.filter(job.base, job.query)), keep)
-        else:
-            self._filter_in_thread(job, keep)
-
-    @work(thread=True, exclusive=True, group="filter")
-    def _filter_in_thread(self, job: FilterJob, keep: str | None) -> None:
-        worker = get_current_worker()
-        ids: list[str] = []
-        for ids in self.matcher.filter_in_steps(job.base, job.query):  # noqa: B007 - the last step holds them all
-            if worker.is_cancelled:
-                return  # the user typed on; a newer filter has started
-            time.sleep(0)  # let the UI thread take the GIL between steps
-        ids = self.reading.in_order(job, ids)
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_filtered, job, ids, keep)
-
-    def _show_filtered(self, job: FilterJob, ids: list[str], keep: str | None) -> None:
-        if not self.reading.filtered(job, ids):
-            return
-        papers = self.query_one(PaperList)
-        papers.show(ids, keep=keep)  # the detail follows the cursor
-        if self._keep_row is not None:
-            papers.scroll_to(y=max(0, papers.cursor - self._keep_row), animate=False, immediate=True)
-            self._keep_row = None
-        self._shown_count = len(ids)
-        self._update_title()
-
-    @work(thread=True, group="search-index")
-    def _prepare_search(self) -> None:
-        """Readies the search before the user needs it: the library index's map of paper numbers
-        (or, for a library without an index, the search text of every paper)."""
-        self.matcher.prepare()
-        # What it made lives as long as the library: out of the collector's way, or each full
-        # collection walks it all in the middle of a key press.
-        freeze_heap()
+        self._pane.refilter(keep)
 
     def _show_detail(self) -> None:
         paper_id = self._current()
@@ -288,7 +240,7 @@ class ReaderScreen(Screen[None]):
         sort = self.reading.sort_of(self.current_view)
         how = (f" · by {sort}" if sort != "date" else "") + (" · seen before hidden" if self.reading.hide_seen else "")
         numbers = f"{counts.unread} unread · {counts.starred} starred · {counts.due} due"
-        self.query_one(CountsHeader).show_sub_title(f"{view} ({self._shown_count}){how} · {numbers}")
+        self.query_one(CountsHeader).show_sub_title(f"{view} ({self._pane.shown}){how} · {numbers}")
 
     def _show_outcome(self, outcome: Outcome) -> None:
         """Brings every pane up to date with what the reading model did, and says what it said."""
@@ -376,8 +328,7 @@ class ReaderScreen(Screen[None]):
         if done.show_starred:
             self.reading.view = STARRED
             self.query_one(NavTree).select_key(STARRED, announce=False)
-            self.query_one("#filter", Input).value = ""
-            self.reading.query_text = ""
+            self._pane.forget_filter()
             self._refilter(keep=done.show_starred[0])
         else:
             self._refilter(keep=self._current())
@@ -412,15 +363,9 @@ class ReaderScreen(Screen[None]):
 
     def action_save_view(self) -> None:
         """Saves the view and its filter under a name, into the tree's saved views."""
-        view, typed = self.current_view, self.reading.query_text.strip()
-        if view.kind == "saved":
-            saved = self.reading.groups.saved_view(view.value)
-            base, name = (saved.query if saved else ""), view.value
-        else:
-            base, name = view_as_query(view), view.label if view != ALL else ""
-        query = " ".join(part for part in (base, typed) if part)
-        name = name if not typed else f"{name} {typed}".strip()
-        ask_save_view(self.app, self.reading.groups, name, query, self._saved_view_changed)
+        groups = self.reading.groups
+        name, query = groups.draft(self.current_view, self.reading.query_text)
+        ask_save_view(self.app, groups, name, query, self._saved_view_changed)
 
     def action_rename_saved_view(self) -> None:
         groups = self.reading.groups
@@ -448,8 +393,7 @@ class ReaderScreen(Screen[None]):
         self.work_out_groups()
         key = saved_key(name)
         self.reading.view = key
-        self.query_one("#filter", Input).value = ""
-        self.reading.query_text = ""
+        self._pane.forget_filter()
         self.query_one(NavTree).select_key(key, announce=False)
         self._refilter(keep=self._current())
 
@@ -480,7 +424,7 @@ class ReaderScreen(Screen[None]):
         """Shows a new library (the watched folder changed) where the user was: the same view,
         filter, paper under the cursor, and its row on the screen."""
         papers = self.query_one(PaperList)
-        self._keep_row = papers.cursor - papers.scroll_offset.y
+        self._pane.keep_row_on_screen()
         self.reading.use_library(library)
         papers.use_papers(library.papers)
         tree = self.query_one(NavTree)
@@ -489,41 +433,17 @@ class ReaderScreen(Screen[None]):
         self._update_title()
         self._refilter(keep=papers.current)
         if self.reading.search_worth_preparing:
-            self.set_timer(SEARCH_PREPARE_DELAY, self._prepare_search)
+            self.set_timer(SEARCH_PREPARE_DELAY, self._pane.prepare_search)
 
     def catch_up(self) -> None:
         """Brings every pane up to date after a review session changed cards and notes."""
         self._show_outcome(self.reading.catch_up())
 
     def action_filter(self) -> None:
-        field = self.query_one("#filter", Input)
-        field.add_class("-active")
-        field.focus()
+        self._pane.open_filter()
 
     def action_clear_filter(self) -> None:
-        field = self.query_one("#filter", Input)
-        field.remove_class("-active")
-        if field.value:
-            field.value = ""
-        self.query_one(PaperList).focus()
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.reading.query_text = event.value
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-            self._filter_timer = None
-        if self.reading.filters_every_letter():
-            self._refilter(keep=self._current())
-        else:
-            # A big view waits for a pause in the typing, so that a fast typist's every
-            # letter does not start a scan of the whole library. The title follows with the
-            # papers found (its count would be the last filter's), in the frame of the list.
-            self._filter_timer = self.set_timer(FILTER_PAUSE_SECONDS, lambda: self._refilter(keep=self._current()))
-
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
-        self.query_one(PaperList).focus()
+        self._pane.clear_filter()
 
     def action_edit_tags(self) -> None:
         if paper := self._current_paper():
@@ -552,8 +472,7 @@ class ReaderScreen(Screen[None]):
         if paper_id in papers.paper_ids:
             papers.show(list(papers.paper_ids), keep=paper_id)
             return
-        self.query_one("#filter", Input).value = ""
-        self.reading.query_text = ""
+        self._pane.forget_filter()
         self.reading.view = ALL
         self._refilter(keep=paper_id)
 

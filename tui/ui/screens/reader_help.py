@@ -52,11 +52,11 @@ def key_help(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
     for binding in bindings:
         if isinstance(binding, Binding) and (binding.show or binding.action in KEY_HELP):
             what = KEY_HELP.get(binding.action, binding.description)
-            rows.append((binding.key_display or _key_name(binding.key), what))
+            rows.append((binding.key_display or key_name(binding.key), what))
     return rows + _CLOSING_KEYS
 
 
-def _key_name(key: str) -> str:
+def key_name(key: str) -> str:
     names = {
         "slash": "/",
         "question_mark": "?",
@@ -77,6 +77,6 @@ def binding_help(bindings: Iterable[BindingType], descriptions: dict[str, str]) 
     for binding in bindings:
         if isinstance(binding, Binding):
             rows.append(
-                (binding.key_display or _key_name(binding.key), descriptions.get(binding.action, binding.description))
+                (binding.key_display or key_name(binding.key), descriptions.get(binding.action, binding.description))
             )
     return rows
