@@ -117,7 +117,9 @@ class ViewPane(Vertical):
 
     def forget_filter(self) -> None:
         """An empty filter at once (going to a paper, a saved view), without filtering on it."""
-        self.query_one("#filter", Input).value = ""
+        field = self.query_one("#filter", Input)
+        field.remove_class("-active")
+        field.value = ""
         self.reading.query_text = ""
 
     @on(Input.Changed, "#filter")
