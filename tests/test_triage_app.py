@@ -259,3 +259,51 @@ async def test_a_sixty_character_title_shows_whole_in_its_row(home, store, size)
         paper = papers[paper_list(app).current]
         # In its row, whole and then the date (the screenshot's text runs its spaces together).
         assert any(f"{paper.title}{paper.digest_dates[-1]}" in row for row in screen_rows(app))
+
+
+async def test_o_in_triage_opens_the_papers_link(home, store, monkeypatch):
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", opened.append)
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("T", "o")  # the newest paper of the HF page has one web link: no question
+        assert opened == ["https://github.com/Junjie-Ye/TL-Training"]
+        assert isinstance(app.screen, TriageScreen) and "1 / " in sub_title(app)
+        await pilot.press("r", "o")  # the next one has none: said, and nothing opened
+        assert any("no web link" in n.message for n in app._notifications) and len(opened) == 1
+
+
+async def test_saved_views_are_renamed_and_removed_from_the_palette(home, store):
+    save_saved_views(store, [SavedView("RL", "tag:rl"), SavedView("Unread", "unread")])
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        commands = {c.title: c.callback for c in app.get_system_commands(app.screen)}
+        app.call_later(commands["Rename a saved view…"])
+        await pilot.pause()
+        await pilot.press("enter", "end", "ctrl+u", *"Reinforcement", "enter")  # the first view
+        await pilot.pause()
+        assert [v.name for v in app.screen.reading.groups.saved] == ["Reinforcement", "Unread"]
+        assert any(label.startswith("1 Reinforcement  ") for label in tree_labels(app))
+        assert app.screen.current_view.value == "Reinforcement"
+        app.call_later(commands["Remove a saved view…"])
+        await pilot.pause()
+        await pilot.press("enter", "y")
+        await pilot.pause()
+        assert [v.name for v in app.screen.reading.groups.saved] == ["Unread"]
+        assert app.screen.current_view.kind == "view"  # the view shown was the one removed
+        assert any(label.startswith("1 Unread  ") for label in tree_labels(app))
+    assert [d["name"] for d in store.documents("views")] == ["Unread"]
+
+
+async def test_the_watch_list_stops_watching_an_item(home, store):
+    save_watch_list(store, [WatchItem.made("word", "reasoning"), WatchItem.made("tag", "rl")])
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert any(label.startswith("‘reasoning’  ") for label in tree_labels(app))
+        await pilot.press("W", "enter")  # the first choice: stop watching ‘reasoning’
+        await pilot.pause()
+        assert app.screen.reading.groups.watch == [WatchItem.made("tag", "rl")]
+        assert not any(label.startswith("‘reasoning’") for label in tree_labels(app))
+        assert any(label.startswith("#rl  ") and "/" in label for label in tree_labels(app))  # unread/total
