@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -71,12 +72,31 @@ def record_paints(app: App) -> list[float]:
     return paints
 
 
-async def press_to_paint(pilot, paints: list[float], *keys: str) -> float:
-    """Milliseconds from pressing `keys` until the last screen update they caused."""
+UNTIL_TIMEOUT_SECONDS = 120
+
+
+async def press_to_paint(pilot, paints: list[float], *keys: str, until: Callable[[], bool] | None = None) -> float:
+    """Milliseconds from pressing `keys` until the last screen update they caused.
+
+    With `until`, the app is let run (and paint) until it says True, for what a key starts
+    and finishes later: a screen pushed or dismissed, a worker's list shown.
+    """
     start = time.perf_counter()
     await pilot.press(*keys)
+    if until is not None:
+        while not until():
+            if time.perf_counter() - start > UNTIL_TIMEOUT_SECONDS:
+                raise TimeoutError(f"{keys}: what the key started did not finish in {UNTIL_TIMEOUT_SECONDS} s")
+            await pilot.pause()
+        await pilot.pause()  # the screen update of what finished last
     after = [t for t in paints if t > start]
     return ((after[-1] if after else time.perf_counter()) - start) * 1000
+
+
+async def settle(pilot, app: App) -> None:
+    """Waits out what the reader does after its first screen: the search readied in a worker."""
+    await pilot.pause(SEARCH_PREPARE_DELAY + 0.3)
+    await app.workers.wait_for_complete()
 
 
 async def floor(presses: int) -> list[float]:
@@ -90,8 +110,7 @@ async def measure_presses(app: PaperdeckApp, presses: int) -> dict[str, list[flo
     times: dict[str, list[float]] = {"floor: bare app key": await floor(presses)}
     paints = record_paints(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause(SEARCH_PREPARE_DELAY + 0.3)
-        await app.workers.wait_for_complete()  # the search text is prepared after start
+        await settle(pilot, app)
 
         async def timed(label: str, *keys: str) -> None:
             times.setdefault(label, []).append(await press_to_paint(pilot, paints, *keys))
@@ -125,32 +144,45 @@ async def measure_presses(app: PaperdeckApp, presses: int) -> dict[str, list[flo
 KEY_TARGET_SECONDS = 0.050
 
 
-def measure_in_this_process(home_dir: Path, presses: int) -> dict[str, object]:
-    """The keystroke times on the home's library, and this process's peak memory after them."""
+# What presses the keys in a measuring process: the app, and how many presses of each key.
+Presses = Callable[[PaperdeckApp, int], Awaitable[dict[str, list[float]]]]
+
+
+def measure_in_this_process(home_dir: Path, presses: int, how: Presses = measure_presses) -> dict[str, object]:
+    """The keystroke times (`how` presses the keys) on the home's library, and this process's
+    peak memory after them."""
     home = Home(home_dir)
     opened = open_library(home)
     freeze_heap()
     store = Store.open(home.store)
     app = PaperdeckApp(opened.library, home=home, store=store)
-    times = asyncio.run(measure_presses(app, presses))
+    times = asyncio.run(how(app, presses))
     store.close()
     opened.close()
     return {"times": times, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}  # KiB on Linux
 
 
+def measured_in_a_child(script: str, papers: int, presses: int, prefix: str) -> dict:
+    """What `script --in-this-process HOME` measured, in a process of its own, on a new home
+    whose library is the corpus of `papers` with its index in step."""
+    home = home_with_corpus(papers, prefix=prefix)
+    index_in_step(home)
+    try:
+        child = subprocess.run(
+            [sys.executable, script, "--in-this-process", str(home), "--presses", str(presses)],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=1800,
+        )
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    return json.loads(child.stdout.splitlines()[-1])
+
+
 def measure(papers: int, presses: int) -> list[Figure]:
     """Keystroke latencies on a library of `papers`, and the reader's peak memory after them."""
-    home = home_with_corpus(papers, prefix="paperdeck-keys-")
-    index_in_step(home)
-    child = subprocess.run(
-        [sys.executable, __file__, "--in-this-process", str(home), "--presses", str(presses)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=1800,
-    )
-    shutil.rmtree(home, ignore_errors=True)
-    said = json.loads(child.stdout.splitlines()[-1])
+    said = measured_in_a_child(__file__, papers, presses, prefix="paperdeck-keys-")
     times: dict[str, list[float]] = said["times"]
     figures = []
     for label, values in times.items():

@@ -5,8 +5,9 @@
 Generates (or reuses) the corpus with make_corpus.py, then measures, in this order: parsing
 the whole corpus cold, start to first paint (warm, after a new or changed digest, and cold),
 commands that read the library and a new digest reaching the open reader, keystrokes in the
-reader, the state store, and review (10,000 cards and 200,000 answers; a tenth with --quick). Prints one
-Markdown table and writes the same figures, with every run, to the JSON file.
+reader, triage's keys and the reader's sort, hide-seen and later keys, the state store, and
+review (10,000 cards and 200,000 answers; a tenth with --quick). Prints one Markdown table
+and writes the same figures, with every run, to the JSON file.
 --quick: 10,000 papers and one run of each, for a check that the benchmark still works.
 """
 
@@ -30,6 +31,7 @@ import parse_speed  # noqa: E402
 import reader_keys  # noqa: E402
 import review_speed  # noqa: E402
 import store_speed  # noqa: E402
+import triage_keys  # noqa: E402
 import vault_speed  # noqa: E402
 from figures import Figure, as_json, machine, table  # noqa: E402
 
@@ -40,6 +42,7 @@ def measure_all(papers: int, runs: int, presses: int, cards: int, answers: int, 
         ("first paint", lambda: first_paint.measure(papers, runs)),
         ("the library index at work", lambda: living_library.measure(papers, runs)),
         ("keystrokes", lambda: reader_keys.measure(papers, presses)),
+        ("triage", lambda: triage_keys.measure(papers, presses)),
         ("state store", lambda: store_speed.measure(papers, runs)),
         ("review", lambda: review_speed.measure(cards, answers, runs)),
         ("notes vault", lambda: vault_speed.measure(notes, runs)),

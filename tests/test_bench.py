@@ -10,7 +10,7 @@ import orjson
 import pytest
 from conftest import REPO
 
-GROUPS = {"parse", "start", "memory", "commands", "watch", "keys", "store", "review", "vault"}
+GROUPS = {"parse", "start", "memory", "commands", "watch", "keys", "triage", "store", "review", "vault"}
 
 
 @pytest.mark.slow
@@ -47,5 +47,9 @@ def test_the_quick_benchmark_measures_every_figure_beside_its_floor(tmp_path: Pa
     assert {"move (j)", "page (PgDn)", "toggle read (r)", "star (s)", "tree node ([)", "filter typing"} <= {
         figure["name"] for figure in keys
     }
+    triage = {figure["name"] for figure in figures if figure["group"] == "triage" and figure["floor"]}
+    decisions = {"star (s)", "read (r)", "later (l)", "undo (u)", "next (j)"}
+    reader = {"reader: sort (O)", "reader: hide seen before (H)", "reader: later (l)"}
+    assert decisions | {"open triage (T)", "leave triage (Esc)"} | reader <= triage
     # The printed table is the same figures.
     assert "| keys: move (j) |" in result.stdout and "× floor" in result.stdout
