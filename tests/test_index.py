@@ -119,6 +119,10 @@ def assert_same_library(indexed: Library, reference: Library) -> None:
     assert all(indexed.papers[i] == reference.papers[i] for i in reference.order)
     assert outline(indexed) == outline(reference)
     assert indexed.diagnostics == reference.diagnostics
+    # What the reader sorts by, kept in the index's own columns as papers come, change and go.
+    assert indexed.sort_key_finder is not None and reference.sort_key_finder is None
+    for column in ("upvotes", "title_key"):
+        assert dict(indexed.sort_keys(column)) == dict(reference.sort_keys(column)), column
 
 
 def assert_ids_are_the_titles(library: Library) -> None:

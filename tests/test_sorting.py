@@ -9,7 +9,7 @@ import pytest
 from conftest import SAMPLES
 
 from tui.library.files import load_library
-from tui.library.merge import papers_among
+from tui.library.merge import Library
 from tui.model import Paper, normalise_any_title
 from tui.query import Query
 from tui.reading import SYNC_FILTER_LIMIT, FilterJob, Reading
@@ -31,10 +31,6 @@ IDS = LIBRARY.order  # date order: newest digest first, each day as its digest l
 FIRST_SEEN = {paper.id: min(paper.digest_dates) for paper in LIBRARY if paper.digest_dates}
 
 
-def papers(ids: list[str]):
-    return papers_among(LIBRARY.papers, ids)
-
-
 def title(paper_id: str) -> str:
     return LIBRARY.papers[paper_id].title
 
@@ -52,7 +48,7 @@ def test_the_library_has_what_the_sorts_are_tested_on():
 
 
 def test_upvotes_most_first_ties_in_date_order_and_no_count_last():
-    ordered = sorted_ids(IDS, "upvotes", papers, FIRST_SEEN)
+    ordered = sorted_ids(IDS, "upvotes", LIBRARY.sort_keys, FIRST_SEEN)
     upvotes = {i: LIBRARY.papers[i].upvotes for i in IDS}
     # Built another way: each count's papers, highest count first, each group in date order.
     expected = [
@@ -75,11 +71,15 @@ def test_upvotes_most_first_ties_in_date_order_and_no_count_last():
 def test_upvotes_of_zero_still_come_before_no_count():
     gone_up = Paper(id="zero", title="Zero", upvotes=0)
     counted = {"zero": gone_up, "none": Paper(id="none", title="None"), "one": Paper(id="one", title="One", upvotes=1)}
-    assert sorted_ids(["none", "zero", "one"], "upvotes", lambda ids: counted, {}) == ["one", "zero", "none"]
+    assert sorted_ids(["none", "zero", "one"], "upvotes", Library(papers=counted).sort_keys, {}) == [
+        "one",
+        "zero",
+        "none",
+    ]
 
 
 def test_title_a_to_z_case_and_punctuation_aside():
-    ordered = sorted_ids(IDS, "title", papers, FIRST_SEEN)
+    ordered = sorted_ids(IDS, "title", LIBRARY.sort_keys, FIRST_SEEN)
     assert ordered == sorted(IDS, key=lambda i: normalise_any_title(title(i)))  # the reference rule, stable
     launch = ordered.index(LIBRARY.by_date[date(2025, 6, 12)][2])
     little = ordered.index(LIBRARY.by_date[date(2025, 6, 12)][1])
@@ -90,15 +90,15 @@ def test_title_a_to_z_case_and_punctuation_aside():
 
 def test_title_puts_papers_the_library_no_longer_holds_last():
     ids = [IDS[0], "gone", IDS[1]]
-    ordered = sorted_ids(ids, "title", papers, FIRST_SEEN)
+    ordered = sorted_ids(ids, "title", LIBRARY.sort_keys, FIRST_SEEN)
     assert ordered[-1] == "gone" and set(ordered[:2]) == {IDS[0], IDS[1]}
     # A title beyond the first plane of Unicode sorts after any "\uffff" stand-in, not after gone papers.
     far = {"far": Paper(id="far", title="𠀀 a title in CJK extension B")}
-    assert sorted_ids(["gone", "far"], "title", lambda some: far, {}) == ["far", "gone"]
+    assert sorted_ids(["gone", "far"], "title", Library(papers=far).sort_keys, {}) == ["far", "gone"]
 
 
 def test_first_seen_newest_first_a_paper_seen_again_by_its_first_day():
-    ordered = sorted_ids(IDS, "first-seen", papers, FIRST_SEEN)
+    ordered = sorted_ids(IDS, "first-seen", LIBRARY.sort_keys, FIRST_SEEN)
     expected = [i for day in sorted(set(FIRST_SEEN.values()), reverse=True) for i in IDS if FIRST_SEEN[i] == day]
     assert ordered == expected
     seen_again = [paper.id for paper in LIBRARY if len(paper.digest_dates) > 1]
@@ -113,7 +113,7 @@ def test_first_seen_newest_first_a_paper_seen_again_by_its_first_day():
 
 
 def test_date_and_the_sorts_not_there_keep_the_order_given_without_reading_papers():
-    def no_reading(ids: list[str]):
+    def no_reading(column: str):
         raise AssertionError("the date order needs no paper")
 
     backwards = IDS[::-1]
@@ -207,13 +207,13 @@ def test_a_sort_job_of_the_whole_library_gives_the_sorted_papers(path):
         job = reading.filter_job()
         assert job.sort == "upvotes" and reading.filtered(job, job.base)
         ordered = reading.in_order(job, list(job.base))
-        assert ordered == sorted_ids(IDS, "upvotes", papers, FIRST_SEEN)
+        assert ordered == sorted_ids(IDS, "upvotes", LIBRARY.sort_keys, FIRST_SEEN)
         reading.cycle_sort()  # the sort changed: what the upvotes job found is out of date
         assert not reading.filtered(job, ordered)
         reading.cycle_sort()
         job = reading.filter_job()
         assert job.sort == "first-seen" and reading.in_order(job, list(job.base)) == sorted_ids(
-            IDS, "first-seen", papers, reading.views.first_seen
+            IDS, "first-seen", LIBRARY.sort_keys, reading.views.first_seen
         )
     finally:
         store.close()

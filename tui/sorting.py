@@ -15,8 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
-from tui.model import Paper, normalise_title
-
 DATE = "date"
 SORTS: dict[str, str] = {
     DATE: "newest digest first",
@@ -51,28 +49,26 @@ def next_sort(name: str) -> str:
 def sorted_ids(
     ids: Sequence[str],
     sort: str,
-    papers: Callable[[list[str]], Mapping[str, Paper]],
+    sort_keys: Callable[[str], Mapping[str, object]],
     first_seen: Mapping[str, date],
 ) -> list[str]:
-    """`ids` (in date order) in the order `sort` names. `papers` reads many papers at once
-    (the library's `papers_among`); only the upvotes and title sorts need them."""
+    """`ids` (in date order) in the order `sort` names. `sort_keys` gives every paper's
+    `upvotes` or `title_key` by id (`Library.sort_keys`; title keys may be their places A to Z):
+    no paper is read to sort."""
     if sort not in SORTS or sort == DATE or sort in NOT_YET:
         return list(ids)
     if sort == "first-seen":
         oldest = date.min
         return sorted(ids, key=lambda paper_id: first_seen.get(paper_id, oldest), reverse=True)
-    known = papers(list(ids))
     if sort == "upvotes":
-        # Negated rather than reverse=True, so that ties keep the date order.
-        return sorted(ids, key=lambda paper_id: -_upvotes(known.get(paper_id)))
-    return sorted(ids, key=lambda paper_id: _title_key(known.get(paper_id)))
-
-
-def _upvotes(paper: Paper | None) -> int:
-    return paper.upvotes if paper is not None and paper.upvotes is not None else -1
-
-
-def _title_key(paper: Paper | None) -> tuple[bool, str]:
+        votes = sort_keys("upvotes")
+        # Negated rather than reverse=True, so that ties keep the date order; no count is -1.
+        return sorted(ids, key=lambda paper_id: -_count(votes.get(paper_id)))
+    titles = sort_keys("title_key")
     # Papers the library no longer holds go last. A flag first, not a title of "\uffff": a title
     # in a script beyond the first plane (CJK extension B, say) sorts after that.
-    return (True, "") if paper is None else (False, normalise_title(paper.title))
+    return sorted(ids, key=lambda paper_id: (paper_id not in titles, titles.get(paper_id, 0)))
+
+
+def _count(upvotes: object) -> int:
+    return upvotes if isinstance(upvotes, int) else -1

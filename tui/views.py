@@ -199,14 +199,23 @@ class Views:
     def unseen(self, key: ViewKey, ids: list[str]) -> list[str]:
         """`ids` without the papers seen on an earlier day: before the day, month or year of a
         date view, and otherwise before the newest digest date each paper is listed under."""
-        first = self.first_seen
+        again = self.seen_again
         if key.kind in ("day", "month", "year"):
             start = date.fromisoformat(
                 {"day": key.value, "month": f"{key.value}-01", "year": f"{key.value}-01-01"}[key.kind]
             )
-            return [i for i in ids if first.get(i, start) >= start]
-        newest = self.newest_seen
-        return [i for i in ids if first.get(i) == newest.get(i)]
+            # A paper of the period first seen before it was seen on two days at least.
+            first = self.first_seen
+            hidden = {paper_id for paper_id in again if first[paper_id] < start}
+        else:
+            hidden = again
+        return [paper_id for paper_id in ids if paper_id not in hidden] if hidden else list(ids)
+
+    @cached_property
+    def seen_again(self) -> frozenset[str]:
+        """The papers that appeared on more than one digest date (a few in a thousand, usually)."""
+        first, newest = self.first_seen, self.newest_seen
+        return frozenset(paper_id for paper_id, day in first.items() if newest[paper_id] != day)
 
     @cached_property
     def newest_seen(self) -> dict[str, date]:

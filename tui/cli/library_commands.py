@@ -35,7 +35,7 @@ from tui.parse.vault import note_key
 from tui.query import Matcher, Query, QueryError, parse_query
 from tui.safe_text import one_line, visible
 from tui.sorting import DATE, NOT_YET, SortError, check_sort, sorted_ids
-from tui.state.paper_state import PaperState
+from tui.state.paper_state import PaperState, user_tags
 from tui.state.renames import follow_renames
 
 # Files handed to a worker process at once: enough to outweigh the cost of the hand-over.
@@ -232,11 +232,10 @@ def list_papers(
         ids = Matcher(library, state_of, due.__contains__).filter(library.order, query)
         found = papers_among(library.papers, ids)
         if sort != DATE:
-            from tui.cli.state_commands import user_tags
             from tui.views import Views
 
             first_seen = Views(library, state_of, lambda: user_tags(states)).first_seen if sort == "first-seen" else {}
-            ids = sorted_ids(ids, sort, lambda _some: found, first_seen)  # `found` holds every one of `ids`
+            ids = sorted_ids(ids, sort, library.sort_keys, first_seen)
         return [found[paper_id] for paper_id in ids if paper_id in found]
 
     try:

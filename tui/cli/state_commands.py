@@ -4,7 +4,7 @@ unstar) and `watch` (the watch list: add, remove, list)."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 import orjson
 
@@ -12,7 +12,7 @@ from tui.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, err, open_store, ou
 from tui.home import Home
 from tui.library.merge import Library, papers_among
 from tui.safe_text import one_line, visible
-from tui.state.paper_state import PaperState
+from tui.state.paper_state import PaperState, user_tags
 from tui.state.renames import follow_renames
 from tui.state.store import Store, StoreReadOnly
 from tui.state.user_lists import WatchItem, save_watch_list, watch_list
@@ -25,15 +25,6 @@ MARKS: dict[str, tuple[str, bool, str]] = {
     "unstar": ("starred", False, "unstarred"),
 }
 WATCH_ACTIONS = ("add", "remove", "list")
-
-
-def user_tags(states: Mapping[str, PaperState]) -> dict[str, list[str]]:
-    """The user's own tags, each with the papers that carry it (as the reader counts them)."""
-    tags: dict[str, list[str]] = {}
-    for paper_id, state in states.items():
-        for tag in state.tags:
-            tags.setdefault(tag, []).append(paper_id)
-    return tags
 
 
 def _writable_store(home: Home) -> Store | None:

@@ -50,8 +50,10 @@ from tui.library.records import DAMAGE, ENTRIES, PAPERS, is_damage, tag_of, unma
 from tui.model import Diagnostic, DigestFormat, Severity
 from tui.parse import PARSER_VERSION, ParseResult
 
-INDEX_FORMAT = 6
+INDEX_FORMAT = 7
 INDEX_NAME = "index.sqlite3"
+# The columns of `papers` the reader sorts by, as `Library.sort_keys` names them.
+SORT_COLUMNS = ("upvotes", "title_key")
 # How long a command waits for another paperdeck that is writing the index.
 BUSY_SECONDS = 60.0
 # Saved with the index: records saved for other fields would put values in the wrong ones.
@@ -88,7 +90,10 @@ CREATE INDEX entries_by_paper ON entries (paper_id);
 CREATE INDEX entries_by_day ON entries (day);
 CREATE INDEX entries_by_claim ON entries (claim) WHERE claim IS NOT NULL;
 CREATE INDEX entries_by_loose ON entries (loose) WHERE loose IS NOT NULL;
-CREATE TABLE papers (number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, record BLOB NOT NULL);
+CREATE TABLE papers (
+    number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, record BLOB NOT NULL,
+    upvotes INTEGER, title_key TEXT  -- what the reader sorts by, without unpacking each record
+);
 CREATE VIRTUAL TABLE search USING fts5 (text, tokenize = 'trigram case_sensitive 1');
 CREATE TABLE unsearched (number INTEGER PRIMARY KEY);
 CREATE TABLE days (day INTEGER PRIMARY KEY, ids BLOB NOT NULL);
@@ -302,6 +307,16 @@ class LibraryIndex:
             self.note_damage(exc)
         return owners
 
+    def sort_keys(self, column: str) -> dict[str, object]:
+        """Every paper's upvotes or title key (`SORT_COLUMNS`), read from their own columns."""
+        if column not in SORT_COLUMNS:
+            raise ValueError(f"no sort column {column!r}")
+        try:
+            return dict(self.connection().execute(f"SELECT id, {column} FROM papers"))
+        except DAMAGE as exc:
+            self.note_damage(exc)
+            return {}
+
     def file_hashes(self) -> dict[str, Path]:
         """The SHA-256 of each digest file's content as last read, with its path."""
         rows = self.connection().execute("SELECT path, sha256 FROM files")
@@ -345,6 +360,7 @@ class LibraryIndex:
         )
         library.search = IndexSearch(self)
         library.related_finder = self.related
+        library.sort_key_finder = self.sort_keys
         library.title_owners = self.title_owners
         library.generation = generation if views is not None and generation else meta.get("generation", 0)  # type: ignore[assignment]
         return library

@@ -29,7 +29,7 @@ from tui.library.files import unreadable
 from tui.library.index import DAYS, TAG_SIZES, LibraryIndex, SavedViews, saved_diagnostics
 from tui.library.merge import lone_entry, merge_entry, paper_from_entry
 from tui.library.records import ENTRIES, PAPERS, bindable, tag_key, unmarshal
-from tui.model import DigestEntry, DigestFormat, Paper, search_text, title_id
+from tui.model import DigestEntry, DigestFormat, Paper, normalise_title, search_text, title_id
 from tui.parse import ParseResult, parse_bytes
 from tui.parse.vault import note_key
 
@@ -311,11 +311,16 @@ class _Change:
                     db.execute("DELETE FROM unsearched WHERE number = ?", (old[0],))
                 continue
             record = PAPERS.dumps(new)
+            keys = (new.upvotes, normalise_title(new.title))
             if old is None:
-                number = db.execute("INSERT INTO papers (id, record) VALUES (?, ?)", (paper_id, record)).lastrowid
+                number = db.execute(
+                    "INSERT INTO papers (id, record, upvotes, title_key) VALUES (?, ?, ?, ?)", (paper_id, record, *keys)
+                ).lastrowid
                 self._search_anew(number, new, had_text=False)
             elif record != old[1]:
-                db.execute("UPDATE papers SET record = ? WHERE number = ?", (record, old[0]))
+                db.execute(
+                    "UPDATE papers SET record = ?, upvotes = ?, title_key = ? WHERE number = ?", (record, *keys, old[0])
+                )
                 if old_paper is None or search_text(new) != search_text(old_paper):
                     self._search_anew(old[0], new, had_text=True)
 

@@ -57,3 +57,12 @@ class PaperState:
 
 # Undo: the states of the papers a change touched, as they were before it (None: untouched).
 Snapshot = dict[str, PaperState | None]
+
+
+def user_tags(states: Mapping[str, PaperState]) -> dict[str, list[str]]:
+    """The user's own tags, each with the papers that carry it."""
+    tags: dict[str, list[str]] = {}
+    for paper_id, state in states.items():
+        for tag in state.tags:
+            tags.setdefault(tag, []).append(paper_id)
+    return tags

@@ -73,6 +73,8 @@ class TriageDone:
 class TriageScreen(Screen[TriageDone]):
     """One paper at a time: s star, r or Space read, l later, u undo, Esc leave."""
 
+    # Focused from the start: focusing it after the first layout makes the Footer anew.
+    AUTO_FOCUS = "#card"
     DEFAULT_CSS = """
     TriageScreen #card { height: 1fr; padding: 1 2; }
     """
@@ -109,7 +111,6 @@ class TriageScreen(Screen[TriageDone]):
 
     def on_mount(self) -> None:
         self.title = "Triage"
-        self.query_one("#card", TextPane).focus()
         self._show()
 
     # --- showing -----------------------------------------------------------------------------
