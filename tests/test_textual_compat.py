@@ -20,7 +20,7 @@ from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Header, Static, Tree
+from textual.widgets import Footer, Header, Static, Tree
 from textual.widgets.tree import TreeNode
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tui"
@@ -237,6 +237,65 @@ async def test_set_sub_title_quietly_sets_the_sub_title_and_runs_no_watcher():
         assert "after" in str(header.format_title()), "Header.format_title does not read the new sub-title"
         await pilot.pause()
         assert str(title.visual) == shown, "the Header's watcher of Screen.sub_title ran and updated its title"
+
+
+def test_footer_keys_start_compact_and_are_bound_to_the_footers_compact():
+    from textual.widgets._footer import FooterKey
+
+    descriptor = FooterKey.__dict__.get("compact")
+    assert isinstance(descriptor, Reactive) and descriptor._default is True, (
+        "FooterKey.compact is no longer a Reactive that starts True: QuietFooter's head start is moot"
+    )
+    source = inspect.getsource(Footer.compose)
+    assert "data_bind(compact=Footer.compact)" in source, "Footer.compose no longer binds its keys' compact"
+
+
+class FooterApp(App[None]):
+    BINDINGS = [("a", "bell", "Ring"), ("b", "quit", "Quit")]
+
+    def __init__(self, footer: type[Footer]) -> None:
+        super().__init__()
+        self.footer = footer
+
+    def compose(self) -> ComposeResult:
+        yield Static("body")
+        yield self.footer()
+
+
+def counting_flips(watch, flips: list[bool]):
+    """The watcher of FooterKey.compact, also counting the times it changes the class (a restyle)."""
+
+    def counting(self, compact: bool) -> None:  # two parameters: Textual passes the new value only
+        if self.has_class("-compact") != compact:
+            flips.append(compact)
+        watch(self, compact)
+
+    return counting
+
+
+async def test_quiet_footer_shows_what_footer_shows_without_restyling_its_keys():
+    from textual.widgets._footer import FooterKey
+
+    from tui.ui.textual_compat import QuietFooter
+
+    screens = []
+    original = FooterKey._watch_compact
+    for footer in (Footer, QuietFooter):
+        flips: list[bool] = []
+        FooterKey._watch_compact = counting_flips(original, flips)
+        try:
+            app = FooterApp(footer)
+            async with app.run_test(size=(60, 4)) as pilot:
+                await pilot.pause()
+                keys = [key for key in app.query(FooterKey) if not key.has_class("-command-palette")]
+                assert [key.compact for key in keys] == [False, False]
+                assert not any(key.has_class("-compact") for key in keys)
+                screens.append((app.export_screenshot(), len(flips)))
+        finally:
+            FooterKey._watch_compact = original
+    (plain, plain_restyles), (quiet, quiet_restyles) = screens
+    assert quiet == plain  # the same Footer on screen
+    assert plain_restyles >= 2 and quiet_restyles < plain_restyles  # Footer's keys flip twice; these do not
 
 
 # --- only textual_compat.py reaches into Textual -------------------------------------------------

@@ -11,16 +11,19 @@ from __future__ import annotations
 from typing import TypeVar
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.widget import Widget
-from textual.widgets import Tree
+from textual.widgets import Footer, Tree
+from textual.widgets._footer import FooterKey
 from textual.widgets._header import HeaderTitle
 from textual.widgets.tree import TreeNode
 
 __all__ = [
     "HeaderTitle",  # the Header's title line; Textual exports it only from textual.widgets._header
+    "QuietFooter",  # the Header's title line; Textual exports it only from textual.widgets._header
     "relabel_node_quietly",
     "set_sub_title_quietly",
     "set_virtual_size_quietly",
@@ -73,3 +76,23 @@ def set_sub_title_quietly(screen: Screen[object], text: str) -> None:
     accepts, and on `Header.format_title` reading it back.
     """
     screen.set_reactive(Screen.sub_title, text)
+
+
+class QuietFooter(Footer):
+    """Textual's Footer, made without restyling each of its keys twice.
+
+    Each `FooterKey` starts compact (its `compact` reactive defaults to True, which adds the
+    `-compact` class when it is mounted) and is then bound to the Footer's own `compact`
+    (False): two restyles of every key, each time the Footer is made, which it is whenever a
+    screen opens, closes or its keys change (90 restyles, 50 ms, on opening triage). Each key
+    here starts as the Footer is (but the palette's, which is not bound). Depends on the
+    private `FooterKey`, its `compact` reactive and the `-command-palette` class of the
+    palette's key, and on `Footer.compose` yielding the keys.
+    """
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            # The palette's key is not bound to the Footer's `compact`: it stays as it starts.
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
+                widget.set_reactive(FooterKey.compact, self.compact)
+            yield widget

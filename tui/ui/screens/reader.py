@@ -10,7 +10,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from tui.groups import saved_key
 from tui.library.merge import Library
@@ -32,6 +31,7 @@ from tui.ui.screens.list_dialogs import (
 )
 from tui.ui.screens.paper_dialogs import ask_note, ask_tags, choose_related, offer_copies, open_a_link
 from tui.ui.screens.reader_help import key_help
+from tui.ui.textual_compat import QuietFooter
 from tui.ui.widgets.detail import PaperDetail
 from tui.ui.widgets.filter_input import FilterInput
 from tui.ui.widgets.header import CountsHeader
@@ -148,7 +148,7 @@ class ReaderScreen(Screen[None]):
                 yield ViewPane(self.reading, id="middle")
                 yield PaperDetail(id="detail")
         yield ImportProgress(id="import-progress")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         # The detail follows the cursor within the same key press, so that both change in one

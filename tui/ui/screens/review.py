@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Collapsible, Footer, Header, Static
+from textual.widgets import Button, Collapsible, Header, Static
 
 from tui.library.merge import Library
 from tui.review.clock import format_interval
@@ -22,6 +22,7 @@ from tui.settings import COMMENTARY_LANGUAGE, LANGUAGE_NAMES, next_language, rem
 from tui.state.store import Store, StoreReadOnly
 from tui.ui.screens.dialogs import NoteDialog
 from tui.ui.screens.help import HelpScreen
+from tui.ui.textual_compat import QuietFooter
 from tui.ui.widgets.flashcard import render_back, render_front
 
 SESSION_KEYS = [
@@ -103,7 +104,7 @@ class ReviewScreen(Screen[SessionSummary]):
         with Horizontal(id="answer-bar"):
             for rating, name, variant in GRADES:
                 yield GradeButton(name, id=f"grade-{int(rating)}", variant=variant)
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Review"

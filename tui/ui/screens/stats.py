@@ -7,11 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from tui.charts import stats_text
 from tui.review.deck import Deck
 from tui.review.stats import Stats, compute_stats
+from tui.ui.textual_compat import QuietFooter
 from tui.ui.widgets.review_charts import ForecastChart, ReviewHeatmap
 
 
@@ -34,7 +35,7 @@ class StatsScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="charts"):
             yield Static("Counting your reviews…", id="counting")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Review stats"

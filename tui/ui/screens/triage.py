@@ -15,7 +15,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from tui.reading import Outcome
 from tui.safe_text import visible
@@ -23,6 +22,7 @@ from tui.triage import Triage
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.paper_dialogs import ask_note, ask_tags, open_a_link
 from tui.ui.screens.reader_help import binding_help
+from tui.ui.textual_compat import QuietFooter
 from tui.ui.widgets.detail import render_detail
 from tui.ui.widgets.header import CountsHeader
 from tui.ui.widgets.text_pane import TextPane
@@ -107,7 +107,7 @@ class TriageScreen(Screen[TriageDone]):
     def compose(self) -> ComposeResult:
         yield CountsHeader()
         yield TextPane(id="card")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.title = "Triage"
