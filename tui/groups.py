@@ -154,15 +154,15 @@ class Groups:
     def add_watch(self, item: WatchItem) -> bool:
         """Watches `item`; False if it is watched already (StoreReadOnly on a read-only store)."""
         # An author's name is matched whatever its case: "nick jiang" is watched once "Nick Jiang" is.
-        if any(_same_item(item, watched) for watched in self.watch):
+        if any(item.same_as(watched) for watched in self.watch):
             return False
         self._keep_watch([*self.watch, item])
         return True
 
     def remove_watch(self, item: WatchItem) -> bool:
-        if item not in self.watch:
+        if not any(item.same_as(watched) for watched in self.watch):
             return False
-        self._keep_watch([watched for watched in self.watch if watched != item])
+        self._keep_watch([watched for watched in self.watch if not item.same_as(watched)])
         return True
 
     def _keep_watch(self, items: list[WatchItem]) -> None:
@@ -199,10 +199,6 @@ class Groups:
     def _keep_views(self, views: list[SavedView]) -> None:
         save_saved_views(self.store, views)
         self.saved = views
-
-
-def _same_item(one: WatchItem, other: WatchItem) -> bool:
-    return one.kind == other.kind and " ".join(one.value.split()).casefold() == " ".join(other.value.split()).casefold()
 
 
 def _group(ids: Iterable[str], states: Callable[[str], PaperState]) -> Group:

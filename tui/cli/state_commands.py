@@ -136,7 +136,7 @@ def watch(home: Home, action: str, kind: str | None, words: list[str], *, as_jso
     try:
         items = watch_list(store)
         # Names differing in case alone are one author: the watch list matches them so.
-        same = next((watched for watched in items if _same(watched, item)), None)
+        same = next((watched for watched in items if watched.same_as(item)), None)
         if action == "add" and same is not None:
             out(f"already watching {_shown(same)}")
             return EXIT_OK
@@ -155,10 +155,6 @@ def watch(home: Home, action: str, kind: str | None, words: list[str], *, as_jso
         return EXIT_ERRORS
     out(f"watching {_shown(item)}" if action == "add" else f"no longer watching {_shown(same or item)}")
     return EXIT_OK
-
-
-def _same(one: WatchItem, other: WatchItem) -> bool:
-    return one.kind == other.kind and one.value.casefold() == other.value.casefold()
 
 
 def _shown(item: WatchItem) -> str:

@@ -40,6 +40,11 @@ class WatchItem:
             raise ValueError(f"an empty {kind} cannot be watched")
         return cls(kind, value)
 
+    def same_as(self, other: WatchItem) -> bool:
+        """Whether two items watch for the same thing: an author's name in any case is one author
+        (words and tags are kept in one case already)."""
+        return self.kind == other.kind and self.value.casefold() == other.value.casefold()
+
     @property
     def label(self) -> str:
         """How the tree and the detail name it: Ann Lee, ‘diffusion’, #rl."""
