@@ -152,6 +152,28 @@ async def test_the_filter_stays_and_takes_in_the_new_papers(watched_home, store,
         assert sorted(papers.paper_ids) == sorted([*shown, MULTIVERSE])
 
 
+async def test_a_watched_word_counts_the_papers_of_a_digest_that_arrives(watched_home, store, watched_app):
+    from tui.state.user_lists import WatchItem, save_watch_list
+
+    save_watch_list(store, [WatchItem.made("word", "parallelize")])
+    app = watched_app(watched_home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+
+        def counted() -> list[str]:  # the item's label once its papers are worked out: `unread/total`
+            return [label for label in tree_labels(app) if label.startswith("‘parallelize’  ") and "/" in label]
+
+        await until(pilot, counted)
+        [before] = counted()
+        await ready(pilot, app)
+        # Multiverse: "... Secretly Decide How to Parallelize and Merge Generation".
+        (watched_home.library / "hf-api-2025-06-12.json").write_bytes((FIXTURES / "2025-06-12.json").read_bytes())
+        await until(pilot, lambda: MULTIVERSE in app.screen.library.papers)
+        await until(pilot, lambda: counted() and before not in tree_labels(app))
+        [after] = counted()
+        unread, total = (int(n) for n in before.split()[-1].split("/"))
+        assert after == f"‘parallelize’  {unread + 1}/{total + 1}"
+
+
 async def test_a_changed_file_is_read_again_and_merges(watched_home, store, watched_app):
     app = watched_app(watched_home, store)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -125,7 +125,9 @@ class Reading:
         self.library = library
         if follow_renames(self.store, library):
             self.states = self.store.paper_states()
+        groups = self.views.groups  # shown until they are worked out over the new library
         self.views = Views(library, self.state_of, self.user_tags, self.due.__contains__)
+        self.views.groups.update(groups)
         self.counts = self.views.counts(self.states)
         self.matcher = Matcher(library, self.state_of, self.due.__contains__)
         self._last_filter = None

@@ -432,6 +432,7 @@ class ReaderScreen(Screen[None]):
         tree.rebuild()
         self._update_title()
         self._refilter(keep=papers.current)
+        self.work_out_groups()  # a watched word may be in the new digests
         if self.reading.search_worth_preparing:
             self.set_timer(SEARCH_PREPARE_DELAY, self._pane.prepare_search)
 
