@@ -153,7 +153,9 @@ class Reading:
 
     def in_order(self, job: FilterJob, ids: list[str]) -> list[str]:
         """The papers a job kept, in the order of its sort (a worker's job for a big view)."""
-        return sorted_ids(ids, job.sort, self._sort_keys, self.views.first_seen)
+        # The first-seen dates only when asked for: 30 ms at 100,000 papers, on the way to the first screen.
+        first_seen = self.views.first_seen if job.sort == "first-seen" else {}
+        return sorted_ids(ids, job.sort, self._sort_keys, first_seen)
 
     def _sort_keys(self, column: str) -> Mapping[str, object]:
         """The library's sort keys, read once for each library (from its index, 50 ms at 100,000)."""

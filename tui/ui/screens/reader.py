@@ -168,9 +168,22 @@ class ReaderScreen(Screen[None]):
             self.set_timer(SEARCH_PREPARE_DELAY, self._pane.prepare_search)
 
     def _after_first_screen(self) -> None:
-        self.reading.count_new()
         self._show_outcome(self.reading.refresh_due())
+        if self.reading.search_worth_preparing:
+            # The first-seen dates of 100,000 papers take 30 ms: not in the way of the first screens.
+            self.set_timer(SEARCH_PREPARE_DELAY / 2, self._count_new_in_thread)
+        else:
+            self._take_new_count()
         self.work_out_groups()
+
+    @work(thread=True, group="first-seen")
+    def _count_new_in_thread(self) -> None:
+        self.reading.views.new_ids  # noqa: B018 - made here, off the UI thread, and kept
+        self.app.call_from_thread(self._take_new_count)
+
+    def _take_new_count(self) -> None:
+        self.reading.count_new()
+        self.query_one(NavTree).refresh_counts(())
 
     def on_resize(self) -> None:
         self._set_layout(self.size.width)
