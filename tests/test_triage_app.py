@@ -241,7 +241,7 @@ async def test_backslash_hides_the_tree_and_widens_the_list(home, store):
     async with app.run_test(size=(120, 40)) as pilot:
         width = paper_list(app).size.width
         await pilot.press("backslash")
-        assert not app.screen.query_one("#nav").display or app.screen.has_class("-no-tree")
+        assert app.screen.has_class("-no-tree") and not app.screen.query_one("#nav").display
         await pilot.pause()
         assert paper_list(app).size.width > width + 20
         await pilot.press("backslash")
@@ -307,3 +307,14 @@ async def test_the_watch_list_stops_watching_an_item(home, store):
         assert app.screen.reading.groups.watch == [WatchItem.made("tag", "rl")]
         assert not any(label.startswith("‘reasoning’") for label in tree_labels(app))
         assert any(label.startswith("#rl  ") and "/" in label for label in tree_labels(app))  # unread/total
+
+
+async def test_backslash_on_a_narrow_screen_shows_the_tree_in_place_of_the_list(home, store):
+    app = make_app(home, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        nav = app.screen.query_one("#nav")
+        assert not nav.display and paper_list(app).has_focus
+        await pilot.press("backslash")
+        assert nav.display and nav.has_focus and not app.screen.query_one("#reading").display
+        await pilot.press("backslash")
+        assert not nav.display and paper_list(app).has_focus
