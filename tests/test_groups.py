@@ -474,3 +474,58 @@ def test_a_month_view_lists_each_paper_once(tmp_path, store):
     assert sum(len(paper.digest_dates) > 1 for paper in library) == 2 + 8
     ids = reading_of(store, library).views.ids(ViewKey("month", "2025-06"))
     assert len(ids) == len(set(ids))
+
+
+# --- changes made while the groups are worked out, and what the due set moves -----------------
+
+
+def test_changes_made_while_the_groups_are_worked_out_are_in_the_counts_taken_in(store):
+    groups = Groups(store)
+    groups.add_watch(WatchItem.made("tag", "rl"))
+    groups.save_view("Unread RL", "tag:rl unread")
+    reading = reading_of(store)
+    job = reading.groups_job()  # as the worker starts: the states as they are now
+    tagged = reading.views.ids(ViewKey("tag", "rl"))
+    reading.toggle_read(tagged[0])  # meanwhile, on the UI thread
+    reading.take_groups(job())
+    fresh = reading.groups.work_out(reading.library, reading.state_of, reading.user_tags(), reading.due.__contains__)
+    assert reading.views.groups == fresh
+    assert reading.views.groups[saved_key("Unread RL")].ids == frozenset(tagged[1:])
+    reading.undo()
+    assert reading.views.groups[watch_key(WatchItem.made("tag", "rl"))].ratio == (len(tagged), len(tagged))
+
+
+def test_a_saved_view_of_due_papers_follows_a_card_taken_out(store):
+    groups = Groups(store)
+    groups.save_view("Due", "due")
+    reading = reading_of(store)
+    paper = LIBRARY.order[0]
+    reading.toggle_card(paper)  # a new card: due at once
+    reading.take_groups(reading.work_out_groups())
+    assert paper in reading.views.groups[saved_key("Due")].ids
+    reading.toggle_card(paper)  # taken out of the deck: no longer due
+    assert paper not in reading.due
+    assert paper not in reading.views.groups[saved_key("Due")].ids
+
+
+def test_a_filter_job_from_before_hiding_seen_papers_is_not_taken(store):
+    reading = reading_of(store)
+    reading.view = ViewKey("month", "2026-03")
+    job = reading.filter_job()
+    reading.toggle_hide_seen()
+    assert not reading.filtered(job, list(job.base))
+    assert reading.filtered(reading.filter_job(), [])
+
+
+def test_saving_a_watched_items_view_keeps_its_rule(store):
+    groups = Groups(store)
+    assert groups.draft(watch_key(WatchItem.made("tag", "rl")), "") == ("#rl", "tag:rl")
+    assert groups.draft(watch_key(WatchItem.made("author", "Ann Lee")), "agents") == (
+        "Ann Lee agents",
+        '"Ann Lee" agents',
+    )
+    assert groups.draft(watch_key(WatchItem.made("word", "diffusion")), "") == ("‘diffusion’", '"diffusion"')
+    for unsayable in (NEW, WATCHED):
+        with pytest.raises(ValueError, match="cannot be saved as a filter"):
+            groups.draft(unsayable, "")
+    assert groups.draft(ALL, "diffusion") == ("diffusion", "diffusion")

@@ -224,13 +224,13 @@ def test_undo_after_a_tag_change_takes_back_the_tag_and_stays(store):
     assert triage.undo().message == NOTHING_TO_UNDO and triage.position == 0
 
 
-def test_undo_before_any_decision_takes_back_an_earlier_change_without_moving(store):
+def test_undo_before_any_decision_leaves_an_earlier_change_and_does_not_move(store):
     reading = reading_of(store)
     reading.toggle_star(DAY[8])  # starred and so left in: not read
     triage = triage_of(reading)
     assert triage.move(+1)
-    assert triage.undo().message == "Undid star."
-    assert triage.position == 1 and not store.paper(DAY[8]).starred
+    assert triage.undo().message == NOTHING_TO_UNDO
+    assert triage.position == 1 and store.paper(DAY[8]).starred
 
 
 def test_a_paper_decided_twice_undoes_to_its_first_decision(store):
@@ -328,9 +328,9 @@ def test_triage_leaves_out_read_papers_and_papers_kept_for_later(store):
     reading.toggle_read(DAY[2])  # kept for later but read since
     reading.view = JUNE_11
     assert reading.to_triage(DAY) == list(DAY[3:])
-    reading.view = LATER  # in the Later view, papers kept for later are triaged again; read ones are not
-    assert reading.to_triage(DAY) == [DAY[1], *DAY[3:]]
-    assert reading.to_triage(reading.views.ids(LATER)) == [DAY[1]]
+    reading.view = LATER  # the Later view's triage goes through every paper kept for later, read since or not
+    assert reading.to_triage(DAY) == [DAY[1], DAY[2]]
+    assert reading.to_triage(reading.views.ids(LATER)) == [DAY[1], DAY[2]]
     assert reading.views.ids(LATER) == [DAY[1], DAY[2]]
     reading.view = ViewKey("view", "all")
     brute = [i for i in LIBRARY.order if not store.paper(i).read and not store.paper(i).later]
@@ -372,3 +372,27 @@ def test_a_read_only_store_gives_the_error_and_triage_stays(store, path):
         assert second.paper_states() == {} and store.paper_states() == {}
     finally:
         second.close()
+
+
+def test_the_later_views_triage_takes_papers_kept_for_later_even_if_read_since(store):
+    reading = reading_of(store)
+    first, second = DAY[0], DAY[1]
+    reading.toggle_later(first)
+    assert store.paper(first).later and not store.paper(first).read  # kept for later is kept unread
+    reading.toggle_read(first)  # then read in the reader: still kept for later
+    reading.decide(second, "later")
+    reading.view = LATER
+    assert reading.to_triage(reading.views.ids(LATER)) == [i for i in reading.views.ids(LATER) if i in (first, second)]
+    assert set(reading.to_triage(reading.views.ids(LATER))) == {first, second}
+
+
+def test_undo_in_triage_leaves_the_readers_changes_from_before_it_alone(store):
+    reading = reading_of(store)
+    reading.toggle_star(DAY[-1])  # in the reader, before triage
+    triage = triage_of(reading)
+    outcome = triage.undo()
+    assert outcome.message == NOTHING_TO_UNDO and store.paper(DAY[-1]).starred
+    triage.decide("read")
+    triage.undo()
+    assert triage.position == 0 and store.paper(DAY[-1]).starred
+    assert triage.undo().message == NOTHING_TO_UNDO

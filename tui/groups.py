@@ -71,14 +71,20 @@ class Groups:
 
     def draft(self, view: ViewKey, typed: str) -> tuple[str, str]:
         """The name and filter offered for saving `view` with `typed` in its filter field: the
-        view's own rule and the words typed. A watched item's or the New view's papers have no
-        filter words: what is saved is the words typed, over All."""
+        view's own rule and the words typed. A watched tag is `tag:` it, a watched word or
+        author its phrase; ValueError for the views no filter can say (New, every watched paper)."""
         typed = typed.strip()
         if view.kind == "saved":
             saved = self.saved_view(view.value)
             base, name = (saved.query if saved else ""), view.value
+        elif view.kind == "watch" and view.value:
+            item = WatchItem.from_key(view.value)
+            base = f"tag:{item.value}" if item.kind == "tag" else f'"{item.value}"'
+            name = item.label
+        elif view.kind == "watch" or view == ViewKey("view", "new"):
+            raise ValueError(f"The {view.label} view cannot be saved as a filter; save a filter over All instead.")
         else:
-            base, name = view_as_query(view), view.label if view.value != "all" or view.kind != "view" else ""
+            base, name = view_as_query(view), view.label if view != ViewKey("view", "all") else ""
         query = " ".join(part for part in (base, typed) if part)
         return (f"{name} {typed}".strip() if typed else name), query
 

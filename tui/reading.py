@@ -70,6 +70,7 @@ class FilterJob:
     base: Sequence[str]
     error: str | None = None  # why the filter typed cannot be read; it then filters nothing
     sort: str = DATE
+    hide_seen: bool = False
 
     @property
     def at_once(self) -> bool:
@@ -108,6 +109,8 @@ class Reading:
         self.matcher = Matcher(library, self.state_of, self.due.__contains__)
         self._last_filter: tuple[ViewKey, Query, Sequence[str]] | None = None
         self.groups = Groups(store)
+        # The papers changed since the groups' work-out started (None: none is under way).
+        self._changed_since_groups: set[str] | None = None
         self.sorts: dict[str, str] = dict(VIEW_SORTS.read(store))
         self.hide_seen: bool = HIDE_SEEN_BEFORE.read(store)
         self._kept_sort_keys: dict[str, object] = {}
@@ -149,7 +152,7 @@ class Reading:
         previous = self._last_filter
         if previous and previous[0] == self.view and query.narrows(previous[1]):
             base = previous[2]  # typing on: only the papers the shorter query kept can match
-        return FilterJob(self.view, query, base, error, self.sort_of(self.view))
+        return FilterJob(self.view, query, base, error, self.sort_of(self.view), self.hide_seen)
 
     def in_order(self, job: FilterJob, ids: list[str]) -> list[str]:
         """The papers a job kept, in the order of its sort (a worker's job for a big view)."""
@@ -175,8 +178,9 @@ class Reading:
         return keys  # type: ignore[return-value]
 
     def filtered(self, job: FilterJob, ids: Sequence[str]) -> bool:
-        """Takes in a job's papers; False when the view, filter or sort changed since it started."""
-        if job.view != self.view or job.query != self._query()[0] or job.sort != self.sort_of(self.view):
+        """Takes in a job's papers; False when the view, filter, sort or hiding changed since it started."""
+        now = (self.view, self._query()[0], self.sort_of(self.view), self.hide_seen)
+        if (job.view, job.query, job.sort, job.hide_seen) != now:
             return False  # a newer filter is on its way
         self._last_filter = (job.view, job.query, ids)
         return True
@@ -205,18 +209,42 @@ class Reading:
             return Outcome(message="Papers seen on an earlier day are hidden.")
         return Outcome(message="Papers seen on an earlier day are shown again.")
 
+    def rename_sort(self, old: ViewKey, new: ViewKey) -> None:
+        """A renamed saved view keeps the sort it was shown in."""
+        sort = self.sorts.pop(_sort_key(old), None)
+        if sort is not None:
+            self.sorts[_sort_key(new)] = sort
+            remember(self.store, VIEW_SORTS, dict(self.sorts))
+
     def count_new(self) -> None:
         """The New view's count (the first-seen dates of every paper: done after the first screen)."""
         self.counts.new = len(self.views.new_ids)
 
     # --- watched items and saved views ---------------------------------------------------------
 
+    def groups_job(self) -> Callable[[], dict[ViewKey, Group]]:
+        """What working out every watched item's and saved view's papers takes (slow on a big
+        library: a worker's job). It reads the states as they are now; the papers changed
+        meanwhile are checked again when the groups are taken in (`take_groups`)."""
+        states = dict(self.states)  # the worker's own copy: the UI thread changes these
+        tags, due, library = user_tags(states), frozenset(self.due), self.library
+        blank = PaperState()
+        self._changed_since_groups = set()
+        return lambda: self.groups.work_out(library, lambda i: states.get(i, blank), tags, due.__contains__)
+
     def work_out_groups(self) -> dict[ViewKey, Group]:
-        """Every watched item's and saved view's papers (slow on a big library: a worker's job)."""
-        return self.groups.work_out(self.library, self.state_of, self.user_tags(), self.due.__contains__)
+        """The groups, worked out here and now."""
+        return self.groups_job()()
 
     def take_groups(self, groups: dict[ViewKey, Group]) -> None:
-        """Takes in worked-out groups; their counts follow each change from now on."""
+        """Takes in worked-out groups, brought up to date with the changes made since they were
+        started; their counts follow each change from now on."""
+        changed, self._changed_since_groups = self._changed_since_groups, None
+        if changed:
+            self.groups.recheck(groups, changed, self.library, self.matcher, self.state_of)
+            for group in groups.values():
+                if group.ids & changed:
+                    group.unread = sum(1 for paper_id in group.ids if not self.state_of(paper_id).read)
         self.views.groups.clear()
         self.views.groups.update(groups)
         self._last_filter = None
@@ -276,7 +304,9 @@ class Reading:
 
     def toggle_later(self, paper_id: str) -> Outcome:
         later = not self.state_of(paper_id).later
-        return self._apply("later" if later else "not later", lambda: self.store.set_flags([paper_id], later=later))
+        # Kept for later is kept unread, as triage's `l` keeps it; taking it out changes nothing else.
+        flags = {"later": True, "read": False} if later else {"later": False}
+        return self._apply("later" if later else "not later", lambda: self.store.set_flags([paper_id], **flags))
 
     def decide(self, paper_id: str, decision: str) -> Outcome:
         """Triage's decisions, each one undo step: `star` (starred and read, with a card if the
@@ -295,14 +325,12 @@ class Reading:
 
     def to_triage(self, paper_ids: Iterable[str]) -> list[str]:
         """The papers triage goes through: the unread ones, less those kept for later (but
-        all of the Later view's)."""
-        later_too, states = self.view == LATER, self.states
+        all of the Later view's, read since or not)."""
+        states = self.states
+        if self.view == LATER:
+            return [i for i in paper_ids if (state := states.get(i)) is not None and state.later]
         # Most papers were never touched: no state at all is the quick case (100,000 ids in 8 ms).
-        return [
-            i
-            for i in paper_ids
-            if (state := states.get(i)) is None or (not state.read and (later_too or not state.later))
-        ]
+        return [i for i in paper_ids if (state := states.get(i)) is None or not (state.read or state.later)]
 
     def unread(self, paper_ids: Iterable[str]) -> list[str]:
         return [paper_id for paper_id in paper_ids if not self.state_of(paper_id).read]
@@ -386,8 +414,16 @@ class Reading:
 
     def _with_due(self, outcome: Outcome) -> Outcome:
         self._last_filter = None  # the due view's papers may have changed
+        before = set(self.due)
         self.due.clear()
         self.due.update(self.deck.session_queue())
+        came_or_went = before ^ self.due
+        if came_or_went:
+            # A saved view of due papers gains or loses these.
+            if self.views.groups:
+                self.groups.recheck(self.views.groups, came_or_went, self.library, self.matcher, self.state_of)
+            if self._changed_since_groups is not None:
+                self._changed_since_groups.update(came_or_went)
         self.counts.due = sum(1 for paper_id in self.due if paper_id in self.views.listed)
         return replace(outcome, cards_changed=True)
 
@@ -422,6 +458,8 @@ class Reading:
             tags_changed = tags_changed or old.tags != new.tags
         if snapshot and self.views.groups:
             self.groups.recheck(self.views.groups, snapshot, self.library, self.matcher, self.state_of)
+        if snapshot and self._changed_since_groups is not None:
+            self._changed_since_groups.update(snapshot)
         return Outcome(papers=tuple(snapshot), days=frozenset(days), tags_changed=tags_changed)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tui.reading import DECISIONS, Outcome, Reading
+from tui.reading import DECISIONS, NOTHING_TO_UNDO, Outcome, Reading
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ class Triage:
         self.ids = list(paper_ids)
         self.position = 0
         self.taken: list[Decided] = []
+        # The reader's undo steps from before triage began are the reader's, not triage's.
+        self._start_depth = len(reading.undo_stack)
 
     @property
     def total(self) -> int:
@@ -85,6 +87,8 @@ class Triage:
 
     def undo(self) -> Outcome:
         """Takes back the last change: a decision steps back to its paper."""
+        if len(self.reading.undo_stack) <= self._start_depth:
+            return Outcome(message=NOTHING_TO_UNDO)
         last = self.taken[-1] if self.taken else None
         stepping_back = last is not None and last.depth == len(self.reading.undo_stack)
         outcome = self.reading.undo()

@@ -44,7 +44,7 @@ def choose_watch(app: App, paper: Paper, groups: Groups, changed: Callable[[], o
     offered += [WatchItem("tag", tag) for tag in paper.tags]
     for item in offered:
         made = WatchItem.made(item.kind, item.value)
-        if made in groups.watch:
+        if any(made.same_as(watched) for watched in groups.watch):
             choices.append((_STOP + made.key, f"Stop watching {made.label}"))
         else:
             choices.append((made.key, f"Watch {made.kind} {made.label}"))
@@ -73,7 +73,7 @@ def _ask_item(
             _kept(app, lambda: groups.remove_watch(item), changed, f"No longer watching {item.label}.")
         else:
             item = WatchItem.from_key(key)
-            _kept(app, lambda: groups.add_watch(item), changed, f"Watching {item.label}.")
+            _kept(app, lambda: _added(groups, item), changed, f"Watching {item.label}.")
 
     def typed(kind: str) -> Callable[[str | None], None]:
         def watch(value: str | None) -> None:
@@ -84,11 +84,16 @@ def _ask_item(
             except ValueError as exc:
                 app.notify(str(exc), severity="warning", markup=False)
                 return
-            _kept(app, lambda: groups.add_watch(item), changed, f"Watching {item.label}.")
+            _kept(app, lambda: _added(groups, item), changed, f"Watching {item.label}.")
 
         return watch
 
     app.push_screen(ChoiceDialog(title, choices), chosen)
+
+
+def _added(groups: Groups, item: WatchItem) -> None:
+    if not groups.add_watch(item):
+        raise ValueError(f"{item.label} is watched already")
 
 
 def ask_save_view(app: App, groups: Groups, name: str, query: str, changed: Callable[[str], object]) -> None:

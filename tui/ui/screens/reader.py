@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -10,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from tui.groups import saved_key
 from tui.library.merge import Library
@@ -200,18 +202,21 @@ class ReaderScreen(Screen[None]):
         if not self.reading.groups.keys():
             self._take_groups({})
         elif self.reading.search_worth_preparing:
-            self._groups_in_thread()
+            self._groups_in_thread(self.reading.groups_job())
         else:
             self._take_groups(self.reading.work_out_groups())
 
     @work(thread=True, exclusive=True, group="groups")
-    def _groups_in_thread(self) -> None:
-        groups = self.reading.work_out_groups()
-        self.app.call_from_thread(self._take_groups, groups)
+    def _groups_in_thread(self, job: Callable[[], dict]) -> None:
+        groups = job()
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._take_groups, groups)
 
     def _take_groups(self, groups: dict) -> None:
         self.reading.take_groups(groups)
         self.query_one(NavTree).rebuild_groups()
+        if self.current_view.kind in ("watch", "saved"):
+            self.query_one(NavTree).select_key(self.current_view, announce=False)
         self.query_one(PaperList).look(watcher=self.reading.groups.watcher)
         if self.current_view.kind in ("watch", "saved"):
             self._refilter(keep=self._current())
@@ -369,15 +374,26 @@ class ReaderScreen(Screen[None]):
 
     def action_watch(self) -> None:
         if paper := self._current_paper():
-            choose_watch(self.app, paper, self.reading.groups, self.work_out_groups)
+            choose_watch(self.app, paper, self.reading.groups, self._watch_changed)
 
     def action_watch_list(self) -> None:
-        manage_watch_list(self.app, self.reading.groups, self.work_out_groups)
+        manage_watch_list(self.app, self.reading.groups, self._watch_changed)
+
+    def _watch_changed(self) -> None:
+        view = self.current_view
+        if view.kind == "watch" and view.value and view not in self.reading.groups.keys():
+            self.query_one(NavTree).select_key(ALL, announce=False)
+            self.show_view(ALL)  # the item shown is watched no more
+        self.work_out_groups()
 
     def action_save_view(self) -> None:
         """Saves the view and its filter under a name, into the tree's saved views."""
         groups = self.reading.groups
-        name, query = groups.draft(self.current_view, self.reading.query_text)
+        try:
+            name, query = groups.draft(self.current_view, self.reading.query_text)
+        except ValueError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
         ask_save_view(self.app, groups, name, query, self._saved_view_changed)
 
     def action_rename_saved_view(self) -> None:
@@ -386,7 +402,7 @@ class ReaderScreen(Screen[None]):
             self.app,
             groups,
             "Rename which saved view?",
-            lambda name: ask_rename_view(self.app, groups, name, self._saved_view_changed),
+            lambda name: ask_rename_view(self.app, groups, name, partial(self._saved_view_renamed, name)),
         )
 
     def action_remove_saved_view(self) -> None:
@@ -401,6 +417,10 @@ class ReaderScreen(Screen[None]):
         choose_saved_view(
             self.app, groups, "Remove which saved view?", lambda name: ask_remove_view(self.app, groups, name, removed)
         )
+
+    def _saved_view_renamed(self, old: str, new: str) -> None:
+        self.reading.rename_sort(saved_key(old), saved_key(new))
+        self._saved_view_changed(new)
 
     def _saved_view_changed(self, name: str) -> None:
         self.work_out_groups()

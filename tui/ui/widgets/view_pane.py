@@ -60,6 +60,7 @@ class ViewPane(Vertical):
             self.notify(job.error, severity="warning", markup=False)
         self.papers.look(upvotes=job.sort == "upvotes")
         if job.at_once:
+            self.workers.cancel_group(self, "filter")  # an older, slower filter must not land after this one
             self._show_filtered(job, self.reading.in_order(job, self.reading.matcher.filter(job.base, job.query)), keep)
         else:
             self._filter_in_thread(job, keep)
