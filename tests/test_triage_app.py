@@ -9,7 +9,7 @@ from test_reader import detail_text, make_app, paper_list, screen_rows, tree_lab
 from tui.state.store import Store
 from tui.state.user_lists import SavedView, WatchItem, save_saved_views, save_watch_list
 from tui.ui.screens.triage import TriageScreen
-from tui.views import LATER, STARRED, UNREAD
+from tui.views import LATER, NEW, STARRED, UNREAD
 
 
 def card_text(app) -> str:
@@ -318,3 +318,21 @@ async def test_backslash_on_a_narrow_screen_shows_the_tree_in_place_of_the_list(
         assert nav.display and nav.has_focus and not app.screen.query_one("#reading").display
         await pilot.press("backslash")
         assert not nav.display and paper_list(app).has_focus
+
+
+async def test_stopping_watching_the_item_shown_goes_back_to_all(home, store):
+    save_watch_list(store, [WatchItem.made("tag", "rl")])
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        key = app.screen.reading.groups.keys()[0]
+        app.screen.go_to_view(key)
+        await pilot.pause()
+        assert app.screen.current_view == key and paper_list(app).paper_ids
+        await pilot.press("W", "enter")  # stop watching #rl
+        await pilot.pause()
+        assert app.screen.reading.groups.watch == []
+        assert app.screen.current_view.label == "All" and paper_list(app).paper_ids
+        app.screen.go_to_view(NEW)  # the New view has no filter that says it
+        await pilot.press("B")
+        assert any("cannot be saved as a filter" in n.message for n in app._notifications)

@@ -1,23 +1,48 @@
 """The dialogs of the watch list and the saved views: what to watch on a paper, the watch
-list, saving, renaming and removing a view.
+list, saving, renaming and removing a view, and where the reader goes after each.
 
-Each asks, then hands the answer to the reader (`changed` is called after a change was
-kept); the lists themselves are `tui.groups.Groups`'.
+Each asks, then hands the answer on (`changed` is called after a change was kept); the
+lists themselves are `tui.groups.Groups`', and the reader is seen as a `ShowsViews`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
+from typing import Protocol
 
 from textual.app import App
 
-from tui.groups import Groups
+from tui.groups import Groups, saved_key
 from tui.model import Paper
+from tui.reading import Reading
 from tui.state.store_file import StoreReadOnly
 from tui.state.user_lists import WATCH_KINDS, WatchItem
 from tui.ui.screens.dialogs import ChoiceDialog, ConfirmDialog, PromptDialog
+from tui.views import ALL, ViewKey
 
 _STOP = "stop:"
+
+
+class ShowsViews(Protocol):
+    """What these need of the reader: its rules, the view shown, and going to another."""
+
+    @property
+    def app(self) -> App: ...
+
+    @property
+    def reading(self) -> Reading: ...
+
+    @property
+    def current_view(self) -> ViewKey: ...
+
+    def go_to_view(self, key: ViewKey, *, forget_filter: bool = False) -> None: ...
+
+    def work_out_groups(self) -> None: ...
+
+    def notify(self, message: str, *, severity: str = ..., markup: bool = ...) -> None: ...
+
+
 _TYPE = "type:"
 
 
@@ -134,3 +159,58 @@ def choose_saved_view(app: App, groups: Groups, title: str, chosen: Callable[[st
             chosen(name)
 
     app.push_screen(ChoiceDialog(title, [(view.name, f"{view.name}  ({view.query})") for view in groups.saved]), picked)
+
+
+# --- the reader's side of them --------------------------------------------------------------
+
+
+def after_watch_change(reader: ShowsViews) -> None:
+    """The watch list changed: its counts anew, and All if the item shown is watched no more."""
+    view = reader.current_view
+    if view.kind == "watch" and view.value and view not in reader.reading.groups.keys():
+        reader.go_to_view(ALL)
+    reader.work_out_groups()
+
+
+def save_this_view(reader: ShowsViews) -> None:
+    """Saves the view shown and the filter typed over it, then shows the saved view."""
+    groups = reader.reading.groups
+    try:
+        name, query = groups.draft(reader.current_view, reader.reading.query_text)
+    except ValueError as exc:
+        reader.notify(str(exc), severity="warning", markup=False)
+        return
+    ask_save_view(reader.app, groups, name, query, partial(_show_saved, reader))
+
+
+def rename_a_saved_view(reader: ShowsViews) -> None:
+    groups = reader.reading.groups
+
+    def renamed(old: str, new: str) -> None:
+        reader.reading.rename_sort(saved_key(old), saved_key(new))
+        _show_saved(reader, new)
+
+    choose_saved_view(
+        reader.app,
+        groups,
+        "Rename which saved view?",
+        lambda name: ask_rename_view(reader.app, groups, name, partial(renamed, name)),
+    )
+
+
+def remove_a_saved_view(reader: ShowsViews) -> None:
+    groups = reader.reading.groups
+
+    def removed() -> None:
+        if reader.current_view.kind == "saved" and groups.saved_view(reader.current_view.value) is None:
+            reader.go_to_view(ALL)
+        reader.work_out_groups()
+
+    choose_saved_view(
+        reader.app, groups, "Remove which saved view?", lambda name: ask_remove_view(reader.app, groups, name, removed)
+    )
+
+
+def _show_saved(reader: ShowsViews, name: str) -> None:
+    reader.work_out_groups()
+    reader.go_to_view(saved_key(name), forget_filter=True)

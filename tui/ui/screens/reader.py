@@ -13,7 +13,6 @@ from textual.containers import Container, Horizontal
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from tui.groups import saved_key
 from tui.library.merge import Library
 from tui.model import Paper
 from tui.query import Matcher
@@ -24,12 +23,12 @@ from tui.state.store import Store
 from tui.ui.screens.dialogs import ConfirmDialog
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.list_dialogs import (
-    ask_remove_view,
-    ask_rename_view,
-    ask_save_view,
-    choose_saved_view,
+    after_watch_change,
     choose_watch,
     manage_watch_list,
+    remove_a_saved_view,
+    rename_a_saved_view,
+    save_this_view,
 )
 from tui.ui.screens.paper_dialogs import ask_note, ask_tags, choose_related, offer_copies, open_a_link
 from tui.ui.screens.reader_help import key_help
@@ -374,67 +373,32 @@ class ReaderScreen(Screen[None]):
 
     def action_watch(self) -> None:
         if paper := self._current_paper():
-            choose_watch(self.app, paper, self.reading.groups, self._watch_changed)
+            choose_watch(self.app, paper, self.reading.groups, partial(after_watch_change, self))
 
     def action_watch_list(self) -> None:
-        manage_watch_list(self.app, self.reading.groups, self._watch_changed)
-
-    def _watch_changed(self) -> None:
-        view = self.current_view
-        if view.kind == "watch" and view.value and view not in self.reading.groups.keys():
-            self.query_one(NavTree).select_key(ALL, announce=False)
-            self.show_view(ALL)  # the item shown is watched no more
-        self.work_out_groups()
+        manage_watch_list(self.app, self.reading.groups, partial(after_watch_change, self))
 
     def action_save_view(self) -> None:
         """Saves the view and its filter under a name, into the tree's saved views."""
-        groups = self.reading.groups
-        try:
-            name, query = groups.draft(self.current_view, self.reading.query_text)
-        except ValueError as exc:
-            self.notify(str(exc), severity="warning", markup=False)
-            return
-        ask_save_view(self.app, groups, name, query, self._saved_view_changed)
+        save_this_view(self)
 
     def action_rename_saved_view(self) -> None:
-        groups = self.reading.groups
-        choose_saved_view(
-            self.app,
-            groups,
-            "Rename which saved view?",
-            lambda name: ask_rename_view(self.app, groups, name, partial(self._saved_view_renamed, name)),
-        )
+        rename_a_saved_view(self)
 
     def action_remove_saved_view(self) -> None:
-        groups = self.reading.groups
-
-        def removed() -> None:
-            if self.current_view.kind == "saved" and groups.saved_view(self.current_view.value) is None:
-                self.show_view(ALL)
-                self.query_one(NavTree).select_key(ALL, announce=False)
-            self.work_out_groups()
-
-        choose_saved_view(
-            self.app, groups, "Remove which saved view?", lambda name: ask_remove_view(self.app, groups, name, removed)
-        )
-
-    def _saved_view_renamed(self, old: str, new: str) -> None:
-        self.reading.rename_sort(saved_key(old), saved_key(new))
-        self._saved_view_changed(new)
-
-    def _saved_view_changed(self, name: str) -> None:
-        self.work_out_groups()
-        key = saved_key(name)
-        self.reading.view = key
-        self._pane.forget_filter()
-        self.query_one(NavTree).select_key(key, announce=False)
-        self._refilter(keep=self._current())
+        remove_a_saved_view(self)
 
     def action_saved_view(self, number: int) -> None:
         key = self.reading.groups.numbered(number)
         if key is None:
             self.notify(f"No saved view {number}: B saves the view and its filter.", severity="warning")
             return
+        self.go_to_view(key)
+
+    def go_to_view(self, key: ViewKey, *, forget_filter: bool = False) -> None:
+        """Shows a view, its node the tree's cursor (and the filter emptied, if asked)."""
+        if forget_filter:
+            self._pane.forget_filter()
         self.query_one(NavTree).select_key(key, announce=False)
         self.show_view(key)
 
