@@ -113,7 +113,7 @@ class Reading:
         self._changed_since_groups: set[str] | None = None
         self.sorts: dict[str, str] = dict(VIEW_SORTS.read(store))
         self.hide_seen: bool = HIDE_SEEN_BEFORE.read(store)
-        self._kept_sort_keys: dict[str, object] = {}
+        self._kept_sort_keys: tuple[Library | None, dict[str, Mapping[str, object]]] = (None, {})
 
     def state_of(self, paper_id: str) -> PaperState:
         return self.states.get(paper_id, _BLANK)
@@ -161,12 +161,14 @@ class Reading:
         return sorted_ids(ids, job.sort, self._sort_keys, first_seen)
 
     def _sort_keys(self, column: str) -> Mapping[str, object]:
-        """The library's sort keys, read once for each library (from its index, 50 ms at 100,000)."""
+        """The library's sort keys, read once for each library (from its index, 50 ms at 100,000).
+
+        Called from the filter worker too: what is kept is replaced whole, and only while its
+        library is still the one shown, so a worker of the library before keeps nothing."""
         library = self.library
-        kept = self._kept_sort_keys
-        if kept.get("library") is not library:
-            kept.clear()
-            kept["library"] = library
+        kept_library, kept = self._kept_sort_keys
+        if kept_library is not library:
+            kept = {}
         keys = kept.get(column)
         if keys is None:
             keys = library.sort_keys(column)
@@ -174,8 +176,9 @@ class Reading:
                 # Each title's place A to Z, worked out once: a view then sorts by whole numbers,
                 # not by comparing 100,000 titles again.
                 keys = {paper_id: place for place, paper_id in enumerate(sorted(keys, key=keys.__getitem__))}
-            kept[column] = keys
-        return keys  # type: ignore[return-value]
+            if library is self.library:
+                self._kept_sort_keys = (library, {**kept, column: keys})
+        return keys
 
     def filtered(self, job: FilterJob, ids: Sequence[str]) -> bool:
         """Takes in a job's papers; False when the view, filter, sort or hiding changed since it started."""
