@@ -214,10 +214,9 @@ class ReaderScreen(Screen[None]):
     def _take_groups(self, groups: dict) -> None:
         self.reading.take_groups(groups)
         self.query_one(NavTree).rebuild_groups()
-        if self.current_view.kind in ("watch", "saved"):
-            self.query_one(NavTree).select_key(self.current_view, announce=False)
         self.query_one(PaperList).look(watcher=self.reading.groups.watcher)
         if self.current_view.kind in ("watch", "saved"):
+            self.query_one(NavTree).select_key(self.current_view, announce=False)
             self._refilter(keep=self._current())
         self._show_detail()
 
@@ -266,8 +265,6 @@ class ReaderScreen(Screen[None]):
             return
         if outcome.papers or outcome.cards_changed:
             papers = self.query_one(PaperList)
-            if self.reading.groups.watch and any(key.kind == "watch" for key in self.views.groups):
-                papers.look()  # a user tag may make a paper watched: rows are drawn anew
             if outcome.repaint_whole_list:
                 papers.refresh()
             else:
