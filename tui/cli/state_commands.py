@@ -9,13 +9,14 @@ from collections.abc import Iterable
 import orjson
 
 from tui.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, err, open_store, out, out_json, read_library
+from tui.groups import Groups
 from tui.home import Home
 from tui.library.merge import Library, papers_among
 from tui.safe_text import one_line, visible
 from tui.state.paper_state import PaperState, user_tags
 from tui.state.renames import follow_renames
 from tui.state.store import Store, StoreReadOnly
-from tui.state.user_lists import WatchItem, save_watch_list, watch_list
+from tui.state.user_lists import WatchItem, watch_list
 
 # What each `mark` action sets, and how the summary names it.
 MARKS: dict[str, tuple[str, bool, str]] = {
@@ -134,18 +135,20 @@ def watch(home: Home, action: str, kind: str | None, words: list[str], *, as_jso
     if store is None:
         return EXIT_USAGE
     try:
-        items = watch_list(store)
+        groups = Groups(store)
         # Names differing in case alone are one author: the watch list matches them so.
-        same = next((watched for watched in items if watched.same_as(item)), None)
+        same = next((watched for watched in groups.watch if watched.same_as(item)), None)
         if action == "add" and same is not None:
             out(f"already watching {_shown(same)}")
             return EXIT_OK
         if action == "remove" and same is None:
             err(f"paperdeck: {_shown(item)} is not watched")
             return EXIT_USAGE
-        kept = [*items, item] if action == "add" else [watched for watched in items if watched != same]
         try:
-            save_watch_list(store, kept)
+            if action == "add":
+                groups.add_watch(item)
+            else:
+                groups.remove_watch(item)
         except StoreReadOnly as exc:
             err(f"paperdeck: {visible(str(exc))}; nothing changed")
             return EXIT_USAGE
