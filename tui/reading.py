@@ -279,8 +279,13 @@ class Reading:
         if self.state_of(paper_id).starred:
             # Unstarring keeps the card: taking a paper out of the deck is `a`'s job.
             return self._apply("unstar", lambda: self.store.set_star(paper_id, False))
+        return self._star(paper_id)
+
+    def _star(self, paper_id: str, **flags: bool) -> Outcome:
+        """Stars a paper (and sets `flags` with it), adding a card if the review settings say so:
+        one undo step that takes both back."""
         try:
-            snapshot = self.store.set_star(paper_id, True)
+            snapshot = self.store.set_flags([paper_id], starred=True, **flags)
             added = self.deck.settings.star_adds_card and self.deck.add(paper_id)
         except StoreReadOnly as exc:
             return Outcome(error=str(exc))
@@ -319,12 +324,7 @@ class Reading:
             return self._apply("later", lambda: self.store.set_flags([paper_id], read=False, later=True))
         if decision == "read":
             return self._apply("read", lambda: self.store.set_flags([paper_id], read=True, later=False))
-        try:
-            snapshot = self.store.set_flags([paper_id], read=True, starred=True, later=False)
-            added = self.deck.settings.star_adds_card and self.deck.add(paper_id)
-        except StoreReadOnly as exc:
-            return Outcome(error=str(exc))
-        return self._record(UndoStep("star", snapshot, (lambda: self.deck.remove(paper_id)) if added else None))
+        return self._star(paper_id, read=True, later=False)
 
     def to_triage(self, paper_ids: Iterable[str]) -> list[str]:
         """The papers triage goes through: the unread ones, less those kept for later (but
