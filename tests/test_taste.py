@@ -10,7 +10,19 @@ from conftest import SAMPLES
 from tui.library.files import load_library
 from tui.model import Paper
 from tui.state.paper_state import PaperState
-from tui.taste import MIN_LIKED, Reason, TasteModel, describe_feature, features_of, labels_of
+from tui.taste import (
+    CARED_WEIGHT,
+    MIN_LIKED,
+    STUDIED_BONUS,
+    Labels,
+    Reason,
+    TasteModel,
+    describe_feature,
+    feature_text,
+    features_of,
+    labels_of,
+    token,
+)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LIBRARY = load_library([*sorted(SAMPLES.glob("*.txt")), *sorted((FIXTURES / "hf-api").glob("*.json"))])
@@ -28,29 +40,52 @@ def reasoning_taste(paper: Paper) -> bool:
 
 def test_a_papers_features_are_its_words_pairs_korean_bigrams_tags_and_authors():
     found = features_of(VIT, user_tags=("mine",))
-    assert {"w:registers", "w:transformers", "p:vision transformers", "p:trained registers"} <= found
+    assert {"w:registers", "w:transformers", "p:vision_transformers", "p:trained_registers"} <= found
     assert {"k:레지", "k:지스", "k:스터", "k:토큰"} <= found  # 레지스터 토큰, from the Korean commentary
-    assert {"t:vit", "t:transformer", "t:mine", "a:Nick Jiang", "a:Yossi Gandelsman"} <= found
+    assert {"t:vit", "t:transformer", "u:mine", "a:nick_jiang", "a:yossi_gandelsman"} <= found
     assert not {"w:the", "w:we", "w:and", "w:of"} & found  # stop words say nothing
-    assert all(not feature.startswith("p:") or " " in feature for feature in found)
+    # Every feature is one token of the index's full-text table: no spaces, one prefix.
+    assert all(" " not in feature and feature.count(":") == 1 for feature in found)
+    assert all("_" in feature for feature in found if feature.startswith("p:"))
+    assert feature_text(VIT).split() == sorted(features_of(VIT))
+
+
+def test_a_token_is_lower_case_with_one_underscore_for_each_run_of_anything_else():
+    assert token("Ann  Lee") == "ann_lee"
+    assert token("Multi-Modal / RL") == "multi_modal_rl"
+    assert token("__x__") == "x"
+    assert token("Émile Čapek") == "émile_čapek"
+    assert token("강화 학습") == "강화_학습"
 
 
 def test_pairs_do_not_run_across_a_stop_word():
     paper = Paper(id="x", title="Generation of Video with Diffusion")
     found = features_of(paper)
-    assert "p:generation video" not in found and "p:generation of" not in found
+    assert "p:generation_video" not in found and "p:generation_of" not in found
     assert {"w:generation", "w:video", "w:diffusion"} <= found
 
 
-def test_labels_are_stars_and_papers_read_without_one():
+def test_labels_are_stars_what_the_user_cared_about_and_papers_read_without_a_star():
     states = {
         "starred": PaperState(starred_at="t", read_at="t"),
         "starred unread": PaperState(starred_at="t"),
+        "studied": PaperState(starred_at="t", read_at="t"),
         "read": PaperState(read_at="t"),
         "later": PaperState(later_at="t"),
-        "tagged": PaperState(tags=("x",)),
+        "tagged": PaperState(tags=("x",), read_at="t"),
+        "noted": PaperState(note="why this matters"),
+        "blank note": PaperState(note="  ", read_at="t"),
     }
-    assert labels_of(states) == (["starred", "starred unread"], ["read"])
+    assert labels_of(states, studied=["studied", "read"]) == Labels(
+        liked={
+            "starred": 1.0,
+            "starred unread": 1.0,
+            "studied": 1.0 + STUDIED_BONUS,
+            "tagged": CARED_WEIGHT,
+            "noted": CARED_WEIGHT,
+        },
+        unliked={"read": 1.0, "blank note": 1.0},
+    )
 
 
 def test_a_reader_of_reasoning_papers_is_learned_from_one_day_and_ranks_the_next():
@@ -103,9 +138,21 @@ def test_a_model_of_too_few_stars_is_not_ready_and_ties_keep_their_order():
 
 
 def test_features_are_named_as_a_reader_would_say_them():
-    assert [describe_feature(f) for f in ("t:diffusion", "p:video generation", "a:Ann Lee", "k:레지")] == [
+    assert [describe_feature(f) for f in ("t:diffusion", "p:video_generation", "a:ann_lee", "k:레지")] == [
         "#diffusion",
         "‘video generation’",
-        "Ann Lee",
+        "ann lee",
         "‘레지’",
     ]
+    # The paper the features were found in spells its authors and tags.
+    assert describe_feature("a:nick_jiang", VIT) == "Nick Jiang"
+    assert describe_feature("t:vit", VIT) == f"#{next(tag for tag in VIT.tags if tag.lower() == 'vit')}"
+
+
+def test_a_weighted_paper_counts_as_much_as_its_weight():
+    liked = {"heavy": frozenset({"w:alpha"}), "light": frozenset({"w:beta"})}
+    unliked = {"other": frozenset({"w:gamma"})}
+    even = TasteModel.train(liked, unliked)
+    assert even.weights["w:alpha"] == even.weights["w:beta"]
+    weighted = TasteModel.train(liked, unliked, {"heavy": 2.0, "light": 0.5})
+    assert weighted.weights["w:alpha"] > even.weights["w:alpha"] > weighted.weights["w:beta"]

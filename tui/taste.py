@@ -6,16 +6,20 @@ linear SVMs on short texts, trains in one pass over the labelled papers (5,000 o
 fraction of a second, in plain Python) and says why it ranks a paper where it does: each
 feature has one weight, and a paper's score is the sum of its features' weights.
 
-Features of a paper (`features_of`):
-    w:word      a word of the title, abstract or commentary (English, lower case, no stop words)
-    p:word word two words in a row in the title or commentary: "video generation"
-    k:한국      two Hangul syllables in a row in the Korean commentary (Korean has no spaces
-                between the parts of a word, and bigrams are the standard stand-in for them)
-    t:tag       a tag of the digest's or the user's
-    a:name      an author (the first ten)
+Features of a paper (`features_of`), each one token of lower-case letters, digits, `_` and
+its kind's prefix, so that the library index can keep them in a full-text table of their own
+(`terms`, which also finds similar papers):
+    w:word          a word of the title, abstract or commentary (English, no stop words)
+    p:word_word     two words in a row in the title or commentary: "video generation"
+    k:한국          two Hangul syllables in a row in the Korean commentary (Korean has no spaces
+                    between the parts of a word, and bigrams are the standard stand-in for them)
+    t:tag           a tag of the digest's; `u:tag` one of the user's own
+    a:ann_lee       an author (the first ten)
+    v:kind:value    a watched item the paper matches (added by the ranker, not the index)
 
-Labels come from the user's state (`labels_of`): a starred paper is liked; one read without
-a star (triage's "read" included) is not. Pure: no Textual, no I/O.
+Labels come from the user's state (`labels_of`): a starred paper is liked, more so when its
+card is being reviewed; one the user tagged or wrote a note on, a little; one read without a
+star (triage's "read" included) is not liked. Pure: no Textual, no I/O.
 """
 
 from __future__ import annotations
@@ -36,8 +40,13 @@ MIN_UNLIKED = 5
 # Laplace smoothing of the feature counts.
 SMOOTHING = 1.0
 AUTHORS_USED = 10
+# How much each kind of evidence counts, against a star's 1.
+STUDIED_BONUS = 0.5  # a starred paper whose card is being reviewed
+CARED_WEIGHT = 0.5  # not starred, but tagged or given a note
 _WORD = re.compile(r"[a-z][a-z0-9\-]+[a-z0-9]|[a-z]{2}")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]+")
+# What a token may not hold: the index's tokenizer splits there.
+_NOT_TOKEN = re.compile(r"[^\w:]|_")
 # Words that say nothing about what a paper is about (and the words every abstract uses).
 STOP_WORDS = frozenset(
     """a an and are as at be been but by can do does for from has have how in into is it its of on
@@ -49,35 +58,83 @@ STOP_WORDS = frozenset(
 )
 
 
+def token(text: str) -> str:
+    """`text` as the value of one feature: lower case, runs of anything else as one `_`."""
+    return "_".join(part for part in _NOT_TOKEN.split(text.lower()) if part)
+
+
 def features_of(paper: Paper, user_tags: Iterable[str] = ()) -> frozenset[str]:
     """The features of a paper, as the model knows them (see the module's docstring)."""
     found: set[str] = set()
     prose = " ".join((paper.title, paper.abstract, paper.commentary_en)).lower()
-    found.update(f"w:{word}" for word in _WORD.findall(prose) if word not in STOP_WORDS)
+    found.update(f"w:{token(word)}" for word in _WORD.findall(prose) if word not in STOP_WORDS)
     for text in (paper.title, paper.commentary_en):
         found.update(
-            f"p:{first} {second}"
+            f"p:{token(first)}_{token(second)}"
             for first, second in pairwise(_WORD.findall(text.lower()))
             if first not in STOP_WORDS and second not in STOP_WORDS
         )
     for run in _HANGUL.findall(paper.commentary_ko):
         found.update(f"k:{run[index : index + 2]}" for index in range(len(run) - 1))
-    found.update(f"t:{tag}" for tag in (*paper.tags, *user_tags))
-    found.update(f"a:{' '.join(name.split())}" for name in paper.authors[:AUTHORS_USED])
+    found.update(f"t:{value}" for tag in paper.tags if (value := token(tag)))
+    found.update(f"u:{value}" for tag in user_tags if (value := token(tag)))
+    found.update(f"a:{value}" for name in paper.authors[:AUTHORS_USED] if (value := token(name)))
     return frozenset(found)
 
 
-def labels_of(states: Mapping[str, PaperState]) -> tuple[list[str], list[str]]:
-    """The papers the user liked (starred) and those they passed over (read, not starred)."""
-    liked = [paper_id for paper_id, state in states.items() if state.starred]
-    unliked = [paper_id for paper_id, state in states.items() if state.read and not state.starred]
-    return liked, unliked
+def feature_text(paper: Paper) -> str:
+    """The paper's features (its own, not the user's) as the index keeps them: one line of tokens."""
+    return " ".join(sorted(features_of(paper)))
 
 
-def describe_feature(feature: str) -> str:
-    """How an explanation names a feature: #tag, ‘video generation’, Ann Lee."""
+def watched_feature(item_key: str) -> str:
+    """The feature of papers that match a watched item (`WatchItem.key`)."""
+    return f"v:{token(item_key)}"
+
+
+@dataclass(frozen=True)
+class Labels:
+    """What the user's state says about their taste: liked and passed-over papers, each weighted."""
+
+    liked: dict[str, float]
+    unliked: dict[str, float]
+
+
+def labels_of(states: Mapping[str, PaperState], studied: Iterable[str] = ()) -> Labels:
+    """The papers the user liked and those they passed over, from their state.
+
+    `studied` are the papers whose cards have been answered and are not suspended: a star the
+    user keeps reviewing says more than a star alone."""
+    studying = set(studied)
+    liked: dict[str, float] = {}
+    unliked: dict[str, float] = {}
+    for paper_id, state in states.items():
+        if state.starred:
+            liked[paper_id] = 1.0 + (STUDIED_BONUS if paper_id in studying else 0.0)
+        elif state.tags or state.note.strip():
+            liked[paper_id] = CARED_WEIGHT
+        elif state.read:
+            unliked[paper_id] = 1.0
+    return Labels(liked, unliked)
+
+
+def describe_feature(feature: str, paper: Paper | None = None) -> str:
+    """How an explanation names a feature: #diffusion, ‘video generation’, Ann Lee.
+
+    Tokens are lower case and joined by `_`; the paper the feature was found in gives back
+    a tag's or an author's own spelling."""
     kind, _, value = feature.partition(":")
-    return {"t": f"#{value}", "a": value}.get(kind, f"‘{value}’")
+    if paper is not None and kind in "tua":
+        spelled = paper.authors if kind == "a" else paper.tags
+        value = next((name for name in spelled if token(name) == value), value)
+    spaced = value.replace("_", " ")
+    if kind in ("t", "u"):
+        return f"#{value}"
+    if kind == "a":
+        return spaced if paper is None else value
+    if kind == "v":
+        return f"◆ {spaced.partition(' ')[2] or spaced}"
+    return f"‘{spaced}’"
 
 
 @dataclass(frozen=True)
@@ -86,12 +143,14 @@ class Reason:
 
     liked_alike: int
     features: tuple[str, ...]
+    # The features as the explanation names them (`describe_feature`, spelled as in the paper).
+    names: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """`like 6 papers you starred: #diffusion, ‘video generation’, Ann Lee`."""
         if not self.features:
             return "nothing in it is like the papers you starred"
-        names = ", ".join(describe_feature(feature) for feature in self.features)
+        names = ", ".join(self.names or map(describe_feature, self.features))
         paper_word = "paper" if self.liked_alike == 1 else "papers"
         return f"like {self.liked_alike} {paper_word} you starred: {names}"
 
@@ -107,27 +166,39 @@ class TasteModel:
     unliked: int = 0
 
     @classmethod
-    def train(cls, liked: Mapping[str, frozenset[str]], unliked: Mapping[str, frozenset[str]]) -> TasteModel:
-        """Learns from the features of liked and unliked papers (by paper id)."""
+    def train(
+        cls,
+        liked: Mapping[str, Iterable[str]],
+        unliked: Mapping[str, Iterable[str]],
+        weight: Mapping[str, float] | None = None,
+    ) -> TasteModel:
+        """Learns from the features of liked and unliked papers (by paper id); `weight` says how
+        much each paper counts (1 when not given, see `labels_of`)."""
+        weight = weight or {}
         positive: Counter[str] = Counter()
         negative: Counter[str] = Counter()
-        for features in liked.values():
-            positive.update(features)
-        for features in unliked.values():
-            negative.update(features)
-        vocabulary = positive.keys() | negative.keys()
-        size = len(vocabulary)
-        positive_total = sum(positive.values()) + SMOOTHING * size
-        negative_total = sum(negative.values()) + SMOOTHING * size
-        weights = {
-            feature: math.log((positive[feature] + SMOOTHING) / positive_total)
-            - math.log((negative[feature] + SMOOTHING) / negative_total)
-            for feature in vocabulary
-        }
         liked_with: dict[str, set[str]] = {}
         for paper_id, features in liked.items():
+            share = weight.get(paper_id, 1.0)
             for feature in features:
+                positive[feature] += share
                 liked_with.setdefault(feature, set()).add(paper_id)
+        for paper_id, features in unliked.items():
+            share = weight.get(paper_id, 1.0)
+            for feature in features:
+                negative[feature] += share
+        vocabulary = positive.keys() | negative.keys()
+        size = len(vocabulary)
+        positive_total = math.log(sum(positive.values()) + SMOOTHING * size)
+        negative_total = math.log(sum(negative.values()) + SMOOTHING * size)
+        log = math.log
+        weights = {
+            feature: log(positive[feature] + SMOOTHING)
+            - positive_total
+            - log(negative[feature] + SMOOTHING)
+            + negative_total
+            for feature in vocabulary
+        }
         return cls(
             weights=weights,
             liked_with={feature: frozenset(ids) for feature, ids in liked_with.items()},
@@ -137,19 +208,23 @@ class TasteModel:
 
     @property
     def ready(self) -> bool:
-        """Whether there was enough to learn from (`MIN_LIKED` stars, `MIN_UNLIKED` passed over)."""
+        """Whether there was enough to learn from (`MIN_LIKED` liked, `MIN_UNLIKED` passed over)."""
         return self.liked >= MIN_LIKED and self.unliked >= MIN_UNLIKED
 
     def score(self, features: Iterable[str]) -> float:
         weights = self.weights
         return sum(weights.get(feature, 0.0) for feature in features)
 
-    def ranked(self, features_by_id: Mapping[str, frozenset[str]]) -> list[str]:
+    def scores(self, features_by_id: Mapping[str, Iterable[str]]) -> dict[str, float]:
+        score = self.score
+        return {paper_id: score(features) for paper_id, features in features_by_id.items()}
+
+    def ranked(self, features_by_id: Mapping[str, Iterable[str]]) -> list[str]:
         """The papers best first; ties keep the order given (date order)."""
-        scores = {paper_id: self.score(features) for paper_id, features in features_by_id.items()}
+        scores = self.scores(features_by_id)
         return sorted(features_by_id, key=lambda paper_id: -scores[paper_id])
 
-    def reason(self, features: Iterable[str], *, shown: int = 3) -> Reason:
+    def reason(self, features: Iterable[str], paper: Paper | None = None, *, shown: int = 3) -> Reason:
         """The paper's strongest features for the user's taste, and how many liked papers share any."""
         weights = self.weights
         strongest = sorted(
@@ -159,4 +234,5 @@ class TasteModel:
         alike: set[str] = set()
         for feature in strongest:
             alike |= self.liked_with[feature]
-        return Reason(len(alike), tuple(strongest))
+        names = tuple(describe_feature(feature, paper) for feature in strongest)
+        return Reason(len(alike), tuple(strongest), names)
