@@ -28,6 +28,7 @@ from tui.ui.screens.reader import ReaderScreen
 from tui.ui.screens.reader_help import key_name
 from tui.ui.themes import load_themes
 from tui.ui.widgets.import_progress import ImportProgress
+from tui.views import ViewKey
 
 T = TypeVar("T")
 # After the first screens, so that reading a long review log does not compete with them.
@@ -224,6 +225,22 @@ class PaperdeckApp(App[None]):
 
         self.push_screen(StatsScreen(self.deck))
 
+    def action_trends(self) -> None:
+        """Shows how the tags and watched items went over the library's last year; the line
+        chosen opens in the reader it was asked from."""
+        reader = self.screen
+        if not isinstance(reader, ReaderScreen):
+            return
+        from tui.trends import trends_job
+        from tui.ui.screens.trends import TrendsScreen
+
+        def chosen(key: ViewKey | None) -> None:
+            if key is not None:
+                reader.go_to_view(key, forget_filter=True)
+
+        reading = reader.reading
+        self.push_screen(TrendsScreen(trends_job(reading), at_once=not reading.search_worth_preparing), chosen)
+
     def action_review_settings(self) -> None:
         def apply(settings: ReviewSettings | None) -> None:
             if settings is None or settings == self.deck.settings:
@@ -355,6 +372,11 @@ class PaperdeckApp(App[None]):
             )
             yield SystemCommand(
                 "Review stats", "Calendar, forecast and retention of your reviews (key: S)", self.action_stats
+            )
+            yield SystemCommand(
+                "Trends",
+                "Tags and watched items over the last year, papers a week, most rising first (key: Y)",
+                self.action_trends,
             )
             yield SystemCommand(
                 "Export this view…",

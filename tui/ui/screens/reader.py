@@ -102,6 +102,7 @@ class ReaderScreen(Screen[None]):
         Binding("a", "toggle_card", "Card", show=False),
         Binding("v", "app.review", "Review"),
         Binding("S", "app.stats", "Stats"),
+        Binding("Y", "app.trends", "Trends", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("left_square_bracket", "step_day(1)", "Older day", show=False),

@@ -30,6 +30,7 @@ KEY_HELP = {
     "toggle_card": "add the paper to the review deck, take it out (its reviews are kept), or unsuspend it",
     "app.review": "review the flashcards due now (starred papers become flashcards)",
     "app.stats": "review stats: calendar, forecast, retention",
+    "app.trends": "trends: tags and watched items over the last year, most rising first",
     "help": "this help",
     "app.quit": "quit; everything is already saved",
 }
