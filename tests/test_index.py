@@ -24,9 +24,11 @@ from reliability import record
 
 from tui.home import Home
 from tui.library import index_sync
+from tui.library.features import feature_text, features_of
 from tui.library.files import digest_files, load_library
 from tui.library.index import INDEX_NAME, LibraryIndex
 from tui.library.index_sync import SyncReport, fill_search, sync
+from tui.library.index_terms import IndexTerms
 from tui.library.merge import Library
 from tui.library.opening import open_library
 from tui.model import arxiv_paper_id, paper_id, search_text
@@ -147,6 +149,14 @@ def assert_searched_as(index: LibraryIndex, reference: Library, *, pending: bool
         numbers[n]: search_text(reference.papers[numbers[n]]) for n in texts
     }
     assert len(waiting) <= (len(numbers) if pending else 0)
+    # The features are kept beside the search text, row for row, and waiting with it.
+    terms = dict(db.execute("SELECT rowid, text FROM terms"))
+    assert set(terms) == set(texts)
+    assert {numbers[n]: text for n, text in terms.items()} == {
+        numbers[n]: feature_text(reference.papers[numbers[n]]) for n in terms
+    }
+    # Read back for the for-you order, waiting or not, the features are the paper's own.
+    assert IndexTerms(index).features() == {i: features_of(paper) for i, paper in reference.papers.items()}
 
 
 def synced_index(path: Path, files: list[Path]) -> LibraryIndex:

@@ -19,7 +19,12 @@ a time; this module opens it and reads a `Library` out of it.
               its row in `search`
     search    an FTS5 table of each paper's search text, case-folded, under the `trigram`
               tokenizer, so that any substring of three characters or more is found by the index
-    unsearched  papers whose search text a big change left for later (`index_sync.fill_search`)
+    terms     an FTS5 table of each paper's features (`features.feature_text`), one token each:
+              what the for-you order scores and what finds papers like one (`index_terms`)
+    unsearched  papers whose search text and features a big change left for later
+              (`index_sync.fill_search`)
+    term_counts how many papers have each feature that more than one has, counted from `terms`
+              now and then (`index_terms.count_terms`; meta's `counted` is the paper count then)
     days      each digest date's paper ids, in digest order (marshalled): the views by date,
               and read in order, every paper id newest first
     tags      each digest tag's paper count and ids, newest first: a tag's ids are read when
@@ -50,12 +55,13 @@ from tui.library.records import DAMAGE, ENTRIES, PAPERS, is_damage, tag_of, unma
 from tui.model import Diagnostic, DigestFormat, Severity
 from tui.parse import PARSER_VERSION, ParseResult
 
-INDEX_FORMAT = 7
+INDEX_FORMAT = 8
 INDEX_NAME = "index.sqlite3"
 # The columns of `papers` the reader sorts by, as `Library.sort_keys` names them.
 SORT_COLUMNS = ("upvotes", "title_key")
 # How long a command waits for another paperdeck that is writing the index.
 BUSY_SECONDS = 60.0
+_FULL_TEXT = ("search", "terms")
 # Saved with the index: records saved for other fields would put values in the wrong ones.
 _FIELDS = (PAPERS.fields, ENTRIES.fields)
 
@@ -95,7 +101,9 @@ CREATE TABLE papers (
     upvotes INTEGER, title_key TEXT  -- what the reader sorts by, without unpacking each record
 );
 CREATE VIRTUAL TABLE search USING fts5 (text, tokenize = 'trigram case_sensitive 1');
+CREATE VIRTUAL TABLE terms USING fts5 (text, tokenize = "unicode61 remove_diacritics 0 tokenchars ':_'");
 CREATE TABLE unsearched (number INTEGER PRIMARY KEY);
+CREATE TABLE term_counts (term TEXT PRIMARY KEY, papers INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE days (day INTEGER PRIMARY KEY, ids BLOB NOT NULL);
 CREATE TABLE tags (tag BLOB PRIMARY KEY, size INTEGER NOT NULL, ids BLOB NOT NULL);
 """
@@ -244,9 +252,10 @@ class LibraryIndex:
         self.outdated = None
 
     def _make(self, db: sqlite3.Connection, tables: set[str], generation: int) -> None:
-        for name in ("search", *(name for name in tables if not name.startswith("search"))):
+        # A full-text table takes its own tables (search_data, terms_idx, ...) with it.
+        for name in (*_FULL_TEXT, *(name for name in tables if not name.startswith(_FULL_TEXT))):
             if name in tables:
-                db.execute(f'DROP TABLE "{name}"')  # the search table takes its own tables with it
+                db.execute(f'DROP TABLE "{name}"')
         for statement in filter(str.strip, _SCHEMA.split(";")):
             db.execute(statement)
         db.executemany(
@@ -352,6 +361,7 @@ class LibraryIndex:
             db.execute("COMMIT")
         order, by_date, tag_sizes, count = views  # type: ignore[misc]
         from tui.library.index_search import IndexSearch
+        from tui.library.index_terms import IndexTerms
 
         library = Library(papers=IndexedPapers(self, count), results=results, order=order)
         library.by_date = {date.fromordinal(day): ids for day, ids in by_date}
@@ -359,6 +369,7 @@ class LibraryIndex:
             self, {tag_of(key) if isinstance(key, bytes) else key: size for key, size in tag_sizes}
         )
         library.search = IndexSearch(self)
+        library.terms = IndexTerms(self)
         library.related_finder = self.related
         library.sort_key_finder = self.sort_keys
         library.title_owners = self.title_owners

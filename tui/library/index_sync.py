@@ -25,6 +25,7 @@ from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
 
+from tui.library.features import feature_text
 from tui.library.files import unreadable
 from tui.library.index import DAYS, TAG_SIZES, LibraryIndex, SavedViews, saved_diagnostics
 from tui.library.merge import lone_entry, merge_entry, paper_from_entry
@@ -38,11 +39,11 @@ Stamp = tuple[int, int]  # size, modification time in ns
 Progress = Callable[[int, int], None]
 # Papers merged per query: SQLite allows 32,766 parameters, and a batch is a progress step.
 BATCH = 500
-# A change touching up to this many papers puts their search texts in the search table in
-# the same transaction. A bigger one (a first start, a year of digests at once) leaves them
-# to `fill_search`, in transactions of their own, so that the library can be shown first:
-# the trigram index costs a quarter of a millisecond per paper.
-SEARCH_AT_ONCE = 5_000
+# A change touching up to this many papers puts their search texts and features in the
+# full-text tables in the same transaction. A bigger one (a first start, a year of digests at
+# once) leaves them to `fill_search`, in transactions of their own, so that the library can be
+# shown first: the trigram index and the features cost half a millisecond per paper.
+SEARCH_AT_ONCE = 2_500
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,7 @@ class _Change:
         self.new_tags: dict[str, tuple[str, ...]] = {}
         self.new_entries: dict[int, DigestEntry] = {}  # entry number -> the entry, of the files added
         self.titles: set[str] = set()  # title ids whose claims or loose entries the change touched
-        self.search_now = True  # else the touched papers' search texts wait for `fill_search`
+        self.search_now = True  # else the touched papers' full-text rows wait for `fill_search`
 
     def drop_file(self, file_no: int) -> None:
         rows = self.db.execute("SELECT paper_id, day, claim FROM entries WHERE file_no = ?", (file_no,))
@@ -308,6 +309,7 @@ class _Change:
                 if old is not None:
                     db.execute("DELETE FROM papers WHERE number = ?", (old[0],))
                     db.execute("DELETE FROM search WHERE rowid = ?", (old[0],))
+                    db.execute("DELETE FROM terms WHERE rowid = ?", (old[0],))
                     db.execute("DELETE FROM unsearched WHERE number = ?", (old[0],))
                 continue
             record = PAPERS.dumps(new)
@@ -321,7 +323,7 @@ class _Change:
                 db.execute(
                     "UPDATE papers SET record = ?, upvotes = ?, title_key = ? WHERE number = ?", (record, *keys, old[0])
                 )
-                if old_paper is None or search_text(new) != search_text(old_paper):
+                if old_paper is None or _searched(new) != _searched(old_paper):
                     self._search_anew(old[0], new, had_text=True)
 
     def _merged(self, paper_id: str, sightings: Sequence[tuple[int, DigestEntry, bool]]) -> Paper | None:
@@ -339,12 +341,14 @@ class _Change:
         return paper
 
     def _search_anew(self, number: int, paper: Paper, *, had_text: bool) -> None:
-        """Puts the paper's search text in the search table now, or, in a big change, marks it to be
-        put there after the change is saved (`fill_search`)."""
+        """Puts the paper's search text and features in the full-text tables now, or, in a big
+        change, marks it to be put there after the change is saved (`fill_search`)."""
         if had_text:
             self.db.execute("DELETE FROM search WHERE rowid = ?", (number,))
+            self.db.execute("DELETE FROM terms WHERE rowid = ?", (number,))
         if self.search_now:
             self.db.execute("INSERT INTO search (rowid, text) VALUES (?, ?)", (number, bindable(search_text(paper))))
+            self.db.execute("INSERT INTO terms (rowid, text) VALUES (?, ?)", (number, bindable(feature_text(paper))))
             self.db.execute("DELETE FROM unsearched WHERE number = ?", (number,))  # a big change's, still waiting
         else:
             self.db.execute("INSERT OR IGNORE INTO unsearched (number) VALUES (?)", (number,))
@@ -398,8 +402,14 @@ _ENTRIES_OF = (
 _DAY = "SELECT e.paper_id FROM entries e JOIN files f ON f.file_no = e.file_no WHERE e.day = ? ORDER BY f.path, e.seq"
 
 
+def _searched(paper: Paper) -> tuple[str, str]:
+    """What the paper's rows in the full-text tables hold."""
+    return search_text(paper), feature_text(paper)
+
+
 def fill_search(index: LibraryIndex, progress: Progress | None = None, *, batch: int = 2_000) -> int:
-    """Puts the search texts a big change left out into the search table, a batch per transaction;
+    """Puts the search texts and features a big change left out into the full-text tables, a batch
+    per transaction;
     returns how many. Safe to stop at any point (a kill, the app quitting): the rest waits."""
     db = index.connection()
     total = db.execute("SELECT count(*) FROM unsearched").fetchone()[0]
@@ -413,9 +423,14 @@ def fill_search(index: LibraryIndex, progress: Progress | None = None, *, batch:
                 return done
             marks = ",".join("?" * len(numbers))
             rows = db.execute(f"SELECT number, record FROM papers WHERE number IN ({marks})", numbers).fetchall()
+            papers = [(number, PAPERS.loads(record)) for number, record in rows]
             db.executemany(
                 "INSERT INTO search (rowid, text) VALUES (?, ?)",
-                [(number, bindable(search_text(PAPERS.loads(record)))) for number, record in rows],
+                [(number, bindable(search_text(paper))) for number, paper in papers],
+            )
+            db.executemany(
+                "INSERT INTO terms (rowid, text) VALUES (?, ?)",
+                [(number, bindable(feature_text(paper))) for number, paper in papers],
             )
             db.execute(f"DELETE FROM unsearched WHERE number IN ({marks})", numbers)
         done += len(numbers)

@@ -10,6 +10,7 @@ from datetime import date
 from operator import attrgetter
 from typing import Protocol
 
+from tui.library.features import features_of, similar_among
 from tui.model import PAPER_FIELDS, Diagnostic, DigestEntry, DigestFormat, Merge, Paper, normalise_title, title_id
 from tui.parse import ParseResult
 
@@ -54,6 +55,18 @@ class TextSearch(Protocol):
         """Makes what the first search would otherwise make (off the UI thread)."""
 
 
+class FeatureSource(Protocol):
+    """The papers' features as an index keeps them (`index_terms.IndexTerms`)."""
+
+    def features(self, paper_ids: Iterable[str] | None = None) -> dict[str, frozenset[str]]: ...
+
+    def counts(self, features: Iterable[str]) -> dict[str, int]: ...
+
+    def counted_papers(self) -> int: ...
+
+    def similar(self, paper_id: str, limit: int) -> list[str]: ...
+
+
 @dataclass
 class Library:
     """All papers paperdeck knows of, with the indexes the reader filters by."""
@@ -76,6 +89,8 @@ class Library:
     sort_key_finder: Callable[[str], Mapping[str, object]] | None = None
     # From the library index: `TitleClaims` of the titles asked about (see `renamed`).
     title_owners: Callable[[list[str]], dict[str, str]] | None = None
+    # From the library index: the papers' features and the papers like one (see `features`).
+    terms: FeatureSource | None = None
     # Without the library index: which paper an entry known by its title alone is of.
     claims: TitleClaims = field(default_factory=TitleClaims, repr=False)
 
@@ -144,6 +159,36 @@ class Library:
         if column == "upvotes":
             return {paper.id: paper.upvotes for paper in self.papers.values()}
         return {paper.id: normalise_title(paper.title) for paper in self.papers.values()}
+
+    def features(self, paper_ids: Iterable[str] | None = None) -> dict[str, frozenset[str]]:
+        """The features (`features.features_of`) of these papers, or of every paper, by id."""
+        if self.terms is not None:
+            return self.terms.features(paper_ids)
+        papers = self.papers
+        wanted = papers if paper_ids is None else [paper_id for paper_id in paper_ids if paper_id in papers]
+        return {paper_id: features_of(papers[paper_id]) for paper_id in wanted}
+
+    def feature_counts(self, features: Iterable[str]) -> tuple[dict[str, int], int]:
+        """How many papers have each of these features (those of more than one paper), and how
+        many papers there were when counted: what makes a feature rare or common."""
+        if self.terms is not None:
+            return self.terms.counts(features), self.terms.counted_papers()
+        wanted = set(features)
+        counts: dict[str, int] = dict.fromkeys(wanted, 0)
+        for paper_features in self.features().values():
+            for feature in paper_features & wanted:
+                counts[feature] += 1
+        return {feature: count for feature, count in counts.items() if count >= 2}, len(self.papers)
+
+    def similar(self, paper_id: str, limit: int = 5) -> list[str]:
+        """Up to `limit` papers most like this one by the features they share, most alike first
+        (not counting the papers related by the vault's links: see `related`)."""
+        if self.terms is not None:
+            found = self.terms.similar(paper_id, limit)
+        else:
+            paper = self.papers.get(paper_id)
+            found = similar_among(paper, self.features(), limit) if paper is not None else []
+        return [other for other in found if other in self.papers]
 
     @property
     def tag_sizes(self) -> Mapping[str, int]:

@@ -26,6 +26,7 @@ from tui.home import Home
 from tui.library.files import library_file_names
 from tui.library.index import INDEX_NAME, IndexChanged, LibraryIndex
 from tui.library.index_sync import Progress, SyncReport, fill_search, sync
+from tui.library.index_terms import count_terms
 from tui.library.merge import Library
 from tui.library.records import DAMAGE, is_damage
 
@@ -85,10 +86,14 @@ class OpenedLibrary:
             return 0
 
     def fill_search(self, progress: Progress | None = None) -> int:
-        """Puts those papers' search texts in (searching finds them meanwhile too, more slowly).
-        A damaged index is noted for `refresh` to rebuild; a busy one waits for the next time."""
+        """Puts those papers' search texts and features in (searching finds them meanwhile too,
+        more slowly), then counts the features anew if the library has grown enough since the
+        last count (`index_terms.count_terms`). A damaged index is noted for `refresh` to
+        rebuild; a busy one waits for the next time."""
         try:
-            return fill_search(self.index, progress)
+            filled = fill_search(self.index, progress)
+            count_terms(self.index)
+            return filled
         except DAMAGE as exc:
             self.index.note_damage(exc)
             return 0
