@@ -206,7 +206,7 @@ def test_wiki_links_relate_papers_both_ways_in_the_index_as_from_scratch(tmp_pat
     opened.close()
 
 
-async def test_the_detail_shows_related_papers_and_r_goes_to_one(tmp_path: Path):
+async def test_the_detail_shows_linked_papers_first_each_a_key_away_and_r_offers_more(tmp_path: Path):
     from tui.state.store import Store
     from tui.ui.app import PaperdeckApp
 
@@ -221,14 +221,22 @@ async def test_the_detail_shows_related_papers_and_r_goes_to_one(tmp_path: Path)
         await pilot.pause()
         papers = app.screen.query_one("#papers")
         assert papers.current == registers  # the newest note
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         detail = app.screen.query_one("#detail").text
-        assert "Related  R goes to one\n· Blockwise Attention\n· Ring Attention for Very Long Contexts\n" in detail
+        linked = "  linked in your notes\n"
+        assert f"! Blockwise Attention{linked}@ Ring Attention for Very Long Contexts{linked}" in detail
         await pilot.press("R")
         await pilot.pause()
         await pilot.press("down", "enter")  # the second: Ring Attention
         await pilot.pause()
         assert papers.current == RING_ID
-        assert "· Sparse Registers for Vision Transformers" in app.screen.query_one("#detail").text
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert f"! Sparse Registers for Vision Transformers{linked}" in app.screen.query_one("#detail").text
+        await pilot.press("exclamation_mark")  # one key back to it
+        await pilot.pause()
+        assert papers.current == registers
     store.close()
     opened.close()
 

@@ -112,7 +112,7 @@ def test_first_seen_newest_first_a_paper_seen_again_by_its_first_day():
     ] * 2
 
 
-def test_date_and_the_sorts_not_there_keep_the_order_given_without_reading_papers():
+def test_date_for_you_and_unknown_sorts_keep_the_order_given_without_reading_papers():
     def no_reading(column: str):
         raise AssertionError("the date order needs no paper")
 
@@ -129,27 +129,25 @@ def test_date_and_the_sorts_not_there_keep_the_order_given_without_reading_paper
 def test_check_sort_takes_the_sorts_there_are():
     for sort in CYCLE:
         assert check_sort(sort) == sort
-    assert set(CYCLE) | {"for-you"} == set(SORTS)
+    assert set(CYCLE) == set(SORTS)
 
 
-def test_check_sort_refuses_for_you_and_unknown_names():
-    with pytest.raises(SortError, match="for-you order is not there yet"):
-        check_sort("for-you")
+def test_check_sort_refuses_unknown_names():
     with pytest.raises(SortError) as refused:
         check_sort("popularity")
-    assert str(refused.value) == "no sort 'popularity'; the sorts are: date, upvotes, title, first-seen"
+    assert str(refused.value) == "no sort 'popularity'; the sorts are: date, upvotes, title, first-seen, for-you"
     assert isinstance(refused.value, ValueError)
     with pytest.raises(SortError):
         check_sort("Date")  # names are as written
 
 
 def test_next_sort_cycles_through_the_sorts_there_are():
-    assert [next_sort(sort) for sort in CYCLE] == ["upvotes", "title", "first-seen", "date"]
+    assert [next_sort(sort) for sort in CYCLE] == ["upvotes", "title", "first-seen", "for-you", "date"]
     sort = DATE
     for _ in range(len(CYCLE)):
         sort = next_sort(sort)
     assert sort == DATE
-    assert next_sort("for-you") == DATE and next_sort("nonsense") == DATE
+    assert next_sort("nonsense") == DATE
 
 
 # --- each view's sort, remembered ---------------------------------------------------------------
@@ -261,10 +259,21 @@ def test_a_stored_sort_of_the_wrong_type_reads_as_date(path):
         store.close()
 
 
-def test_a_stored_for_you_sort_reads_as_date(path):
+def test_a_for_you_sort_lists_by_date_until_the_taste_can_rank_and_says_why(path):
     store = Store.open(path)
     try:
         store.set_setting("view_sorts", {"view:all": "for-you"})
-        assert reading_of(store).sort_of(ALL) == DATE
+        reading = reading_of(store)
+        assert reading.sort_of(ALL) == "for-you"
+        job = reading.filter_job()
+        assert reading.in_order(job, list(job.base)) == list(job.base)  # not trained yet
+        assert reading.order.for_you_note() == "Learning your taste…; sorted by date meanwhile."
+        reading.order.take_taste(reading.taste_job()())  # nothing starred or read yet
+        assert reading.in_order(job, list(job.base)) == list(job.base)
+        assert reading.order.for_you_note() == (
+            "The for-you order learns from your stars: star 5 more papers and read 5 more without"
+            " starring them. Sorted by date meanwhile."
+        )
+        assert reading.why_for_you(LIBRARY.papers[IDS[0]]) is None
     finally:
         store.close()

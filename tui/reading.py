@@ -6,12 +6,15 @@ Every change goes to the store at once; the counts follow by deltas, not by reco
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from tui.for_you import TasteInput, studied_papers, watched_papers
 from tui.groups import Groups
 from tui.library.merge import Library
+from tui.model import Paper
+from tui.ordering import ViewOrder
 from tui.query import Matcher, Query, QueryError, parse_query
 from tui.review.deck import Deck
 from tui.settings import (
@@ -19,15 +22,15 @@ from tui.settings import (
     HIDE_SEEN_BEFORE,
     LANGUAGE_NAMES,
     MARK_READ_ON_OPEN,
-    VIEW_SORTS,
     next_language,
     remember,
 )
-from tui.sorting import DATE, NOT_YET, SORTS, next_sort, sorted_ids
+from tui.sorting import DATE
 from tui.state.paper_state import PaperState, Snapshot, user_tags
 from tui.state.renames import follow_renames
 from tui.state.store import Store, StoreReadOnly
-from tui.views import ALL, LATER, Group, ViewKey, Views
+from tui.taste import TasteModel
+from tui.views import ALL, LATER, WATCHED, Group, ViewKey, Views
 
 _BLANK = PaperState()
 # Redrawing one row looks the paper up in the list shown (a scan of it), so a change touching
@@ -111,9 +114,8 @@ class Reading:
         self.groups = Groups(store)
         # The papers changed since the groups' work-out started (None: none is under way).
         self._changed_since_groups: set[str] | None = None
-        self.sorts: dict[str, str] = dict(VIEW_SORTS.read(store))
+        self.order = ViewOrder(store)
         self.hide_seen: bool = HIDE_SEEN_BEFORE.read(store)
-        self._kept_sort_keys: tuple[Library | None, dict[str, Mapping[str, object]]] = (None, {})
 
     def state_of(self, paper_id: str) -> PaperState:
         return self.states.get(paper_id, _BLANK)
@@ -134,6 +136,7 @@ class Reading:
         self.counts = self.views.counts(self.states)
         self.matcher = Matcher(library, self.state_of, self.due.__contains__)
         self._last_filter = None
+        self.order.forget_library()
         self.count_new()
 
     @property
@@ -157,28 +160,7 @@ class Reading:
     def in_order(self, job: FilterJob, ids: list[str]) -> list[str]:
         """The papers a job kept, in the order of its sort (a worker's job for a big view)."""
         # The first-seen dates only when asked for: 30 ms at 100,000 papers, on the way to the first screen.
-        first_seen = self.views.first_seen if job.sort == "first-seen" else {}
-        return sorted_ids(ids, job.sort, self._sort_keys, first_seen)
-
-    def _sort_keys(self, column: str) -> Mapping[str, object]:
-        """The library's sort keys, read once for each library (from its index, 50 ms at 100,000).
-
-        Called from the filter worker too: what is kept is replaced whole, and only while its
-        library is still the one shown, so a worker of the library before keeps nothing."""
-        library = self.library
-        kept_library, kept = self._kept_sort_keys
-        if kept_library is not library:
-            kept = {}
-        keys = kept.get(column)
-        if keys is None:
-            keys = library.sort_keys(column)
-            if column == "title_key":
-                # Each title's place A to Z, worked out once: a view then sorts by whole numbers,
-                # not by comparing 100,000 titles again.
-                keys = {paper_id: place for place, paper_id in enumerate(sorted(keys, key=keys.__getitem__))}
-            if library is self.library:
-                self._kept_sort_keys = (library, {**kept, column: keys})
-        return keys
+        return self.order.ordered(self.library, ids, job.sort, lambda: self.views.first_seen, self._ranking_input)
 
     def filtered(self, job: FilterJob, ids: Sequence[str]) -> bool:
         """Takes in a job's papers; False when the view, filter, sort or hiding changed since it started."""
@@ -191,18 +173,12 @@ class Reading:
     # --- sort, and papers seen before ------------------------------------------------------------
 
     def sort_of(self, view: ViewKey) -> str:
-        sort = self.sorts.get(_sort_key(view), DATE)
-        # A hand-edited store may hold anything; a sort not made yet lists by date meanwhile.
-        return sort if isinstance(sort, str) and sort in SORTS and sort not in NOT_YET else DATE
+        return self.order.sort_of(view)
 
     def cycle_sort(self) -> Outcome:
-        """The current view in the next order, remembered for the view (for this session on a
-        read-only store)."""
-        sort = next_sort(self.sort_of(self.view))
-        self.sorts[_sort_key(self.view)] = sort
+        """The current view in the next order, remembered for the view."""
         self._last_filter = None
-        remember(self.store, VIEW_SORTS, dict(self.sorts))
-        return Outcome(message=f"Sorted by {sort}: {SORTS[sort]}")
+        return Outcome(message=self.order.cycle(self.view))
 
     def toggle_hide_seen(self) -> Outcome:
         self.hide_seen = not self.hide_seen
@@ -213,11 +189,27 @@ class Reading:
         return Outcome(message="Papers seen on an earlier day are shown again.")
 
     def rename_sort(self, old: ViewKey, new: ViewKey) -> None:
-        """A renamed saved view keeps the sort it was shown in."""
-        sort = self.sorts.pop(_sort_key(old), None)
-        if sort is not None:
-            self.sorts[_sort_key(new)] = sort
-            remember(self.store, VIEW_SORTS, dict(self.sorts))
+        self.order.rename(old, new)
+
+    # --- the user's taste, for the for-you order -------------------------------------------------
+
+    def taste_job(self) -> Callable[[], TasteModel]:
+        """What training the taste model on the user's state now takes (a worker's job); the
+        screen hands its model to `order.take_taste`."""
+        taste = TasteInput(dict(self.states), studied_papers(self.deck), self._watched())
+        return self.order.taste_job(self.library, taste)
+
+    def why_for_you(self, paper: Paper) -> str | None:
+        """Why the for-you order puts the paper where it does (None until it can rank)."""
+        return self.order.explain(self.library, paper, self._ranking_input())
+
+    def _ranking_input(self) -> TasteInput:
+        # The states themselves, not a copy: ranking only looks papers up (safe from a worker).
+        return TasteInput(self.states, watched=self._watched())
+
+    def _watched(self) -> dict[str, frozenset[str]]:
+        groups = self.views.groups
+        return watched_papers({key.value: groups[key].ids for key in groups if key.kind == WATCHED.kind})
 
     def count_new(self) -> None:
         """The New view's count (the first-seen dates of every paper: done after the first screen)."""
@@ -459,13 +451,10 @@ class Reading:
             paper = self.library.papers.get(paper_id)
             days |= self.counts.apply(paper_id, paper.digest_dates if paper else (), old, new)
             tags_changed = tags_changed or old.tags != new.tags
+        if snapshot:
+            self.order.taste_stale = True
         if snapshot and self.views.groups:
             self.groups.recheck(self.views.groups, snapshot, self.library, self.matcher, self.state_of)
         if snapshot and self._changed_since_groups is not None:
             self._changed_since_groups.update(snapshot)
         return Outcome(papers=tuple(snapshot), days=frozenset(days), tags_changed=tags_changed)
-
-
-def _sort_key(view: ViewKey) -> str:
-    """Where a view's sort is remembered: every digest date shares one, by its kind."""
-    return view.kind if view.kind in ("day", "month", "year") else f"{view.kind}:{view.value}"

@@ -5,7 +5,8 @@
     title       A to Z by title, as titles are compared (case and punctuation aside)
     first-seen  the papers first seen most recently first (a paper seen again on a later day
                 sorts by the first day it appeared)
-    for-you     the ranking learned from what the user stars; not made yet, so refused
+    for-you     the user's taste first, as learned from what they star (`for_you.ranked`: it
+                needs the user's state, so `sorted_ids` leaves it in date order)
 
 Every sort is stable: papers that tie keep the date order.
 """
@@ -23,21 +24,19 @@ SORTS: dict[str, str] = {
     "first-seen": "first seen most recently first",
     "for-you": "the order learned from your stars",
 }
-# Sorts the reader cycles through with its sort key; for-you joins them once it exists.
-CYCLE = ("date", "upvotes", "title", "first-seen")
-NOT_YET = {"for-you": "the for-you order is not there yet; sorting by date"}
+FOR_YOU = "for-you"
+# The sorts the reader's sort key goes through, in this order.
+CYCLE = ("date", "upvotes", "title", "first-seen", FOR_YOU)
 
 
 class SortError(ValueError):
-    """A sort that does not exist, or is not made yet; the message says which there are."""
+    """A sort that does not exist; the message says which there are."""
 
 
 def check_sort(name: str) -> str:
-    """`name` if it is a sort that can be used now; SortError otherwise."""
-    if name in NOT_YET:
-        raise SortError(NOT_YET[name])
+    """`name` if it is a sort; SortError otherwise."""
     if name not in SORTS:
-        raise SortError(f"no sort {name!r}; the sorts are: {', '.join(s for s in SORTS if s not in NOT_YET)}")
+        raise SortError(f"no sort {name!r}; the sorts are: {', '.join(SORTS)}")
     return name
 
 
@@ -55,7 +54,7 @@ def sorted_ids(
     """`ids` (in date order) in the order `sort` names. `sort_keys` gives every paper's
     `upvotes` or `title_key` by id (`Library.sort_keys`; title keys may be their places A to Z):
     no paper is read to sort."""
-    if sort not in SORTS or sort == DATE or sort in NOT_YET:
+    if sort not in SORTS or sort in (DATE, FOR_YOU):
         return list(ids)
     if sort == "first-seen":
         oldest = date.min

@@ -34,9 +34,10 @@ from tui.parse import ParseResult
 from tui.parse.vault import note_key
 from tui.query import Matcher, Query, QueryError, parse_query
 from tui.safe_text import one_line, visible
-from tui.sorting import DATE, NOT_YET, SortError, check_sort, sorted_ids
+from tui.sorting import DATE, FOR_YOU, SortError, check_sort, sorted_ids
 from tui.state.paper_state import PaperState, user_tags
 from tui.state.renames import follow_renames
+from tui.state.store import Store
 
 # Files handed to a worker process at once: enough to outweigh the cost of the hand-over.
 _FILES_PER_TASK = 16
@@ -196,9 +197,7 @@ def list_papers(
     try:
         check_sort(sort)
     except SortError as exc:
-        # The reader falls back to the date order; the command lists nothing instead.
-        message = str(exc).partition("; sorting by")[0] if sort in NOT_YET else str(exc)
-        err(f"paperdeck: --sort: {message}")
+        err(f"paperdeck: --sort: {exc}")
         return EXIT_USAGE
     try:
         typed = parse_query(query_text or "")
@@ -231,7 +230,9 @@ def list_papers(
 
         ids = Matcher(library, state_of, due.__contains__).filter(library.order, query)
         found = papers_among(library.papers, ids)
-        if sort != DATE:
+        if sort == FOR_YOU:
+            ids = _for_you(library, store, ids)
+        elif sort != DATE:
             from tui.views import Views
 
             first_seen = Views(library, state_of, lambda: user_tags(states)).first_seen if sort == "first-seen" else {}
@@ -346,3 +347,16 @@ def _fetch_day(text: str | None) -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise ValueError(f"--date: {text!r} is not a date like 2025-06-11") from None
+
+
+def _for_you(library: Library, store: Store, ids: list[str]) -> list[str]:
+    """`ids` best first for the user, as the reader's for-you order has them; in date order,
+    saying why on stderr, until there is enough to learn from."""
+    from tui import for_you
+
+    taste = for_you.taste_in_store(library, store)
+    model = for_you.train(library, taste)
+    if not model.ready:
+        err(f"paperdeck: {for_you.not_ready_message(model)}")
+        return ids
+    return for_you.ranked(model, library, ids, taste)

@@ -28,7 +28,7 @@ from tui.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE
 from tui.home import Home, resolve_home
 from tui.library.opening import LibraryUnavailable
 from tui.settings import SETTINGS
-from tui.sorting import DATE, NOT_YET, SORTS
+from tui.sorting import DATE, SORTS
 
 # Each command, and how it is called with the parsed arguments.
 COMMANDS: dict[str, Callable[[Home, argparse.Namespace], int]] = {
@@ -151,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=DATE,
         metavar="ORDER",
         help="list in this order: "
-        + "; ".join(f"{name} ({about})" for name, about in SORTS.items() if name not in NOT_YET)
+        + "; ".join(f"{name} ({about})" for name, about in SORTS.items())
         + f" (default: {DATE})",
     )
     list_.add_argument("--json", action="store_true", help="print one JSON object per paper per line")

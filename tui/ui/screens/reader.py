@@ -14,7 +14,6 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from tui.library.merge import Library
-from tui.model import Paper
 from tui.query import Matcher
 from tui.reading import NO_MORE_DAYS, Outcome, Reading
 from tui.review.deck import Deck
@@ -30,8 +29,9 @@ from tui.ui.screens.list_dialogs import (
     rename_a_saved_view,
     save_this_view,
 )
-from tui.ui.screens.paper_dialogs import ask_note, ask_tags, choose_related, offer_copies, open_a_link
+from tui.ui.screens.paper_dialogs import ask_note, ask_tags, offer_copies, open_a_link
 from tui.ui.screens.reader_help import key_help
+from tui.ui.screens.reader_taste import SIMILAR_BINDINGS, LearnsTaste
 from tui.ui.textual_compat import QuietFooter
 from tui.ui.widgets.detail import PaperDetail
 from tui.ui.widgets.filter_input import FilterInput
@@ -52,7 +52,7 @@ WIDE = 160
 NARROW = 100
 
 
-class ReaderScreen(Screen[None]):
+class ReaderScreen(LearnsTaste, Screen[None]):
     """Where users live: pick a view on the left, a paper in the middle, read it on the right."""
 
     # Focused from the start: focusing the tree first and then the list restyles both.
@@ -97,7 +97,8 @@ class ReaderScreen(Screen[None]):
         Binding("n", "edit_note", "Note", show=False),
         Binding("c", "copy", "Copy", show=False),
         Binding("o", "open_link", "Open link", show=False),
-        Binding("R", "related", "Related", show=False),
+        Binding("R", "more_like_this", "More like this…", show=False),
+        *SIMILAR_BINDINGS,
         Binding("A", "mark_all_read", "All read", show=False),
         Binding("a", "toggle_card", "Card", show=False),
         Binding("v", "app.review", "Review"),
@@ -177,6 +178,7 @@ class ReaderScreen(Screen[None]):
         else:
             self._take_new_count()
         self.work_out_groups()
+        self.start_learning()
 
     @work(thread=True, group="first-seen")
     def _count_new_in_thread(self) -> None:
@@ -243,13 +245,10 @@ class ReaderScreen(Screen[None]):
             self.reading.state_of(paper_id) if paper_id else _BLANK,
             self.language,
             card=card.describe(self.deck.now()) if card else None,
-            related=[related.title for related in self._related(paper_id)] if paper_id else (),
+            similar=[(other.title, linked) for other, linked in self.similar_of(paper_id)] if paper_id else (),
+            for_you=self.reading.why_for_you(paper) if paper else None,
             watcher=self.reading.groups.watcher,
         )
-
-    def _related(self, paper_id: str) -> list[Paper]:
-        papers = self.library.papers
-        return [paper for other in self.library.related(paper_id) if (paper := papers.get(other)) is not None]
 
     def _update_title(self) -> None:
         typed, counts = self.reading.query_text, self.reading.counts
@@ -421,6 +420,7 @@ class ReaderScreen(Screen[None]):
         papers = self.query_one(PaperList)
         self._pane.keep_row_on_screen()
         self.reading.use_library(library)
+        self.forget_similar()
         papers.use_papers(library.papers)
         tree = self.query_one(NavTree)
         tree.views, tree.counts = self.views, self.reading.counts
@@ -457,10 +457,6 @@ class ReaderScreen(Screen[None]):
 
     def action_open_link(self) -> None:
         open_a_link(self.app, self._current_paper())
-
-    def action_related(self) -> None:
-        if paper_id := self._current():
-            choose_related(self.app, self._related(paper_id), self.go_to_paper)
 
     def go_to_paper(self, paper_id: str) -> None:
         """Puts the cursor on a paper: in this view if it shows the paper, else in All, unfiltered."""

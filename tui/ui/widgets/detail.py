@@ -17,6 +17,8 @@ from tui.ui.widgets.text_pane import TextPane
 from tui.watching import Watcher
 
 _AUTHORS_SHOWN = 12
+# The keys that go to the similar papers (`reader_taste.SIMILAR_KEYS`), as the detail names them.
+SIMILAR_KEY_LABELS = "!@#$%"
 
 
 class PaperDetail(TextPane):
@@ -34,14 +36,16 @@ class PaperDetail(TextPane):
         language: str,
         *,
         card: str | None = None,
-        related: Sequence[str] = (),
+        similar: Sequence[tuple[str, bool]] = (),
+        for_you: str | None = None,
         watcher: Watcher | None = None,
     ) -> None:
-        """`related` are the titles of the papers related to this one (R goes to one)."""
+        """See `render_detail`."""
         if paper is None:
             self.show_text(Text("No paper in this view.", style="italic"))
         else:
-            self.show_text(render_detail(paper, state, language, card=card, related=related, watcher=watcher))
+            detail = render_detail(paper, state, language, card=card, similar=similar, for_you=for_you, watcher=watcher)
+            self.show_text(detail)
 
 
 def render_detail(
@@ -50,7 +54,8 @@ def render_detail(
     language: str,
     *,
     card: str | None = None,
-    related: Sequence[str] = (),
+    similar: Sequence[tuple[str, bool]] = (),
+    for_you: str | None = None,
     watcher: Watcher | None = None,
     brief: bool = False,
 ) -> Text:
@@ -60,7 +65,9 @@ def render_detail(
     is commentary.
 
     `card` says where the paper stands in the review deck ("card due in 3d"), if it is there;
-    the watched items it matches are named, and their words and names underlined.
+    the watched items it matches are named, and their words and names underlined. `for_you`
+    says why the for-you order puts it where it does. `similar` are the titles of the papers
+    like it, each with whether the vault's notes link the two; the keys `!@#$%` go to them.
     """
     text = Text()
     text.append(visible(paper.title), style="bold")
@@ -102,6 +109,10 @@ def render_detail(
             text.append(visible(f"+{tag}"), style="italic underline")
             text.append(" ")
         text.append("\n")
+    if for_you:
+        text.append("For you: ", style="bold")
+        text.append(visible(for_you))
+        text.append("\n")
     if paper.auto_tags:
         # Keywords a machine chose: told apart from the tags people gave by their look and label.
         text.append("automatic: ", style="dim")
@@ -113,11 +124,14 @@ def render_detail(
         text.append("Abstract\n", style="bold underline")
         text.append(visible(paper.abstract))
         text.append("\n\n")
-    if related and not brief:
-        text.append("Related", style="bold underline")
-        text.append("  R goes to one\n", style="dim")
-        for title in related:
-            text.append(visible(f"· {title}"))
+    if similar and not brief:
+        text.append("Similar papers", style="bold underline")
+        text.append(f"  {SIMILAR_KEY_LABELS[: len(similar)]} go to one · R for more\n", style="dim")
+        for label, (title, linked) in zip(SIMILAR_KEY_LABELS, similar, strict=False):
+            text.append(f"{label} ", style="bold")
+            text.append(visible(title))
+            if linked:
+                text.append("  linked in your notes", style="dim italic")
             text.append("\n")
         text.append("\n")
     if paper.links and not brief:
