@@ -26,6 +26,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent))
 
 import first_paint  # noqa: E402
+import for_you_speed  # noqa: E402
 import living_library  # noqa: E402
 import parse_speed  # noqa: E402
 import reader_keys  # noqa: E402
@@ -43,6 +44,7 @@ def measure_all(papers: int, runs: int, presses: int, cards: int, answers: int, 
         ("the library index at work", lambda: living_library.measure(papers, runs)),
         ("keystrokes", lambda: reader_keys.measure(papers, presses)),
         ("triage", lambda: triage_keys.measure(papers, presses)),
+        ("for you", lambda: for_you_speed.measure(papers, runs)),
         ("state store", lambda: store_speed.measure(papers, runs)),
         ("review", lambda: review_speed.measure(cards, answers, runs)),
         ("notes vault", lambda: vault_speed.measure(notes, runs)),

@@ -11,6 +11,7 @@ from conftest import SAMPLES
 
 from tui.library import features as features_module
 from tui.library.features import (
+    COMMON_AT_LEAST,
     COMMON_SHARE,
     LIKENESS_TERMS,
     features_of,
@@ -65,7 +66,8 @@ def test_the_weights_are_the_rarest_shared_features_the_title_and_tags_counting_
         boost = features_module.TITLE_BOOST if feature in titled else 1.0
         return inverse_frequency(PAPERS_WITH[feature], papers) * boost
 
-    eligible = [f for f in FEATURES[paper.id] if 2 <= PAPERS_WITH[f] <= max(2, int(papers * COMMON_SHARE))]
+    common = max(COMMON_AT_LEAST, int(papers * COMMON_SHARE))
+    eligible = [f for f in FEATURES[paper.id] if 2 <= PAPERS_WITH[f] <= common]
     assert weights == pytest.approx({f: weight(f) for f in weights})
     assert min(weights.values()) >= max((weight(f) for f in eligible if f not in weights), default=0)
 
@@ -92,7 +94,7 @@ def test_the_index_finds_the_papers_a_look_at_every_paper_finds(index: LibraryIn
         expected = similar_among(paper, FEATURES, 5)
         assert terms.similar(paper.id, 5) == expected, paper.title
     monkeypatch.undo()
-    # With the index's first hundred candidates, the best match is still found.
+    # With the index's first candidates only, the best match is still found.
     found = [(terms.similar(p.id, 5)[:1], similar_among(p, FEATURES, 1)) for p in REFERENCE.papers.values()]
     assert sum(a == b for a, b in found) >= 0.9 * len(found)
 

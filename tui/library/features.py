@@ -76,13 +76,16 @@ def watched_feature(item_key: str) -> str:
 
 # How many of a paper's features a search for papers like it looks for: its most telling that
 # another paper shares. More finds a little better and costs in proportion (each is a posting list).
-LIKENESS_TERMS = 12
-# A feature most papers have says nothing about likeness.
-COMMON_SHARE = 0.2
+LIKENESS_TERMS = 10
+# A feature many papers have says little about likeness, and its posting list is long to read:
+# one more common than this share of the library is left out (but never one of fewer than
+# `COMMON_AT_LEAST` papers, so that a small library still finds papers by their topics).
+COMMON_SHARE = 0.05
+COMMON_AT_LEAST = 50
 # The title's words and pairs and the tags say what a paper is about more than its abstract does.
 TITLE_BOOST = 3.0
 # The papers the index's search finds before they are ranked as `most_alike` ranks them.
-CANDIDATES = 100
+CANDIDATES = 50
 
 
 def title_features(paper: Paper) -> set[str]:
@@ -108,9 +111,10 @@ def likeness_weights(
 ) -> dict[str, float]:
     """The features that say most about what makes `paper` like others, each with its weight:
     its rarest (by inverse document frequency, the title's and tags' counting `TITLE_BOOST`
-    times) that at least one other paper has and at most `COMMON_SHARE` of the library.
+    times) that at least one other paper has and at most `COMMON_SHARE` of the library
+    (or `COMMON_AT_LEAST` papers).
     `frequency` is each feature's paper count."""
-    common = max(2, int(papers * COMMON_SHARE))
+    common = max(COMMON_AT_LEAST, int(papers * COMMON_SHARE))
     titled = title_features(paper)
     weighed = [
         (inverse_frequency(count, papers) * (TITLE_BOOST if feature in titled else 1.0), feature)
