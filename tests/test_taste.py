@@ -7,6 +7,7 @@ from pathlib import Path
 
 from conftest import SAMPLES
 
+from tui.library.features import feature_text, features_of, token
 from tui.library.files import load_library
 from tui.model import Paper
 from tui.state.paper_state import PaperState
@@ -18,10 +19,7 @@ from tui.taste import (
     Reason,
     TasteModel,
     describe_feature,
-    feature_text,
-    features_of,
     labels_of,
-    token,
 )
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -6,16 +6,8 @@ linear SVMs on short texts, trains in one pass over the labelled papers (5,000 o
 fraction of a second, in plain Python) and says why it ranks a paper where it does: each
 feature has one weight, and a paper's score is the sum of its features' weights.
 
-Features of a paper (`features_of`), each one token of lower-case letters, digits, `_` and
-its kind's prefix, so that the library index can keep them in a full-text table of their own
-(`terms`, which also finds similar papers):
-    w:word          a word of the title, abstract or commentary (English, no stop words)
-    p:word_word     two words in a row in the title or commentary: "video generation"
-    k:한국          two Hangul syllables in a row in the Korean commentary (Korean has no spaces
-                    between the parts of a word, and bigrams are the standard stand-in for them)
-    t:tag           a tag of the digest's; `u:tag` one of the user's own
-    a:ann_lee       an author (the first ten)
-    v:kind:value    a watched item the paper matches (added by the ranker, not the index)
+The features of a paper (`tui.library.features`: words, pairs of words, Korean syllable
+pairs, tags, authors, watched items) are what the model weighs.
 
 Labels come from the user's state (`labels_of`): a starred paper is liked, more so when its
 card is being reviewed; one the user tagged or wrote a note on, a little; one read without a
@@ -25,71 +17,24 @@ star (triage's "read" included) is not liked. Pure: no Textual, no I/O.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from itertools import pairwise
 
+from tui.library.features import token
 from tui.model import Paper
 from tui.state.paper_state import PaperState
 
-# Enough to learn from: fewer stars than this, and the for-you order says so and sorts by date.
+# Enough to learn from: fewer than this, and the for-you order says so and sorts by date.
 MIN_LIKED = 5
 MIN_UNLIKED = 5
 # Laplace smoothing of the feature counts.
 SMOOTHING = 1.0
-AUTHORS_USED = 10
 # How much each kind of evidence counts, against a star's 1.
 STUDIED_BONUS = 0.5  # a starred paper whose card is being reviewed
 CARED_WEIGHT = 0.5  # not starred, but tagged or given a note
-_WORD = re.compile(r"[a-z][a-z0-9\-]+[a-z0-9]|[a-z]{2}")
-_HANGUL = re.compile(r"[\uac00-\ud7a3]+")
-# What a token may not hold: the index's tokenizer splits there.
-_NOT_TOKEN = re.compile(r"[^\w:]|_")
-# Words that say nothing about what a paper is about (and the words every abstract uses).
-STOP_WORDS = frozenset(
-    """a an and are as at be been but by can do does for from has have how in into is it its of on
-    or our over such than that the their them these they this those to via was we were what when
-    which while who will with without you your more most also both each other only than then there
-    however thus using based show shows shown propose proposed present paper approach method methods
-    results new novel work task tasks model models data large language llm llms achieve across
-    state art performance existing significantly improve improves improved""".split()
-)
-
-
-def token(text: str) -> str:
-    """`text` as the value of one feature: lower case, runs of anything else as one `_`."""
-    return "_".join(part for part in _NOT_TOKEN.split(text.lower()) if part)
-
-
-def features_of(paper: Paper, user_tags: Iterable[str] = ()) -> frozenset[str]:
-    """The features of a paper, as the model knows them (see the module's docstring)."""
-    found: set[str] = set()
-    prose = " ".join((paper.title, paper.abstract, paper.commentary_en)).lower()
-    found.update(f"w:{token(word)}" for word in _WORD.findall(prose) if word not in STOP_WORDS)
-    for text in (paper.title, paper.commentary_en):
-        found.update(
-            f"p:{token(first)}_{token(second)}"
-            for first, second in pairwise(_WORD.findall(text.lower()))
-            if first not in STOP_WORDS and second not in STOP_WORDS
-        )
-    for run in _HANGUL.findall(paper.commentary_ko):
-        found.update(f"k:{run[index : index + 2]}" for index in range(len(run) - 1))
-    found.update(f"t:{value}" for tag in paper.tags if (value := token(tag)))
-    found.update(f"u:{value}" for tag in user_tags if (value := token(tag)))
-    found.update(f"a:{value}" for name in paper.authors[:AUTHORS_USED] if (value := token(name)))
-    return frozenset(found)
-
-
-def feature_text(paper: Paper) -> str:
-    """The paper's features (its own, not the user's) as the index keeps them: one line of tokens."""
-    return " ".join(sorted(features_of(paper)))
-
-
-def watched_feature(item_key: str) -> str:
-    """The feature of papers that match a watched item (`WatchItem.key`)."""
-    return f"v:{token(item_key)}"
+# A reason names only features that more than one liked paper has: one paper's quirk is no taste.
+REASON_SUPPORT = 2
 
 
 @dataclass(frozen=True)
@@ -227,8 +172,13 @@ class TasteModel:
     def reason(self, features: Iterable[str], paper: Paper | None = None, *, shown: int = 3) -> Reason:
         """The paper's strongest features for the user's taste, and how many liked papers share any."""
         weights = self.weights
+        liked_with = self.liked_with
         strongest = sorted(
-            (feature for feature in features if weights.get(feature, 0.0) > 0 and feature in self.liked_with),
+            (
+                feature
+                for feature in features
+                if weights.get(feature, 0.0) > 0 and len(liked_with.get(feature, ())) >= REASON_SUPPORT
+            ),
             key=lambda feature: (-weights[feature], feature),
         )[:shown]
         alike: set[str] = set()
