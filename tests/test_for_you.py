@@ -173,3 +173,25 @@ def test_list_sort_for_you_ranks_by_the_stars_and_waits_for_enough_of_them(tmp_p
     wanted = {i for i in ids if about_reasoning(LIBRARY.papers[i])}
     assert precision_at(ids, wanted) >= 2 * len(wanted) / len(ids)
     assert precision_at(ids, wanted) > precision_at(in_date_order, wanted)
+
+
+async def test_a_view_sorted_for_you_says_it_lists_by_date_until_there_is_enough_to_learn(tmp_path: Path):
+    from test_triage_app import sub_title
+
+    from tui.home import Home
+
+    home = Home(tmp_path / "home")
+    store = Store.open(home.store)
+    try:
+        app = make_app(home, store, [COMMENTARY, HF_MAR_06])
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            ids = list(paper_list(app).paper_ids)
+            for _ in range(4):
+                await pilot.press("O")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert "by date until for-you has learned" in sub_title(app)
+            assert list(paper_list(app).paper_ids) == ids
+    finally:
+        store.close()

@@ -17,6 +17,7 @@ from tui.library.merge import Library
 from tui.query import Matcher
 from tui.reading import NO_MORE_DAYS, Outcome, Reading
 from tui.review.deck import Deck
+from tui.sorting import FOR_YOU
 from tui.state.paper_state import PaperState
 from tui.state.store import Store
 from tui.ui.screens.dialogs import ConfirmDialog
@@ -254,6 +255,8 @@ class ReaderScreen(LearnsTaste, Screen[None]):
         typed, counts = self.reading.query_text, self.reading.counts
         view = self.current_view.label + (f" / {typed}" if typed else "")
         sort = self.reading.sort_of(self.current_view)
+        if sort == FOR_YOU and self.reading.order.for_you_note():
+            sort = "date until for-you has learned"
         how = (f" · by {sort}" if sort != "date" else "") + (" · seen before hidden" if self.reading.hide_seen else "")
         numbers = f"{counts.unread} unread · {counts.starred} starred · {counts.due} due"
         self.query_one(CountsHeader).show_sub_title(f"{view} ({self._pane.shown}){how} · {numbers}")

@@ -79,6 +79,7 @@ class LearnsTaste:
         # that, the list keeps its order under the cursor until the view is shown again.
         if model.ready and not could_rank and order.sort_of(self.reading.view) == FOR_YOU:  # type: ignore[attr-defined]
             self._refilter(keep=self._current())  # type: ignore[attr-defined]
+        self._update_title()  # type: ignore[attr-defined]
         self._show_detail()  # type: ignore[attr-defined]
 
     # --- the papers like the one shown ---------------------------------------------------------
