@@ -10,7 +10,7 @@ import orjson
 import pytest
 from conftest import REPO
 
-GROUPS = {"parse", "start", "memory", "commands", "watch", "keys", "triage", "store", "review", "vault"}
+GROUPS = {"parse", "start", "memory", "commands", "watch", "keys", "triage", "for you", "store", "review", "vault"}
 
 
 @pytest.mark.slow
@@ -51,5 +51,11 @@ def test_the_quick_benchmark_measures_every_figure_beside_its_floor(tmp_path: Pa
     decisions = {"star (s)", "read (r)", "later (l)", "undo (u)", "next (j)"}
     reader = {"reader: sort (O)", "reader: hide seen before (H)", "reader: later (l)"}
     assert decisions | {"open triage (T)", "leave triage (Esc)"} | reader <= triage
+    for_you = {figure["name"] for figure in figures if figure["group"] == "for you" and figure["floor"]}
+    assert {
+        "similar papers (5) of one paper",
+        "rank a 200-paper day for you",
+        "train on 5,000 labelled papers",
+    } <= for_you
     # The printed table is the same figures.
     assert "| keys: move (j) |" in result.stdout and "× floor" in result.stdout
