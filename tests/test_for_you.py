@@ -12,7 +12,7 @@ from test_cli import err, run
 from test_reader import detail_text, make_app, paper_list
 
 from tui import for_you
-from tui.for_you import WATCHED_PRIOR, TasteInput, watched_papers
+from tui.for_you import TasteInput, watched_papers
 from tui.library.features import watched_feature
 from tui.library.files import load_library
 from tui.model import Paper
@@ -22,7 +22,7 @@ from tui.settings import ReviewSettings
 from tui.sorting import FOR_YOU
 from tui.state.paper_state import PaperState
 from tui.state.store import Store
-from tui.taste import MIN_LIKED
+from tui.taste import MIN_LIKED, WATCHED_PRIOR
 from tui.views import ALL
 
 LIBRARY = load_library(sorted(SAMPLES.glob("*.txt")))
@@ -70,11 +70,11 @@ def test_a_watched_item_lifts_its_papers_even_before_the_stars_say_so():
     last = rest[-1]  # ranked near the end without the watch
     before = for_you.ranked(model, LIBRARY, rest, taste)
     watched = TasteInput(taste.states, watched=watched_papers({"word:nothing-else": frozenset({last})}))
-    scores_before = for_you.scores(model, for_you.features_with_user(LIBRARY, [last], taste))
-    scores_after = for_you.scores(model, for_you.features_with_user(LIBRARY, [last], watched))
+    scores_before = model.scores(for_you.features_with_watched(LIBRARY, [last], taste.watched))
+    scores_after = model.scores(for_you.features_with_watched(LIBRARY, [last], watched.watched))
     assert scores_after[last] == scores_before[last] + WATCHED_PRIOR  # a feature no star has taught
-    assert for_you.ranked(model, LIBRARY, rest, watched).index(last) <= before.index(last)
-    assert watched_feature("word:nothing-else") in for_you.features_with_user(LIBRARY, [last], watched)[last]
+    assert for_you.ranked(model, LIBRARY, rest, watched).index(last) < before.index(last)
+    assert watched_feature("word:nothing-else") in for_you.features_with_watched(LIBRARY, [last], watched.watched)[last]
 
 
 def test_too_few_stars_or_nothing_passed_over_is_not_ready_and_says_what_is_missing():
@@ -195,3 +195,18 @@ async def test_a_view_sorted_for_you_says_it_lists_by_date_until_there_is_enough
             assert list(paper_list(app).paper_ids) == ids
     finally:
         store.close()
+
+
+def test_training_learns_from_the_most_recently_passed_over_papers_only(monkeypatch):
+    monkeypatch.setattr(for_you, "MAX_PASSED_OVER", 7)
+    states = reader_of_reasoning(SEEN)
+    passed = [i for i, state in states.items() if not state.starred]
+    stamped = {i: PaperState(read_at=f"2026-01-{n % 28 + 1:02d}T{n:04d}") for n, i in enumerate(passed)}
+    model = for_you.train(LIBRARY, TasteInput({**states, **stamped}))
+    newest = sorted(passed, key=lambda i: stamped[i].read_at, reverse=True)[:7]
+    assert model.unliked == 7
+    # Only the newest seven taught the model what is passed over: a feature of theirs alone is there.
+    learned_from = set().union(*(LIBRARY.features(newest).values()))
+    assert set(model.weights) <= learned_from | set().union(
+        *LIBRARY.features([i for i, s in states.items() if s.starred]).values()
+    )

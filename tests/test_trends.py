@@ -4,7 +4,6 @@ count of each paper's own digest dates, the ranking, the year's window, and the 
 from __future__ import annotations
 
 import random
-import time
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -285,7 +284,7 @@ def test_a_row_shows_the_mark_name_sparkline_papers_and_change(made_up):
     assert "…" in trend_row(long, RowLayout.fitting(80, [long]), styles).plain
 
 
-def test_a_hundred_thousand_papers_take_well_under_a_second():
+def test_a_hundred_thousand_papers_keep_the_most_rising_lines_and_the_watched_one():
     rng = random.Random(0)
     tags = [f"tag-{n}" for n in range(2_000)]
     by_date: dict[date, list[str]] = {}
@@ -299,8 +298,8 @@ def test_a_hundred_thousand_papers_take_well_under_a_second():
     library = Library(by_date=by_date, by_tag=dict(by_tag), order=[i for ids in by_date.values() for i in ids])
     first_seen = first_seen_of(library)
     watched = [(WatchItem.made("word", "w"), frozenset(library.order[::7]))]
-    started = time.perf_counter()
     trends = work_out_trends(library, first_seen, {}, watched)
-    elapsed = time.perf_counter() - started
     assert len(library.order) == 100_000 and len(trends.lines) == trends_module.MOST_LINES
-    assert elapsed < 1.0, f"{elapsed:.2f} s"
+    # Speed is the benchmarks' business; here, that the cap keeps the watched item and the
+    # tags of most papers in the year.
+    assert sum(line.watched for line in trends.lines) == 1

@@ -1,11 +1,11 @@
 """The for-you order: the user's taste model (`taste`) trained on their state over a library,
 ranking a view's papers and saying why each ranks where it does.
 
-What it learns from is copied out of the reader's state first (`TasteInput`), so that training
-can run in a worker thread while the user goes on starring; the model it gives is never
-changed afterwards, so the reader and the filter worker read it without locks. Features come
-from the library index's `terms` table (a few milliseconds for a 200-paper day), with the
-user's own tags (`u:`) and the watched items (`v:`) the paper matches added on top.
+What it learns from is copied out of the reader's state on the UI thread (`TasteInput`), so
+that training runs in a worker while the user goes on starring; a model is never changed
+once made, so the reader and the filter worker read it without locks. Features come from the
+library index's `terms` table, with the watched items (`v:`) a paper matches added on top;
+a model's scores are kept (`Scores`), so a view sorted again is not scored again.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tui.groups import Groups
-from tui.library.features import token, watched_feature
+from tui.library.features import watched_feature
 from tui.library.merge import Library
 from tui.model import Paper
 from tui.review.deck import Deck
@@ -22,9 +22,11 @@ from tui.state.paper_state import PaperState, user_tags
 from tui.state.store import Store
 from tui.taste import MIN_LIKED, MIN_UNLIKED, Reason, TasteModel, labels_of
 
-# A watched item is the user saying what they want: a paper matching one scores at least this
-# much more, whatever the stars have taught the model about it so far.
-WATCHED_PRIOR = 1.0
+# Training learns from at most this many papers passed over, the most recently read: after
+# "mark all read" on a big library, 100,000 of them would say little more and cost seconds.
+MAX_PASSED_OVER = 10_000
+# Papers whose features are read at a time when a big view is scored (memory stays small).
+SCORE_CHUNK = 2_000
 _BLANK = PaperState()
 
 
@@ -38,20 +40,20 @@ class TasteInput:
     watched: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
-def watched_papers(groups: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
+def watched_papers(groups: Mapping[str, frozenset[str]]) -> dict[str, frozenset[str]]:
     """Each watched item's papers (by `WatchItem.key`) under its feature."""
-    return {watched_feature(key): frozenset(ids) for key, ids in groups.items()}
+    return {watched_feature(key): ids for key, ids in groups.items()}
 
 
-def features_with_user(library: Library, paper_ids: Iterable[str], input: TasteInput) -> dict[str, frozenset[str]]:
-    """The papers' features from the library, with the user's tags and watched items added."""
+def features_with_watched(
+    library: Library, paper_ids: Iterable[str], watched: Mapping[str, frozenset[str]]
+) -> dict[str, frozenset[str]]:
+    """The papers' features from the library, with the watched items they match added."""
     found = library.features(paper_ids)
-    states, watched = input.states, input.watched
-    for paper_id, features in found.items():
-        extra = {f"u:{value}" for tag in states.get(paper_id, _BLANK).tags if (value := token(tag))}
-        extra.update(feature for feature, ids in watched.items() if paper_id in ids)
-        if extra:
-            found[paper_id] = features | extra
+    if watched:
+        for paper_id, features in found.items():
+            if extra := {feature for feature, ids in watched.items() if paper_id in ids}:
+                found[paper_id] = features | extra
     return found
 
 
@@ -59,12 +61,16 @@ def train(library: Library, input: TasteInput) -> TasteModel:
     """The user's taste as their state over this library says it (papers the library no longer
     holds are left out)."""
     labels = labels_of(input.states, input.studied)
-    features = features_with_user(library, [*labels.liked, *labels.unliked], input)
+    passed_over = labels.unliked
+    if len(passed_over) > MAX_PASSED_OVER:
+        recent = sorted(passed_over, key=lambda i: input.states[i].read_at or "", reverse=True)
+        passed_over = {paper_id: passed_over[paper_id] for paper_id in recent[:MAX_PASSED_OVER]}
+    features = features_with_watched(library, [*labels.liked, *passed_over], input.watched)
     liked = {paper_id: features[paper_id] for paper_id in labels.liked if paper_id in features}
-    unliked = {paper_id: features[paper_id] for paper_id in labels.unliked if paper_id in features}
+    unliked = {paper_id: features[paper_id] for paper_id in passed_over if paper_id in features}
     if not liked or not unliked:
         return TasteModel(liked=len(liked), unliked=len(unliked))  # nothing to weigh one against the other
-    return TasteModel.train(liked, unliked, {**labels.liked, **labels.unliked})
+    return TasteModel.train(liked, unliked, {**labels.liked, **passed_over})
 
 
 def not_ready_message(model: TasteModel | None) -> str:
@@ -73,36 +79,44 @@ def not_ready_message(model: TasteModel | None) -> str:
         return "Learning your taste…; sorted by date meanwhile."
     wanted = []
     if model.liked < MIN_LIKED:
-        wanted.append(f"star {MIN_LIKED - model.liked} more paper{'s' if MIN_LIKED - model.liked != 1 else ''}")
+        missing = MIN_LIKED - model.liked
+        wanted.append(f"star {missing} more paper{'s' if missing != 1 else ''}")
     if model.unliked < MIN_UNLIKED:
         wanted.append(f"read {MIN_UNLIKED - model.unliked} more without starring them")
     return f"The for-you order learns from your stars: {' and '.join(wanted)}. Sorted by date meanwhile."
 
 
-def scores(model: TasteModel, features: Mapping[str, frozenset[str]]) -> dict[str, float]:
-    """Each paper's score: its features' weights, a watched item's no less than `WATCHED_PRIOR`."""
-    weights = model.weights
-    found: dict[str, float] = {}
-    for paper_id, paper_features in features.items():
-        total = 0.0
-        for feature in paper_features:
-            weight = weights.get(feature, 0.0)
-            total += max(weight, WATCHED_PRIOR) if feature[0] == "v" else weight
-        found[paper_id] = total
-    return found
+class Scores:
+    """One model's scores of one library's papers, worked out as views ask for them and kept:
+    the filter worker fills it while the UI thread reads it, so it only ever gains entries."""
+
+    def __init__(self, model: TasteModel, library: Library, watched: Mapping[str, frozenset[str]]) -> None:
+        self.model, self.library, self.watched = model, library, watched
+        self._scores: dict[str, float] = {}
+
+    def of(self, paper_ids: Sequence[str]) -> dict[str, float]:
+        scores = self._scores
+        missing = [paper_id for paper_id in paper_ids if paper_id not in scores]
+        for start in range(0, len(missing), SCORE_CHUNK):
+            features = features_with_watched(self.library, missing[start : start + SCORE_CHUNK], self.watched)
+            scores.update(self.model.scores(features))
+        return scores
+
+    def ranked(self, paper_ids: Sequence[str]) -> list[str]:
+        """`paper_ids` (in date order) best first for the user; ties, and papers the library has
+        no features for, keep the date order."""
+        scored, least = self.of(paper_ids), float("-inf")
+        return sorted(paper_ids, key=lambda paper_id: -scored.get(paper_id, least))
 
 
 def ranked(model: TasteModel, library: Library, paper_ids: Sequence[str], input: TasteInput) -> list[str]:
-    """`paper_ids` (in date order) best first for the user; ties, and papers the library has no
-    features for, keep the date order."""
-    scored = scores(model, features_with_user(library, paper_ids, input))
-    least = float("-inf")
-    return sorted(paper_ids, key=lambda paper_id: -scored.get(paper_id, least))
+    """`paper_ids` best first for the user (see `Scores.ranked`), scored afresh."""
+    return Scores(model, library, input.watched).ranked(paper_ids)
 
 
 def reason(model: TasteModel, library: Library, paper: Paper, input: TasteInput) -> Reason:
     """Why the paper ranks where it does for the user (`Reason.describe` says it)."""
-    features = features_with_user(library, [paper.id], input).get(paper.id, frozenset())
+    features = features_with_watched(library, [paper.id], input.watched).get(paper.id, frozenset())
     return model.reason(features, paper)
 
 

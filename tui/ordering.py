@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 
 from tui import for_you
-from tui.for_you import TasteInput
+from tui.for_you import Scores, TasteInput
 from tui.library.merge import Library
 from tui.model import Paper
 from tui.settings import VIEW_SORTS, remember
@@ -24,14 +24,16 @@ from tui.views import ViewKey
 class ViewOrder:
     """Each view's sort, and what sorting needs: the library's sort keys and the user's taste."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, library: Library) -> None:
         self.store = store
+        self.library = library  # the one shown: only its sort keys and scores are kept
         self.sorts: dict[str, str] = dict(VIEW_SORTS.read(store))
         self._kept_sort_keys: tuple[Library | None, dict[str, Mapping[str, object]]] = (None, {})
         # The user's taste as last trained (None: not yet), and whether their state has changed
         # since the training started: then it is trained again.
         self.taste: TasteModel | None = None
         self.taste_stale = True
+        self._scores: Scores | None = None  # the taste's scores of the library's papers, as asked for
 
     # --- each view's sort ----------------------------------------------------------------------
 
@@ -64,15 +66,21 @@ class ViewOrder:
         ids: list[str],
         sort: str,
         first_seen: Callable[[], Mapping[str, date]],
-        taste: Callable[[], TasteInput],
+        watched: Mapping[str, frozenset[str]],
     ) -> list[str]:
         """`ids` (in date order) in the order of `sort`; for-you in date order until the taste
-        model is ready. `first_seen` and `taste` are asked for only by the sorts that need them."""
+        model is ready. `first_seen` is asked for only by the sort that needs it; `watched` are
+        the watched items' papers (`for_you.watched_papers`) for-you scores by."""
         if sort == FOR_YOU:
             model = self.taste
             if model is None or not model.ready:
                 return list(ids)
-            return for_you.ranked(model, library, ids, taste())
+            scores = self._scores
+            if scores is None or scores.model is not model or scores.library is not library:
+                scores = Scores(model, library, watched)
+                if library is self.library:
+                    self._scores = scores
+            return scores.ranked(ids)
         dates = first_seen() if sort == "first-seen" else {}
         return sorted_ids(ids, sort, lambda column: self.sort_keys(library, column), dates)
 
@@ -91,12 +99,15 @@ class ViewOrder:
                 # Each title's place A to Z, worked out once: a view then sorts by whole numbers,
                 # not by comparing 100,000 titles again.
                 keys = {paper_id: place for place, paper_id in enumerate(sorted(keys, key=keys.__getitem__))}
-            self._kept_sort_keys = (library, {**kept, column: keys})
+            if library is self.library:
+                self._kept_sort_keys = (library, {**kept, column: keys})
         return keys
 
-    def forget_library(self) -> None:
+    def use_library(self, library: Library) -> None:
         """Another library is shown: its keys are read anew, and the taste is trained on it."""
+        self.library = library
         self._kept_sort_keys = (None, {})
+        self._scores = None
         self.taste_stale = True
 
     # --- the taste behind the for-you order ------------------------------------------------------

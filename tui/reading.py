@@ -6,7 +6,7 @@ Every change goes to the store at once; the counts follow by deltas, not by reco
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -25,7 +25,7 @@ from tui.settings import (
     next_language,
     remember,
 )
-from tui.sorting import DATE
+from tui.sorting import DATE, FOR_YOU
 from tui.state.paper_state import PaperState, Snapshot, user_tags
 from tui.state.renames import follow_renames
 from tui.state.store import Store, StoreReadOnly
@@ -74,6 +74,8 @@ class FilterJob:
     error: str | None = None  # why the filter typed cannot be read; it then filters nothing
     sort: str = DATE
     hide_seen: bool = False
+    # The watched items' papers, by feature (`for_you.watched_papers`): what for-you scores by.
+    watched: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def at_once(self) -> bool:
@@ -114,7 +116,7 @@ class Reading:
         self.groups = Groups(store)
         # The papers changed since the groups' work-out started (None: none is under way).
         self._changed_since_groups: set[str] | None = None
-        self.order = ViewOrder(store)
+        self.order = ViewOrder(store, library)
         self.hide_seen: bool = HIDE_SEEN_BEFORE.read(store)
 
     def state_of(self, paper_id: str) -> PaperState:
@@ -136,7 +138,7 @@ class Reading:
         self.counts = self.views.counts(self.states)
         self.matcher = Matcher(library, self.state_of, self.due.__contains__)
         self._last_filter = None
-        self.order.forget_library()
+        self.order.use_library(library)
         self.count_new()
 
     @property
@@ -155,12 +157,14 @@ class Reading:
         previous = self._last_filter
         if previous and previous[0] == self.view and query.narrows(previous[1]):
             base = previous[2]  # typing on: only the papers the shorter query kept can match
-        return FilterJob(self.view, query, base, error, self.sort_of(self.view), self.hide_seen)
+        sort = self.sort_of(self.view)
+        watched = self._watched() if sort == FOR_YOU else {}  # here: the groups change on this thread
+        return FilterJob(self.view, query, base, error, sort, self.hide_seen, watched)
 
     def in_order(self, job: FilterJob, ids: list[str]) -> list[str]:
         """The papers a job kept, in the order of its sort (a worker's job for a big view)."""
         # The first-seen dates only when asked for: 30 ms at 100,000 papers, on the way to the first screen.
-        return self.order.ordered(self.library, ids, job.sort, lambda: self.views.first_seen, self._ranking_input)
+        return self.order.ordered(self.library, ids, job.sort, lambda: self.views.first_seen, job.watched)
 
     def filtered(self, job: FilterJob, ids: Sequence[str]) -> bool:
         """Takes in a job's papers; False when the view, filter, sort or hiding changed since it started."""
@@ -201,15 +205,11 @@ class Reading:
 
     def why_for_you(self, paper: Paper) -> str | None:
         """Why the for-you order puts the paper where it does (None until it can rank)."""
-        return self.order.explain(self.library, paper, self._ranking_input())
-
-    def _ranking_input(self) -> TasteInput:
-        # The states themselves, not a copy: ranking only looks papers up (safe from a worker).
-        return TasteInput(self.states, watched=self._watched())
+        return self.order.explain(self.library, paper, TasteInput(self.states, watched=self._watched()))
 
     def _watched(self) -> dict[str, frozenset[str]]:
         groups = self.views.groups
-        return watched_papers({key.value: groups[key].ids for key in groups if key.kind == WATCHED.kind})
+        return watched_papers({key.value: group.ids for key, group in groups.items() if key.kind == WATCHED.kind})
 
     def count_new(self) -> None:
         """The New view's count (the first-seen dates of every paper: done after the first screen)."""
@@ -242,6 +242,7 @@ class Reading:
                     group.unread = sum(1 for paper_id in group.ids if not self.state_of(paper_id).read)
         self.views.groups.clear()
         self.views.groups.update(groups)
+        self.order.taste_stale = True  # a watched item's papers are learned from too
         self._last_filter = None
 
     def filters_every_letter(self) -> bool:

@@ -33,6 +33,9 @@ SMOOTHING = 1.0
 # How much each kind of evidence counts, against a star's 1.
 STUDIED_BONUS = 0.5  # a starred paper whose card is being reviewed
 CARED_WEIGHT = 0.5  # not starred, but tagged or given a note
+# A watched item is the user saying what they want: a paper matching one scores at least this
+# much for it, whatever the stars have taught the model about it so far.
+WATCHED_PRIOR = 1.0
 # A reason names only features that more than one liked paper has: one paper's quirk is no taste.
 REASON_SUPPORT = 2
 
@@ -157,8 +160,13 @@ class TasteModel:
         return self.liked >= MIN_LIKED and self.unliked >= MIN_UNLIKED
 
     def score(self, features: Iterable[str]) -> float:
+        """The sum of the features' weights, a watched item's (`v:`) no less than `WATCHED_PRIOR`."""
         weights = self.weights
-        return sum(weights.get(feature, 0.0) for feature in features)
+        total = 0.0
+        for feature in features:
+            weight = weights.get(feature, 0.0)
+            total += max(weight, WATCHED_PRIOR) if feature.startswith("v:") else weight
+        return total
 
     def scores(self, features_by_id: Mapping[str, Iterable[str]]) -> dict[str, float]:
         score = self.score

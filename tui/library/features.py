@@ -9,7 +9,8 @@ that the library index keeps them in a full-text table of their own (`terms`, un
     p:word_word     two words in a row in the title or commentary: "video generation"
     k:한국          two Hangul syllables in a row in the Korean commentary (Korean has no spaces
                     between the parts of a word, and bigrams are the standard stand-in for them)
-    t:tag           a tag of the digest's; `u:tag` one of the user's own (never in the index)
+    t:tag           a tag of the digest's (the user's own tags are not features: tagging a
+                    paper already tells the taste model the user cares for it)
     a:ann_lee       an author (the first ten)
     v:kind_value    a watched item the paper matches (added by the ranker, never in the index)
 """
@@ -41,27 +42,38 @@ STOP_WORDS = frozenset(
 
 
 def token(text: str) -> str:
-    """`text` as the value of one feature: lower case, runs of anything else as one `_`."""
-    return "_".join(part for part in _NOT_TOKEN.split(text.lower()) if part)
+    """`text` as the value of one feature: case-folded (as the index's tokenizer folds it, near
+    enough: µ and μ are one letter to both), runs of anything else as one `_`."""
+    return "_".join(part for part in _NOT_TOKEN.split(text.casefold()) if part)
 
 
-def features_of(paper: Paper, user_tags: Iterable[str] = ()) -> frozenset[str]:
-    """The features of a paper (see the module's docstring), with the user's tags on it."""
-    found: set[str] = set()
+def features_of(paper: Paper) -> frozenset[str]:
+    """The features of a paper (see the module's docstring)."""
     prose = " ".join((paper.title, paper.abstract, paper.commentary_en)).lower()
-    found.update(f"w:{token(word)}" for word in _WORD.findall(prose) if word not in STOP_WORDS)
-    for text in (paper.title, paper.commentary_en):
-        found.update(
-            f"p:{token(first)}_{token(second)}"
-            for first, second in pairwise(_WORD.findall(text.lower()))
-            if first not in STOP_WORDS and second not in STOP_WORDS
-        )
+    found = {f"w:{token(word)}" for word in _WORD.findall(prose) if word not in STOP_WORDS}
+    found.update(_pairs(paper.title), _pairs(paper.commentary_en))
     for run in _HANGUL.findall(paper.commentary_ko):
         found.update(f"k:{run[index : index + 2]}" for index in range(len(run) - 1))
-    found.update(f"t:{value}" for tag in paper.tags if (value := token(tag)))
-    found.update(f"u:{value}" for tag in user_tags if (value := token(tag)))
+    found.update(_tags(paper))
     found.update(f"a:{value}" for name in paper.authors[:AUTHORS_USED] if (value := token(name)))
     return frozenset(found)
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _pairs(text: str) -> set[str]:
+    """The `p:` features of a text: two words in a row, neither a stop word."""
+    return {
+        f"p:{token(first)}_{token(second)}"
+        for first, second in pairwise(_words(text))
+        if first not in STOP_WORDS and second not in STOP_WORDS
+    }
+
+
+def _tags(paper: Paper) -> set[str]:
+    return {f"t:{value}" for tag in paper.tags if (value := token(tag))}
 
 
 def feature_text(paper: Paper) -> str:
@@ -90,15 +102,8 @@ CANDIDATES = 50
 
 def title_features(paper: Paper) -> set[str]:
     """The features of a paper's title and tags."""
-    words = _WORD.findall(paper.title.lower())
-    found = {f"w:{token(word)}" for word in words if word not in STOP_WORDS}
-    found.update(
-        f"p:{token(first)}_{token(second)}"
-        for first, second in pairwise(words)
-        if first not in STOP_WORDS and second not in STOP_WORDS
-    )
-    found.update(f"t:{value}" for tag in paper.tags if (value := token(tag)))
-    return found
+    found = {f"w:{token(word)}" for word in _words(paper.title) if word not in STOP_WORDS}
+    return found | _pairs(paper.title) | _tags(paper)
 
 
 def inverse_frequency(count: int, papers: int) -> float:

@@ -82,7 +82,7 @@ class IndexTerms:
         return counted
 
     def counted_papers(self) -> int:
-        """The number of papers when the features were last counted (0: never)."""
+        """The number of papers when the features were last counted (0: never, or none then)."""
         try:
             row = self._index.connection().execute("SELECT value FROM meta WHERE key = 'counted'").fetchone()
         except DAMAGE as exc:
@@ -124,8 +124,8 @@ def count_terms(index: LibraryIndex, *, force: bool = False) -> bool:
     change's rows are still being filled in (the count would miss them)."""
     db = index.connection()
     meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('papers', 'counted')"))
-    papers, counted = meta.get("papers", 0), meta.get("counted", 0)
-    fresh = isinstance(counted, int) and counted > 0 and abs(papers - counted) <= RECOUNT_SHARE * papers
+    papers, counted = meta.get("papers", 0), meta.get("counted")
+    fresh = isinstance(counted, int) and abs(papers - counted) <= RECOUNT_SHARE * papers
     if fresh and not force:
         return False
     if db.execute("SELECT 1 FROM unsearched LIMIT 1").fetchone():
@@ -135,7 +135,7 @@ def count_terms(index: LibraryIndex, *, force: bool = False) -> bool:
         db.execute("DELETE FROM term_counts")
         db.execute("INSERT INTO term_counts (term, papers) SELECT term, doc FROM temp.terms_vocab WHERE doc >= 2")
         papers = db.execute("SELECT count(*) FROM terms").fetchone()[0]
-        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('counted', ?)", (max(papers, 1),))
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('counted', ?)", (papers,))
     return True
 
 
