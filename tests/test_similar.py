@@ -134,3 +134,22 @@ def test_counting_waits_for_the_rows_a_big_change_left_for_later(tmp_path: Path,
     assert count_terms(index)
     assert IndexTerms(index).counted_papers() == len(FEATURES)
     index.close()
+
+
+def test_a_whole_library_is_scored_from_the_index_as_from_the_papers_themselves(index: LibraryIndex):
+    from tui import for_you
+    from tui.state.paper_state import PaperState
+
+    indexed = index.library()
+    states = {
+        i: PaperState(read_at="t", starred_at="t" if n % 4 == 0 else None) for n, i in enumerate(REFERENCE.order[:80])
+    }
+    model = for_you.train(indexed, for_you.TasteInput(states))
+    assert model.ready and model.weights == for_you.train(REFERENCE, for_you.TasteInput(states)).weights
+    watched = {"v:word_x": frozenset(REFERENCE.order[100:110])}
+    whole = for_you.Scores(model, indexed, watched)
+    some = for_you.Scores(model, indexed, watched)
+    expected = model.scores(for_you.features_with_watched(REFERENCE, REFERENCE.order, watched))
+    assert whole.of(REFERENCE.order) == pytest.approx(expected)  # one scan of every row
+    assert some.of(REFERENCE.order[:30]) == pytest.approx({i: expected[i] for i in REFERENCE.order[:30]})
+    assert whole.ranked(REFERENCE.order) == sorted(REFERENCE.order, key=lambda i: -expected[i])

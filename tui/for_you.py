@@ -25,8 +25,6 @@ from tui.taste import MIN_LIKED, MIN_UNLIKED, Reason, TasteModel, labels_of
 # Training learns from at most this many papers passed over, the most recently read: after
 # "mark all read" on a big library, 100,000 of them would say little more and cost seconds.
 MAX_PASSED_OVER = 10_000
-# Papers whose features are read at a time when a big view is scored (memory stays small).
-SCORE_CHUNK = 2_000
 _BLANK = PaperState()
 
 
@@ -97,9 +95,14 @@ class Scores:
     def of(self, paper_ids: Sequence[str]) -> dict[str, float]:
         scores = self._scores
         missing = [paper_id for paper_id in paper_ids if paper_id not in scores]
-        for start in range(0, len(missing), SCORE_CHUNK):
-            features = features_with_watched(self.library, missing[start : start + SCORE_CHUNK], self.watched)
-            scores.update(self.model.scores(features))
+        if not missing:
+            return scores
+        # Most of the library (the All view): every row in one scan beats looking each one up.
+        asked = None if len(missing) > len(self.library) // 2 else missing
+        score, watched = self.model.score, self.watched.items()
+        for paper_id, features in self.library.feature_lists(asked):
+            extra = [feature for feature, ids in watched if paper_id in ids]
+            scores[paper_id] = score([*features, *extra] if extra else features)
         return scores
 
     def ranked(self, paper_ids: Sequence[str]) -> list[str]:

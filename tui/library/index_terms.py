@@ -14,7 +14,7 @@ features.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from tui.library.features import CANDIDATES, features_of, likeness_weights, most_alike
 from tui.library.index import LibraryIndex
@@ -65,6 +65,24 @@ class IndexTerms:
         for paper_id, record in waiting:
             found[paper_id] = features_of(PAPERS.loads(record))
         return found
+
+    def feature_lists(self, paper_ids: Iterable[str] | None = None) -> Iterator[tuple[str, list[str]]]:
+        """Each paper's features as a list, read row by row (nothing of all of them is kept at once:
+        what scoring a whole library wants). Of every paper for None."""
+        try:
+            db = self._index.connection()
+            if paper_ids is None:
+                for paper_id, text in db.execute(_ALL_FEATURES):  # row by row, not 100 MB of text at once
+                    yield paper_id, text.split()
+                for paper_id, record in db.execute(_WAITING_ALL).fetchall():
+                    yield paper_id, list(features_of(PAPERS.loads(record)))
+                return
+            wanted = list(dict.fromkeys(paper_ids))
+            for start in range(0, len(wanted), _CHUNK):
+                for paper_id, features in self._features(wanted[start : start + _CHUNK]).items():
+                    yield paper_id, list(features)
+        except DAMAGE as exc:
+            self._index.note_damage(exc)
 
     def counts(self, features: Iterable[str]) -> dict[str, int]:
         """How many papers have each of these features, as last counted (features only one paper

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
@@ -59,6 +59,8 @@ class FeatureSource(Protocol):
     """The papers' features as an index keeps them (`index_terms.IndexTerms`)."""
 
     def features(self, paper_ids: Iterable[str] | None = None) -> dict[str, frozenset[str]]: ...
+
+    def feature_lists(self, paper_ids: Iterable[str] | None = None) -> Iterator[tuple[str, list[str]]]: ...
 
     def counts(self, features: Iterable[str]) -> dict[str, int]: ...
 
@@ -167,6 +169,13 @@ class Library:
         papers = self.papers
         wanted = papers if paper_ids is None else [paper_id for paper_id in paper_ids if paper_id in papers]
         return {paper_id: features_of(papers[paper_id]) for paper_id in wanted}
+
+    def feature_lists(self, paper_ids: Iterable[str] | None = None) -> Iterator[tuple[str, Sequence[str]]]:
+        """Each paper's features, one paper at a time (for scoring a whole library)."""
+        if self.terms is not None:
+            yield from self.terms.feature_lists(paper_ids)
+            return
+        yield from self.features(paper_ids).items()
 
     def feature_counts(self, features: Iterable[str]) -> tuple[dict[str, int], int]:
         """How many papers have each of these features (those of more than one paper), and how
