@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
-from conftest import COMMENTARY, HF_MAR_06, SAMPLES
+from conftest import SAMPLES
 from test_cli import err, run
 from test_reader import detail_text, make_app, paper_list
 
@@ -115,41 +115,34 @@ def test_the_reading_model_trains_in_a_job_ranks_a_for_you_view_and_explains(tmp
         store.close()
 
 
-async def test_the_reader_learns_in_the_background_and_the_detail_says_why(tmp_path: Path):
-    from tui.home import Home
-
-    home = Home(tmp_path / "home")
-    store = Store.open(home.store)
-    try:
-        app = make_app(home, store, [COMMENTARY, HF_MAR_06])
-        async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
-            reader = app.screen
-            ids = list(paper_list(app).paper_ids)
-            papers = reader.library.papers
-            assert "For you:" not in detail_text(app)
-            starred = [i for i in ids if about_reasoning(papers[i])][:8]
-            passed = [i for i in ids if not about_reasoning(papers[i])][:20]
-            for paper_id in passed:
-                reader._show_outcome(reader.reading.toggle_read(paper_id))
-            for paper_id in starred:
-                reader._show_outcome(reader.reading.toggle_star(paper_id))
-            reader._train_if_stale()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            assert reader.reading.order.taste is not None and reader.reading.order.taste.ready
-            for _ in range(4):
-                await pilot.press("O")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            assert reader.reading.sort_of(ALL) == FOR_YOU
-            shown = list(paper_list(app).paper_ids)
-            assert sorted(shown) == sorted(ids) and shown != ids
-            paper_list(app).cursor = 0
-            await pilot.pause()
-            assert "For you: like " in detail_text(app)
-    finally:
-        store.close()
+async def test_the_reader_learns_in_the_background_and_the_detail_says_why(home, store):
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        reader = app.screen
+        ids = list(paper_list(app).paper_ids)
+        papers = reader.library.papers
+        assert "For you:" not in detail_text(app)
+        starred = [i for i in ids if about_reasoning(papers[i])][:8]
+        passed = [i for i in ids if not about_reasoning(papers[i])][:20]
+        for paper_id in passed:
+            reader._show_outcome(reader.reading.toggle_read(paper_id))
+        for paper_id in starred:
+            reader._show_outcome(reader.reading.toggle_star(paper_id))
+        reader._train_if_stale()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert reader.reading.order.taste is not None and reader.reading.order.taste.ready
+        for _ in range(4):
+            await pilot.press("O")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert reader.reading.sort_of(ALL) == FOR_YOU
+        shown = list(paper_list(app).paper_ids)
+        assert sorted(shown) == sorted(ids) and shown != ids
+        paper_list(app).cursor = 0
+        await pilot.pause()
+        assert "For you: like " in detail_text(app)
 
 
 def test_list_sort_for_you_ranks_by_the_stars_and_waits_for_enough_of_them(tmp_path: Path):
@@ -175,26 +168,19 @@ def test_list_sort_for_you_ranks_by_the_stars_and_waits_for_enough_of_them(tmp_p
     assert precision_at(ids, wanted) > precision_at(in_date_order, wanted)
 
 
-async def test_a_view_sorted_for_you_says_it_lists_by_date_until_there_is_enough_to_learn(tmp_path: Path):
+async def test_a_view_sorted_for_you_says_it_lists_by_date_until_there_is_enough_to_learn(home, store):
     from test_triage_app import sub_title
 
-    from tui.home import Home
-
-    home = Home(tmp_path / "home")
-    store = Store.open(home.store)
-    try:
-        app = make_app(home, store, [COMMENTARY, HF_MAR_06])
-        async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
-            ids = list(paper_list(app).paper_ids)
-            for _ in range(4):
-                await pilot.press("O")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            assert "by date until for-you has learned" in sub_title(app)
-            assert list(paper_list(app).paper_ids) == ids
-    finally:
-        store.close()
+    app = make_app(home, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        ids = list(paper_list(app).paper_ids)
+        for _ in range(4):
+            await pilot.press("O")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "by date until for-you has learned" in sub_title(app)
+        assert list(paper_list(app).paper_ids) == ids
 
 
 def test_training_learns_from_the_most_recently_passed_over_papers_only(monkeypatch):
