@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
+import pytest
 from conftest import SAMPLES
 from test_cli import err, run
 from test_reader import detail_text, make_app, paper_list
@@ -63,18 +64,19 @@ def test_a_trained_taste_ranks_the_papers_not_yet_read_by_what_was_starred():
 
 
 def test_a_watched_item_lifts_its_papers_even_before_the_stars_say_so():
-    seen = LIBRARY.order[:40]
+    seen, rest = LIBRARY.order[:40], LIBRARY.order[40:]
     taste = TasteInput(reader_of_reasoning(seen))
     model = for_you.train(LIBRARY, taste)
-    rest = LIBRARY.order[40:]
-    last = rest[-1]  # ranked near the end without the watch
     before = for_you.ranked(model, LIBRARY, rest, taste)
+    last = before[-1]  # ranked last without the watch
+    feature = watched_feature("word:nothing-else")
     watched = TasteInput(taste.states, watched=watched_papers({"word:nothing-else": frozenset({last})}))
-    scores_before = model.scores(for_you.features_with_watched(LIBRARY, [last], taste.watched))
-    scores_after = model.scores(for_you.features_with_watched(LIBRARY, [last], watched.watched))
-    assert scores_after[last] == scores_before[last] + WATCHED_PRIOR  # a feature no star has taught
-    assert for_you.ranked(model, LIBRARY, rest, watched).index(last) < before.index(last)
-    assert watched_feature("word:nothing-else") in for_you.features_with_watched(LIBRARY, [last], watched.watched)[last]
+    watching = for_you.train(LIBRARY, watched)
+    assert watching.weights == {**model.weights, feature: WATCHED_PRIOR}  # a feature no star has taught
+    features = for_you.features_with_watched(LIBRARY, [last], watched.watched)[last]
+    assert feature in features
+    assert watching.score(features) == pytest.approx(model.score(features - {feature}) + WATCHED_PRIOR)
+    assert for_you.ranked(watching, LIBRARY, rest, watched).index(last) < before.index(last)
 
 
 def test_too_few_stars_or_nothing_passed_over_is_not_ready_and_says_what_is_missing():

@@ -68,7 +68,7 @@ def train(library: Library, input: TasteInput) -> TasteModel:
     unliked = {paper_id: features[paper_id] for paper_id in passed_over if paper_id in features}
     if not liked or not unliked:
         return TasteModel(liked=len(liked), unliked=len(unliked))  # nothing to weigh one against the other
-    return TasteModel.train(liked, unliked, {**labels.liked, **passed_over})
+    return TasteModel.train(liked, unliked, {**labels.liked, **passed_over}, watched=input.watched)
 
 
 def not_ready_message(model: TasteModel | None) -> str:

@@ -20,6 +20,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from tui.library.features import token
 from tui.model import Paper
@@ -33,9 +34,10 @@ SMOOTHING = 1.0
 # How much each kind of evidence counts, against a star's 1.
 STUDIED_BONUS = 0.5  # a starred paper whose card is being reviewed
 CARED_WEIGHT = 0.5  # not starred, but tagged or given a note
-# A watched item is the user saying what they want: a paper matching one scores at least this
-# much for it, whatever the stars have taught the model about it so far.
+# A watched item is the user saying what they want: its feature weighs at least this much,
+# whatever the stars have taught the model about it so far.
 WATCHED_PRIOR = 1.0
+_ZEROS = repeat(0.0)
 # A reason names only features that more than one liked paper has: one paper's quirk is no taste.
 REASON_SUPPORT = 2
 
@@ -119,9 +121,11 @@ class TasteModel:
         liked: Mapping[str, Iterable[str]],
         unliked: Mapping[str, Iterable[str]],
         weight: Mapping[str, float] | None = None,
+        watched: Iterable[str] = (),
     ) -> TasteModel:
         """Learns from the features of liked and unliked papers (by paper id); `weight` says how
-        much each paper counts (1 when not given, see `labels_of`)."""
+        much each paper counts (1 when not given, see `labels_of`). The `watched` items'
+        features weigh no less than `WATCHED_PRIOR`, whatever the stars say of them so far."""
         weight = weight or {}
         positive: Counter[str] = Counter()
         negative: Counter[str] = Counter()
@@ -147,6 +151,8 @@ class TasteModel:
             + negative_total
             for feature in vocabulary
         }
+        for feature in watched:
+            weights[feature] = max(weights.get(feature, 0.0), WATCHED_PRIOR)
         return cls(
             weights=weights,
             liked_with={feature: frozenset(ids) for feature, ids in liked_with.items()},
@@ -160,13 +166,8 @@ class TasteModel:
         return self.liked >= MIN_LIKED and self.unliked >= MIN_UNLIKED
 
     def score(self, features: Iterable[str]) -> float:
-        """The sum of the features' weights, a watched item's (`v:`) no less than `WATCHED_PRIOR`."""
-        weights = self.weights
-        total = 0.0
-        for feature in features:
-            weight = weights.get(feature, 0.0)
-            total += max(weight, WATCHED_PRIOR) if feature.startswith("v:") else weight
-        return total
+        """The sum of the features' weights (in C: a whole library is 100,000 calls)."""
+        return sum(map(self.weights.get, features, _ZEROS))
 
     def scores(self, features_by_id: Mapping[str, Iterable[str]]) -> dict[str, float]:
         score = self.score
