@@ -13,7 +13,7 @@ KEY_HELP = {
     "toggle_later": "keep the paper for later (the Later view), or take it out",
     "cycle_language": "commentary in Korean ▸ English ▸ both (remembered)",
     "triage": "triage: the view's unread papers one at a time (s star, r read, l later, u undo)",
-    "cycle_sort": "sort the view: date ▸ upvotes ▸ title ▸ first seen (remembered per view)",
+    "cycle_sort": "sort the view: date ▸ upvotes ▸ title ▸ first seen ▸ for you (remembered per view)",
     "toggle_hide_seen": "hide or show papers that appeared in a digest on an earlier day",
     "watch": "watch one of the paper's authors or tags, or a word: marked ◆ in the list",
     "watch_list": "the watch list: watch an author, a word or a tag, or stop watching one",
