@@ -23,7 +23,7 @@ from tui.settings import ReviewSettings
 from tui.sorting import FOR_YOU
 from tui.state.paper_state import PaperState
 from tui.state.store import Store
-from tui.taste import MIN_LIKED, WATCHED_PRIOR
+from tui.taste import MIN_LIKED, WATCHED_PRIOR, TasteModel
 from tui.views import ALL
 
 LIBRARY = load_library(sorted(SAMPLES.glob("*.txt")))
@@ -83,8 +83,12 @@ def test_too_few_stars_or_nothing_passed_over_is_not_ready_and_says_what_is_miss
     few = {i: PaperState(starred_at="t") for i in LIBRARY.order[: MIN_LIKED - 2]}
     model = for_you.train(LIBRARY, TasteInput(few))
     assert not model.ready
+    # The library's own rates stand in for papers passed over: only stars are missing.
     assert for_you.not_ready_message(model) == (
-        "The for-you order learns from your stars: star 2 more papers and read 5 more without starring"
+        "The for-you order learns from your stars: star 2 more papers. Sorted by date meanwhile."
+    )
+    assert for_you.not_ready_message(TasteModel(liked=1)) == (
+        "The for-you order learns from your stars: star 4 more papers and read 5 more without starring"
         " them. Sorted by date meanwhile."
     )
 

@@ -66,9 +66,13 @@ def train(library: Library, input: TasteInput) -> TasteModel:
     features = features_with_watched(library, [*labels.liked, *passed_over], input.watched)
     liked = {paper_id: features[paper_id] for paper_id in labels.liked if paper_id in features}
     unliked = {paper_id: features[paper_id] for paper_id in passed_over if paper_id in features}
-    if not liked or not unliked:
-        return TasteModel(liked=len(liked), unliked=len(unliked))  # nothing to weigh one against the other
-    return TasteModel.train(liked, unliked, {**labels.liked, **passed_over}, watched=input.watched)
+    if not liked:
+        return TasteModel(liked=0, unliked=len(unliked))  # nothing liked: nothing to learn
+    # The library's own rates, for the liked papers to stand out from (and, with no papers
+    # passed over yet, to be weighed against).
+    background = library.feature_counts(set().union(*liked.values(), *unliked.values()))
+    weights = {**labels.liked, **passed_over}
+    return TasteModel.train(liked, unliked, weights, watched=input.watched, background=background)
 
 
 def not_ready_message(model: TasteModel | None) -> str:
@@ -79,7 +83,7 @@ def not_ready_message(model: TasteModel | None) -> str:
     if model.liked < MIN_LIKED:
         missing = MIN_LIKED - model.liked
         wanted.append(f"star {missing} more paper{'s' if missing != 1 else ''}")
-    if model.unliked < MIN_UNLIKED:
+    if model.unliked < MIN_UNLIKED and not model.background_papers:
         wanted.append(f"read {MIN_UNLIKED - model.unliked} more without starring them")
     return f"The for-you order learns from your stars: {' and '.join(wanted)}. Sorted by date meanwhile."
 

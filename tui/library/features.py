@@ -136,7 +136,8 @@ def most_alike(
     with the paper `paper_id` (not itself), most first; ties by id, the same on every machine."""
     wanted = weights.keys()
     scored = [
-        (-sum(weights[feature] for feature in shared), other)
+        # Rounded: the same features summed in another order must tie, and ties go by id.
+        (-round(sum(weights[feature] for feature in shared), 9), other)
         for other, features in candidates.items()
         if other != paper_id and (shared := features & wanted)
     ]
