@@ -19,7 +19,7 @@ class Figure:
     group: str
     name: str
     values: list[float]
-    unit: str = "s"  # "s" (shown as s or ms) or "MB"
+    unit: str = "s"  # "s" (shown as s or ms), "MB" or "×" (a ratio)
     floor: str | None = None
     target: str = ""
     ratio_target: float | None = None  # met when median / floor <= this
@@ -61,6 +61,8 @@ def verdict(figure: Figure, ratio: float | None) -> str:
 
 
 def shown(seconds: float, unit: str) -> str:
+    if unit == "×":  # a ratio, such as precision as a multiple of the base rate
+        return f"{seconds:.2f}×"
     if unit == "MB":
         return f"{seconds:.0f} MB"
     if seconds >= 1:

@@ -32,6 +32,7 @@ import parse_speed  # noqa: E402
 import reader_keys  # noqa: E402
 import review_speed  # noqa: E402
 import store_speed  # noqa: E402
+import taste_quality  # noqa: E402
 import triage_keys  # noqa: E402
 import vault_speed  # noqa: E402
 from figures import Figure, as_json, machine, table  # noqa: E402
@@ -45,6 +46,7 @@ def measure_all(papers: int, runs: int, presses: int, cards: int, answers: int, 
         ("keystrokes", lambda: reader_keys.measure(papers, presses)),
         ("triage", lambda: triage_keys.measure(papers, presses)),
         ("for you", lambda: for_you_speed.measure(papers, runs)),
+        ("taste quality", lambda: taste_quality.measure(min(papers, taste_quality.CORPUS_PAPERS))),
         ("state store", lambda: store_speed.measure(papers, runs)),
         ("review", lambda: review_speed.measure(cards, answers, runs)),
         ("notes vault", lambda: vault_speed.measure(notes, runs)),

@@ -14,6 +14,7 @@ from tui.state.paper_state import PaperState
 from tui.taste import (
     CARED_WEIGHT,
     MIN_LIKED,
+    MIN_UNLIKED,
     STUDIED_BONUS,
     Labels,
     Reason,
@@ -149,9 +150,48 @@ def test_features_are_named_as_a_reader_would_say_them():
 
 
 def test_a_weighted_paper_counts_as_much_as_its_weight():
-    liked = {"heavy": frozenset({"w:alpha"}), "light": frozenset({"w:beta"})}
-    unliked = {"other": frozenset({"w:gamma"})}
+    liked = {f"heavy{n}": frozenset({"w:alpha"}) for n in range(2)} | {
+        f"light{n}": frozenset({"w:beta"}) for n in range(2)
+    }
+    unliked = {f"other{n}": frozenset({"w:gamma"}) for n in range(2)}
     even = TasteModel.train(liked, unliked)
     assert even.weights["w:alpha"] == even.weights["w:beta"]
-    weighted = TasteModel.train(liked, unliked, {"heavy": 2.0, "light": 0.5})
+    weighted = TasteModel.train(liked, unliked, {"heavy0": 2.0, "heavy1": 2.0, "light0": 0.5, "light1": 0.5})
     assert weighted.weights["w:alpha"] > even.weights["w:alpha"] > weighted.weights["w:beta"]
+
+
+def test_a_feature_of_a_single_labelled_paper_has_no_weight():
+    liked = {f"liked{n}": frozenset({"w:shared", f"w:only{n}"}) for n in range(MIN_LIKED)}
+    unliked = {f"unliked{n}": frozenset({"w:other"}) for n in range(MIN_UNLIKED)}
+    model = TasteModel.train(liked, unliked)
+    assert model.weights.keys() == {"w:shared", "w:other"}
+    assert model.weights["w:shared"] > 0 > model.weights["w:other"]
+    assert set(model.liked_with) == {"w:shared"}
+
+
+def test_a_feature_weighs_what_the_stars_say_beyond_what_the_library_says():
+    # Five stars and nothing read: each starred paper has a word most papers have and a rare tag.
+    liked = {f"liked{n}": frozenset({"w:common", "t:rare"}) for n in range(MIN_LIKED)}
+    library = ({"w:common": 900, "t:rare": 10, "w:other": 300}, 1_000)
+    assert not TasteModel.train(liked, {}).ready  # nothing to weigh the stars against
+    model = TasteModel.train(liked, {}, background=library)
+    assert model.ready and model.background_papers == 1_000
+    assert model.weights["t:rare"] > 10 * model.weights["w:common"] > 0
+    papers = {"usual": frozenset({"w:common", "w:other"}), "rare": frozenset({"t:rare"})}
+    assert model.ranked(papers) == ["rare", "usual"]
+
+
+def test_without_the_librarys_counts_the_labelled_papers_stand_in_for_them():
+    october = LIBRARY.by_date[date(2025, 10, 31)]
+    liked = features(i for i in october if reasoning_taste(LIBRARY.papers[i]))
+    unliked = features(i for i in october if i not in liked)
+    counts: dict[str, int] = {}
+    for found in [*liked.values(), *unliked.values()]:
+        for feature in found:
+            counts[feature] = counts.get(feature, 0) + 1
+    alone = TasteModel.train(liked, unliked)
+    assert alone.weights == TasteModel.train(liked, unliked, background=(counts, len(october))).weights
+    assert alone.background_papers == 0
+    # An index counted before some of the labelled papers came in is no worse off than none.
+    stale = TasteModel.train(liked, unliked, background=({}, 10))
+    assert stale.weights == alone.weights
