@@ -571,9 +571,10 @@ def test_a_sync_killed_at_any_moment_leaves_the_old_index_or_the_new_one(tmp_pat
         path.write_bytes(before)
         child = start_sync(path, corpus, log)
         if kill_after is None:
-            while child.poll() is None and not any(merging(log_lines(log))):
-                time.sleep(0.002)
-            time.sleep(rng.uniform(0, 0.05))
+            # While batches of papers are still to be merged: the transaction has not committed.
+            while child.poll() is None and not any(done < total for done, total in merging(log_lines(log))):
+                time.sleep(0.001)
+            time.sleep(rng.uniform(0, 0.005))
         else:
             try:
                 child.wait(timeout=kill_after)
