@@ -38,6 +38,7 @@ def test_the_keys_stores_already_hold_never_change():
         "desired_retention": "review_desired_retention",
         "new_per_day": "review_new_per_day",
         "day_start_hour": "review_day_start_hour",
+        "leech_lapses": "review_leech_lapses",
         "star_adds_card": "review_star_adds_card",
         "commentary_language": "commentary_language",
         "mark_read_on_open": "mark_read_on_open",

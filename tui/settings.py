@@ -127,6 +127,16 @@ DAY_START_HOUR = Setting(
     low=0,
     high=23,
 )
+LEECH_LAPSES = Setting(
+    "leech_lapses",
+    "review_leech_lapses",
+    int,
+    8,
+    "lapses (Again on a card in review) that make a card a leech: tagged leech and suspended (0: never)",
+    "review",
+    low=0,
+    high=99,
+)
 STAR_ADDS_CARD = Setting(
     "star_adds_card", "review_star_adds_card", bool, True, "starring a paper puts it in the review deck", "review"
 )
@@ -159,6 +169,7 @@ SETTINGS: tuple[Setting, ...] = (
     DESIRED_RETENTION,
     NEW_PER_DAY,
     DAY_START_HOUR,
+    LEECH_LAPSES,
     STAR_ADDS_CARD,
     COMMENTARY_LANGUAGE,
     MARK_READ_ON_OPEN,
@@ -196,6 +207,7 @@ class ReviewSettings:
     desired_retention: float = DESIRED_RETENTION.default
     new_per_day: int = NEW_PER_DAY.default
     day_start_hour: int = DAY_START_HOUR.default
+    leech_lapses: int = LEECH_LAPSES.default
     star_adds_card: bool = STAR_ADDS_CARD.default
 
     @classmethod
@@ -218,6 +230,12 @@ class ReviewSettings:
 
 # Not a setting a user types: the sort each view was last shown in (`tui.sorting`), by view.
 VIEW_SORTS = Setting("view_sorts", "view_sorts", dict, {}, "the sort each view was last shown in", "memory")
+
+# Not a setting a user types: the FSRS parameters fitted to the user's answers (`tui.review.parameters`
+# reads and writes it), with the ones before them, for `paperdeck optimize --reset`.
+FSRS_PARAMETERS = Setting(
+    "fsrs_parameters", "review_fsrs_parameters", dict, {}, "the FSRS parameters fitted to your answers", "memory"
+)
 
 REVIEW_SETTINGS = tuple(setting for setting in SETTINGS if setting.group == "review")
 # What each review setting does, by name, for the settings dialog.

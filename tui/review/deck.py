@@ -1,6 +1,7 @@
 """Spaced review of papers: which cards are due, grading them with FSRS, and the numbers behind it.
 
-The scheduling is the `fsrs` package's (FSRS-6 with its default parameters); this module
+The scheduling is the `fsrs` package's (FSRS-6, with its default parameters until
+`paperdeck optimize` fits them to the user's answers: `parameters.py`); this module
 decides which cards a session shows, in what order, and keeps cards and the review log in the
 store. Its idea of time (UTC for fsrs, the user's local review day) is `clock.py`'s.
 """
@@ -25,6 +26,7 @@ from tui.review.clock import (
     to_utc,
     utc_now,
 )
+from tui.review import parameters
 from tui.review.fuzz import seeded_fuzz
 from tui.settings import ReviewSettings
 from tui.state.store import Store
@@ -125,6 +127,7 @@ class Deck:
         self.store = store
         self.clock = clock
         self._enable_fuzzing = enable_fuzzing
+        self.weights = parameters.weights_in_use(store)
         self.apply_settings(settings if settings is not None else ReviewSettings.from_store(store))
         # Views are rebuilt only when the store holds a different document for the paper, so
         # the cache cannot disagree with the store, whoever changed it.
@@ -134,8 +137,13 @@ class Deck:
         """Uses new settings from now on (saving them is `ReviewSettings.save`)."""
         self.settings = settings
         self._scheduler = fsrs.Scheduler(
-            desired_retention=settings.desired_retention, enable_fuzzing=self._enable_fuzzing
+            parameters=self.weights, desired_retention=settings.desired_retention, enable_fuzzing=self._enable_fuzzing
         )
+
+    def use_weights(self, weights: tuple[float, ...]) -> None:
+        """Schedules by these FSRS parameters from now on (keeping them is `parameters.write`)."""
+        self.weights = parameters.bounded(weights)
+        self.apply_settings(self.settings)
 
     @property
     def scheduler(self) -> fsrs.Scheduler:

@@ -74,6 +74,14 @@ class ReviewHistory:
             self._writer.log_added(entry)
         return entry_id
 
+    def last_id(self) -> int:
+        """The id of the latest answer ever given (undone ones included), without reading the whole log."""
+        if self._next_review_id is not None:
+            return self._next_review_id - 1
+        if self._reviews is not None:
+            return max(self._review_log_max, max(self._reviews, default=0))
+        return self.log.last_id()
+
     def remove(self, entry_id: int) -> None:
         """Takes one answer out of the review log (undo of a grade), for good: it survives reopening."""
         with self._writer.lock:

@@ -418,6 +418,10 @@ class Store:
     def review_count(self) -> int:
         return self._history.count()
 
+    def last_review_id(self) -> int:
+        """The id of the latest answer (ids only grow): answers since an earlier id, cheaply."""
+        return self._history.last_id()
+
     def reviews_of(self, paper_id: str) -> list[dict[str, Any]]:
         """The answers given on one paper's cards, oldest first, removed cards' included."""
         return self._history.of_paper(paper_id)
