@@ -125,6 +125,7 @@ def test_review_settings_are_the_review_group_typed(tmp_path: Path):
         "desired_retention",
         "new_per_day",
         "day_start_hour",
+        "leech_lapses",
         "star_adds_card",
     ]
     chosen = ReviewSettings().with_text("new_per_day", "25").with_text("star_adds_card", "no")
