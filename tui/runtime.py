@@ -6,7 +6,9 @@ way and can be read in one place:
   many long-lived objects are made, and `IdleCollector`, which puts full collections off
   until the user is idle;
 - exit: `save_on_exit` (interpreter exit, SIGTERM, SIGHUP) for whoever holds unsaved state,
-  and `exit_on_sigterm` for an asyncio app that should end the orderly way.
+  and `exit_on_sigterm` for an asyncio app that should end the orderly way;
+- child processes: `run_apart`, for native code that holds the GIL (fsrs-rs's optimiser and
+  simulator) while the app must keep answering keys.
 
 Why full collections wait: after start-up the library is frozen out of the collector, but the
 screen's caches still make many small objects, and a full collection walking them takes
@@ -18,12 +20,17 @@ when no key has been pressed for a few seconds. Young collections run as usual.
 from __future__ import annotations
 
 import atexit
+import concurrent.futures
 import contextlib
 import gc
 import os
 import signal
 import time
+import multiprocessing
 from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 # gc's thresholds: allocations before a young collection; young collections before a middle
 # one; middle ones before a full one. The last is high: full collections wait for idleness.
@@ -117,3 +124,17 @@ def exit_on_sigterm(exit_: Callable[[], object]) -> None:
 
     with contextlib.suppress(NotImplementedError, RuntimeError):
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, exit_)
+
+
+def run_apart(function: Callable[..., T], *args: Any) -> T:
+    """`function(*args)` in a fresh child process; its result, or its exception raised here.
+
+    For native code that does not release the GIL: fsrs-rs fits parameters and simulates
+    workloads for seconds at a time, and in a thread of the app it would stall every key for
+    as long. A child is spawned, not forked: forking a process that runs threads (the app's
+    workers, the store's writer) can copy a lock held by one of them. `function` must be
+    importable at module level, and its arguments and result picklable.
+    """
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(function, *args).result()
