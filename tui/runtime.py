@@ -20,14 +20,16 @@ when no key has been pressed for a few seconds. Young collections run as usual.
 from __future__ import annotations
 
 import atexit
-import concurrent.futures
 import contextlib
 import gc
 import os
+import pickle
 import signal
+import subprocess
+import sys
 import time
-import multiprocessing
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -126,15 +128,49 @@ def exit_on_sigterm(exit_: Callable[[], object]) -> None:
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, exit_)
 
 
+class ChildFailed(Exception):
+    """The child process of `run_apart` died or raised; the message says how."""
+
+
 def run_apart(function: Callable[..., T], *args: Any) -> T:
     """`function(*args)` in a fresh child process; its result, or its exception raised here.
 
     For native code that does not release the GIL: fsrs-rs fits parameters and simulates
     workloads for seconds at a time, and in a thread of the app it would stall every key for
-    as long. A child is spawned, not forked: forking a process that runs threads (the app's
-    workers, the store's writer) can copy a lock held by one of them. `function` must be
-    importable at module level, and its arguments and result picklable.
+    as long. The child is a new interpreter (`python -m tui.runtime`), not a fork: forking a
+    process that runs threads (the app's workers, the store's writer) can copy a lock held by
+    one of them, and a new interpreter re-runs nothing of the parent's main module. `function`
+    must be importable at module level, and its arguments and result picklable.
     """
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        return pool.submit(function, *args).result()
+    package_root = str(Path(__file__).resolve().parent.parent)
+    path = os.environ.get("PYTHONPATH")
+    env = {**os.environ, "PYTHONPATH": package_root + (os.pathsep + path if path else "")}
+    completed = subprocess.run(
+        [sys.executable, "-m", "tui.runtime"],
+        input=pickle.dumps((function, args)),
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    try:
+        outcome, value = pickle.loads(completed.stdout)
+    except Exception:  # whatever a dead child left on its stdout
+        last = completed.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
+        raise ChildFailed(f"the child process ended with status {completed.returncode}: {last[0]}") from None
+    if outcome == "error":
+        raise value
+    return value
+
+
+def _serve_one_call() -> None:
+    """The child's side of `run_apart`: one pickled call on stdin, its pickled outcome on stdout."""
+    function, args = pickle.loads(sys.stdin.buffer.read())
+    try:
+        outcome = ("ok", function(*args))
+    except Exception as exc:  # handed back to the parent, which raises it
+        outcome = ("error", exc)
+    sys.stdout.buffer.write(pickle.dumps(outcome))
+
+
+if __name__ == "__main__":
+    _serve_one_call()
