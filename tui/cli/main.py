@@ -21,6 +21,7 @@ from tui.cli import (
     app_commands,
     export_commands,
     library_commands,
+    review_commands,
     state_commands,
     stats_and_settings,
 )
@@ -53,6 +54,7 @@ COMMANDS: dict[str, Callable[[Home, argparse.Namespace], int]] = {
     ),
     "review": lambda home, args: app_commands.review(home, year=args.year),
     "stats": lambda home, args: stats_and_settings.stats(home, as_json=args.json),
+    "optimize": lambda home, args: review_commands.optimize(home, reset=args.reset, as_json=args.json),
     "settings": lambda home, args: stats_and_settings.settings(home, args.name, args.value),
     "fetch": lambda home, args: library_commands.fetch(
         home, day_text=args.date, week=args.week, base_url=args.base_url, timeout=args.timeout
@@ -205,6 +207,21 @@ def build_parser() -> argparse.ArgumentParser:
         "and the cards by state, true retention and average retrievability.",
     )
     stats.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    optimize = commands.add_parser(
+        "optimize",
+        parents=[common],
+        help="fit the review's FSRS parameters to your own answers",
+        description="Fit FSRS's 21 parameters to your review log with fsrs-rs, measure the log loss and "
+        "RMSE(bins) of the defaults and of the fit on the same answers, and keep the fit only if it predicts "
+        "better. Each card's memory is then worked out again; due dates stay. Needs at least 8 answers on a "
+        "later day than the card's answer before (64 to fit more than the first four parameters).",
+    )
+    optimize.add_argument("--reset", action="store_true", help="go back to the parameters used before")
+    optimize.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"answers", "default": {"log_loss", "rmse_bins"}, "fitted": {...}, "kept", ...}',
+    )
     settings = commands.add_parser(
         "settings",
         parents=[common],
