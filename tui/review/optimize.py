@@ -334,7 +334,7 @@ def describe(outcome: Outcome) -> list[str]:
     lines.append(f"{'':12} {'log loss':>9} {'RMSE(bins)':>11}")
     for name, measure in (("defaults", outcome.default), ("in use", outcome.in_use), ("fitted", outcome.fitted)):
         if measure is not None:
-            lines.append(f"{name:12} {measure.log_loss:9.4f} {measure.rmse_bins:11.4f}")
+            lines.append(f"{name:12} {measure.log_loss:9.4f} {measure.rmse_bins:11.2%}")
     lines.append("")
     if outcome.kept:
         changed = outcome.changed
@@ -349,6 +349,25 @@ def describe(outcome: Outcome) -> list[str]:
     else:
         lines.append("The fitted parameters predict your answers no better: the parameters in use stay.")
     return lines
+
+
+def summary(outcome: Outcome) -> str:
+    """What an optimisation did, in two or three sentences for the app's notice."""
+    answers = f"{outcome.answers:,} answer{'s' if outcome.answers != 1 else ''}"
+    if outcome.too_few:
+        return f"{answers} to learn from; FSRS needs at least {MIN_ANSWERS}: the parameters in use stay."
+    before = outcome.in_use or outcome.default
+    after = outcome.fitted
+    assert before is not None and after is not None  # measured whenever there were enough answers
+    measures = f"log loss {before.log_loss:.3f} → {after.log_loss:.3f}, RMSE(bins) {before.rmse_bins:.1%} → {after.rmse_bins:.1%}"
+    if outcome.kept:
+        return (
+            f"Fitted to {answers} on {outcome.cards:,} cards and kept: {measures}. The memory of "
+            f"{outcome.memory_updated:,} card(s) was worked out again; “Reset review parameters” goes back."
+        )
+    if outcome.already_in_use:
+        return f"Fitted to {answers}: the fit is the parameters already in use."
+    return f"Fitted to {answers}, but no better ({measures}): the parameters in use stay."
 
 
 Runner = Callable[..., Any]

@@ -24,6 +24,7 @@ from tui.safe_text import visible
 from tui.settings import THEME, ReviewSettings, remember
 from tui.state.store import Store, StoreReadOnly
 from tui.ui.messages import StoreSaid
+from tui.ui.review_tuning import TunesReview
 from tui.ui.screens.reader import ReaderScreen
 from tui.ui.screens.reader_help import key_name
 from tui.ui.themes import load_themes
@@ -37,7 +38,7 @@ REVIEW_LOG_DELAY = 2.0
 PROGRESS_FROM_FILES = 10
 
 
-class PaperdeckApp(App[None]):
+class PaperdeckApp(TunesReview, App[None]):
     """A terminal reader for daily paper digests."""
 
     TITLE = "paperdeck"
@@ -188,6 +189,7 @@ class PaperdeckApp(App[None]):
     def _read_review_log(self) -> None:
         """Reads the review log (one line per answer ever given) before the stats ask for it."""
         self.store.review_count  # noqa: B018 - reading it is the point
+        self.call_from_thread(self.offer_optimise)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp):
@@ -218,7 +220,12 @@ class PaperdeckApp(App[None]):
 
     def action_review(self) -> None:
         """Opens a review session over the reader; the reader catches up when it ends."""
-        self.push_screen(self._review_screen(), self._back_from_review)
+
+        def ended(summary: object) -> None:
+            self._back_from_review(summary)
+            self.offer_optimise()
+
+        self.push_screen(self._review_screen(), ended)
 
     def action_stats(self) -> None:
         from tui.ui.screens.stats import StatsScreen
@@ -372,6 +379,16 @@ class PaperdeckApp(App[None]):
             )
             yield SystemCommand(
                 "Review stats", "Calendar, forecast and retention of your reviews (key: S)", self.action_stats
+            )
+            yield SystemCommand(
+                "Optimise review parameters",
+                "Fit FSRS to your own answers; kept only if it predicts them better (paperdeck optimize)",
+                self.action_optimize_review,
+            )
+            yield SystemCommand(
+                "Reset review parameters",
+                "Go back to the FSRS parameters used before the last optimisation",
+                self.action_reset_review_parameters,
             )
             yield SystemCommand(
                 "Trends",
