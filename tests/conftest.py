@@ -76,6 +76,20 @@ def utc_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
+def local_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """Sets the process's local time zone (TZ) for the test; UTC unless a test picks another."""
+
+    def set_zone(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    set_zone("UTC")
+    yield set_zone
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
 def full_disk(monkeypatch) -> Callable[[int], None]:
     """Makes the next N store writes fail with ENOSPC, then lets them succeed; retries are quick."""
     real_write = atomic.write_atomically

@@ -6,8 +6,6 @@ import json
 import random
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -30,18 +28,6 @@ NEW_YORK = "EST5EDT,M3.2.0,M11.1.0"
 REFERENCE_INTERVALS = (0, 0, 1, 3, 8, 21)
 REFERENCE_STABILITY = 53.62691
 REFERENCE_DIFFICULTY = 6.3574867
-
-
-@pytest.fixture
-def local_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
-    def set_zone(name: str) -> None:
-        monkeypatch.setenv("TZ", name)
-        time.tzset()
-
-    set_zone("UTC")
-    yield set_zone
-    monkeypatch.undo()
-    time.tzset()
 
 
 def utc(*fields: int) -> datetime:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -25,20 +23,6 @@ NEW_YORK = "EST5EDT,M3.2.0,M11.1.0"
 @pytest.fixture
 def path(tmp_path: Path) -> Path:
     return tmp_path / "home" / "store.json"
-
-
-@pytest.fixture
-def local_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
-    """Sets the process's local time zone (TZ) for the test; UTC unless a test picks another."""
-
-    def set_zone(name: str) -> None:
-        monkeypatch.setenv("TZ", name)
-        time.tzset()
-
-    set_zone("UTC")
-    yield set_zone
-    monkeypatch.undo()
-    time.tzset()
 
 
 class Clock:
