@@ -6,7 +6,7 @@ Generates (or reuses) the corpus with make_corpus.py, then measures, in this ord
 the whole corpus cold, start to first paint (warm, after a new or changed digest, and cold),
 commands that read the library and a new digest reaching the open reader, keystrokes in the
 reader, triage's keys and the reader's sort, hide-seen and later keys, the state store, and
-review (10,000 cards and 200,000 answers; a tenth with --quick). Prints one Markdown table
+review and fitting FSRS (10,000 cards and 200,000 answers; a tenth with --quick). Prints one Markdown table
 and writes the same figures, with every run, to the JSON file.
 --quick: 10,000 papers and one run of each, for a check that the benchmark still works.
 """
@@ -28,6 +28,7 @@ sys.path.insert(0, str(BENCH.parent))
 import first_paint  # noqa: E402
 import for_you_speed  # noqa: E402
 import living_library  # noqa: E402
+import optimize_speed  # noqa: E402
 import parse_speed  # noqa: E402
 import reader_keys  # noqa: E402
 import review_speed  # noqa: E402
@@ -49,6 +50,7 @@ def measure_all(papers: int, runs: int, presses: int, cards: int, answers: int, 
         ("taste quality", lambda: taste_quality.measure(min(papers, taste_quality.CORPUS_PAPERS))),
         ("state store", lambda: store_speed.measure(papers, runs)),
         ("review", lambda: review_speed.measure(cards, answers, runs)),
+        ("fitting FSRS", lambda: optimize_speed.measure(cards, answers, max(1, runs // 2))),
         ("notes vault", lambda: vault_speed.measure(notes, runs)),
     ]
     figures: list[Figure] = []

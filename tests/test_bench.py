@@ -57,5 +57,7 @@ def test_the_quick_benchmark_measures_every_figure_beside_its_floor(tmp_path: Pa
         "rank a 200-paper day for you",
         "train on 5,000 labelled papers",
     } <= for_you
+    review = {figure["name"] for figure in figures if figure["group"] == "review" and figure["floor"]}
+    assert {"the fit in a child process, as the app runs it", "open the stats after a fit (log read)"} <= review
     # The printed table is the same figures.
     assert "| keys: move (j) |" in result.stdout and "× floor" in result.stdout
