@@ -161,7 +161,7 @@ def test_only_a_fit_better_on_both_measures_is_kept_and_reset_steps_back():
     assert not outcome.kept and same.weights == fitted_weights
     back = parameters.stepped_back(after)
     assert back is not None and back.weights is None and parameters.stepped_back(back) is None
-    assert parameters.offer_due(after, 1199) is False and parameters.offer_due(after, 1200) is True
+    assert parameters.answers_since_check(after, 1199) == 499 < parameters.OFFER_AFTER_ANSWERS
 
 
 # --- a simulated learner -------------------------------------------------------------------------

@@ -151,7 +151,3 @@ def answers_since_check(parameters: DeckParameters, latest_answer_id: int) -> in
     """Answers given since an optimisation last ran (ids only grow, so this reads no log)."""
     return max(0, latest_answer_id - parameters.checked_at_answer)
 
-
-def offer_due(parameters: DeckParameters, latest_answer_id: int) -> bool:
-    """Whether to offer an optimisation: 500 answers since the last one ran (or since the start)."""
-    return answers_since_check(parameters, latest_answer_id) >= OFFER_AFTER_ANSWERS
