@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
@@ -74,7 +74,6 @@ class DeckParameters:
     fitted_at: str | None = None  # when (ISO, UTC)
     measure: Measure | None = None  # of the weights in use, on the answers they were fitted to
     checked_at_answer: int = 0  # the latest answer's id when an optimisation last ran, kept or not
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def in_use(self) -> tuple[float, ...]:
