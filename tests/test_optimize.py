@@ -327,3 +327,15 @@ def test_paperdeck_optimize_with_too_few_answers_keeps_the_defaults(tmp_path: Pa
     report = json.loads(paperdeck(home, "optimize", "--json").stdout)
     assert report["answers"] == 5 and report["kept"] is False and report["fitted"] is None
     assert tuple(report["parameters"]) == DEFAULT_WEIGHTS
+
+
+def test_paperdeck_optimize_while_another_paperdeck_holds_the_store_changes_nothing(tmp_path: Path, local_zone):
+    home = tmp_path / "home"
+    store = store_with(home / "store.json", simulated_log(40, seed=6))  # held open, as a running app holds it
+    store.flush()
+    result = paperdeck(home, "optimize")
+    assert result.returncode == 2
+    assert "another paperdeck" in result.stderr and "close it to optimise" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert parameters.weights_in_use(store) == DEFAULT_WEIGHTS
+    store.close()
