@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -307,3 +308,100 @@ async def test_with_every_card_done_the_session_says_all_caught_up(home, store):
         text = screen_text(app)
         assert "All caught up" in text and "Star papers" not in text
         assert "Next card due" in text
+
+
+# --- leeches and card info ----------------------------------------------------------------------
+
+
+def rendered(widget) -> str:
+    """What a Static shows, a Rich table included, as plain text."""
+    from rich.console import Console
+
+    console = Console(width=100, record=True, file=io.StringIO())
+    console.print(widget.content)
+    return console.export_text()
+
+
+def lapsed_seven_times(store: Store, clock: Clock, pid: str) -> None:
+    """A card in review, due, that was forgotten seven times: the next Again makes it a leech."""
+    deck = Deck(store, clock=clock)
+    deck.add(pid)
+    deck.grade(pid, Rating.Easy)
+    for rating in (Rating.Again, Rating.Good) * 7:
+        clock.now = deck.card(pid).card.due + timedelta(minutes=1)
+        deck.grade(pid, rating)
+    clock.now = deck.card(pid).card.due + timedelta(minutes=1)
+    assert deck.card(pid).status == "review" and deck.card(pid).lapses == 7
+
+
+async def test_the_eighth_lapse_in_a_session_tells_of_the_leech_and_undo_takes_it_back(home, store):
+    clock = Clock()
+    lapsed_seven_times(store, clock, MAGISTRAL)
+    app = make_app(home, store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("v", "space", "1")
+        [told] = [note.message for note in app._notifications if note.title == "Leech"]
+        assert told.startswith("Leech: failed 8 times. Suspended and tagged leech;")
+        assert "a in the reader brings the card back" in told
+        assert app.deck.card(MAGISTRAL).status == "suspended" and "leech" in store.paper(MAGISTRAL).tags
+        text = screen_text(app)
+        assert "Session done" in text and "Leeches          1 (suspended and tagged leech)" in text
+        await pilot.press("u")
+        assert app.deck.card(MAGISTRAL).status == "review" and store.paper(MAGISTRAL).tags == ()
+        assert "Leeches" not in screen_text(app)
+
+
+async def test_i_in_the_reader_shows_the_cards_answers_once_they_are_read(home, store):
+    from tui.ui.screens.card_info import CardInfoScreen
+
+    clock = Clock()
+    app = make_app(home, store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        first = app.screen.query_one("#papers").current
+        app.deck.add(first)
+        app.deck.grade(first, Rating.Good, duration_ms=4_000)
+        clock.now += timedelta(minutes=15)
+        app.deck.grade(first, Rating.Easy, duration_ms=2_500)
+        await pilot.press("i")
+        assert isinstance(app.screen, CardInfoScreen)
+        await app.workers.wait_for_complete()  # the answers are read off the UI thread
+        await pilot.pause()
+        title = LIBRARY.papers[first].title
+        assert str(app.screen.query_one("#card-title").render()) == title
+        shown = rendered(app.screen.query_one("#figures"))
+        assert "Status" in shown and "review" in shown and "Answers" in shown and "6.5s" in shown
+        rows = rendered(app.screen.query_one("#answer-table")).splitlines()
+        assert rows[0].split() == ["Date", "Grade", "State", "Elapsed", "Interval", "Time"]
+        assert rows[1].split()[2:4] == ["Good", "new"] and rows[1].split()[-1] == "4s"
+        assert rows[2].split()[2:5] == ["Easy", "learning", "15m"]
+        await pilot.press("i")
+        assert not isinstance(app.screen, CardInfoScreen)
+
+
+async def test_i_on_a_paper_without_a_card_says_how_to_add_one(home, store):
+    from tui.ui.screens.card_info import CardInfoScreen
+
+    app = make_app(home, store, Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("i")
+        assert not isinstance(app.screen, CardInfoScreen)
+        assert [note.message for note in app._notifications] == ["No review card for this paper: a adds one."]
+
+
+async def test_i_in_a_session_shows_the_info_of_the_card_shown(home, store):
+    from tui.ui.screens.card_info import CardInfoScreen
+
+    clock = Clock()
+    with_cards(store, clock, MAGISTRAL, VIT)
+    app = make_app(home, store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("v", "space", "3", "i")
+        assert isinstance(app.screen, CardInfoScreen) and app.screen.paper_id == VIT
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Vision Transformers" in str(app.screen.query_one("#card-title").render())
+        shown = rendered(app.screen.query_one("#figures"))
+        assert "new" in shown and "— (a new card)" in shown
+        assert app.screen.query_one("#answers").has_class("-hidden")  # no answers yet
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReviewScreen) and app.screen.session.current == VIT

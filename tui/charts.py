@@ -126,6 +126,8 @@ def stats_text(stats: Stats) -> Text:
     counts = " · ".join(f"{stats.by_status.get(status, 0)} {status}" for status in STATUSES)
     text.append("Cards          ", style="bold")
     text.append(f"{counts}\n")
+    text.append("Leeches        ", style="bold")
+    text.append(f"{stats.leeches} card{'s' if stats.leeches != 1 else ''} tagged leech (failed again and again)\n")
     text.append("True retention ", style="bold")
     if stats.true_retention is None:
         text.append("no review answers in the last 30 days\n")

@@ -43,6 +43,7 @@ def stats(home: Home, *, as_json: bool) -> int:
             "total_reviews": figures.total_reviews,
             "time_spent_ms": figures.time_spent_ms,
             "streak_days": figures.streak_days,
+            "leeches": figures.leeches,
         }
         sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
         return EXIT_OK

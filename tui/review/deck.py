@@ -8,13 +8,14 @@ store. Its idea of time (UTC for fsrs, the user's local review day) is `clock.py
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import fsrs
 
+from tui.review import parameters
 from tui.review.clock import (
     day_start,
     format_interval,
@@ -26,13 +27,15 @@ from tui.review.clock import (
     to_utc,
     utc_now,
 )
-from tui.review import parameters
 from tui.review.fuzz import seeded_fuzz
 from tui.settings import ReviewSettings
+from tui.state.paper_state import Snapshot
 from tui.state.store import Store
 
 STATUSES = ("new", "learning", "review", "relearning", "suspended")
 _STATE_NAMES = {fsrs.State.Learning: "learning", fsrs.State.Review: "review", fsrs.State.Relearning: "relearning"}
+# The user tag a leech gets, as Anki tags it: the tag, not the card, says which papers are leeches.
+LEECH_TAG = "leech"
 
 
 # --- cards ----------------------------------------------------------------------------------------
@@ -48,6 +51,10 @@ class CardView:
     buried_until: datetime | None
     added_at: datetime
     introduced_at: datetime | None = None  # its first answer as a new card (the new-card limit counts it)
+    lapses: int = 0  # Again answers while in review (a leech has many)
+    # False for a card kept before lapses were: the review log holds its earlier ones, and
+    # `Deck.grade` counts them there at its next lapse rather than on every grade.
+    lapses_counted: bool = True
 
     @property
     def status(self) -> str:
@@ -82,6 +89,7 @@ class CardView:
     def from_document(cls, document: Mapping[str, Any]) -> CardView:
         buried = document.get("buried_until")
         introduced = document.get("introduced_at")
+        lapses = document.get("lapses")
         return cls(
             paper_id=document["paper_id"],
             card=fsrs.Card.from_dict(document["card"]),
@@ -89,9 +97,12 @@ class CardView:
             buried_until=parse_time(buried) if buried else None,
             added_at=parse_time(document["added_at"]),
             introduced_at=parse_time(introduced) if introduced else None,
+            lapses=lapses if isinstance(lapses, int) and lapses > 0 else 0,
+            lapses_counted="lapses" in document,
         )
 
     def to_document(self) -> dict[str, Any]:
+        counted = {"lapses": self.lapses} if self.lapses_counted else {}
         return {
             "paper_id": self.paper_id,
             "card": self.card.to_dict(),
@@ -99,18 +110,22 @@ class CardView:
             "buried_until": iso_utc(self.buried_until) if self.buried_until else None,
             "added_at": iso_utc(self.added_at),
             "introduced_at": iso_utc(self.introduced_at) if self.introduced_at else None,
+            **counted,
         }
 
 
 @dataclass(frozen=True, eq=False)
 class GradeUndo:
-    """What `Deck.undo` needs to take a grade back: the card document before it and the log entry."""
+    """What `Deck.undo` needs to take a grade back: the card document before it, the log entry,
+    and, when the grade made the card a leech, the paper's tags before it."""
 
     paper_id: str
     rating: fsrs.Rating
     before: Mapping[str, Any]
     review_id: int
     after: CardView
+    leech: bool = False  # the grade suspended the card as a leech
+    tags_before: Snapshot | None = None  # None: the grade left the tags alone
 
 
 class Deck:
@@ -303,30 +318,51 @@ class Deck:
     def grade(
         self, paper_id: str, rating: fsrs.Rating | int, now: datetime | None = None, duration_ms: int = 0
     ) -> GradeUndo:
-        """Answers a card: fsrs schedules it, the store keeps the card and a log entry."""
+        """Answers a card: fsrs schedules it, the store keeps the card and a log entry.
+
+        A lapse (Again on a card in review) that brings its lapses to the `leech_lapses`
+        setting, or half of it again after that, as Anki counts, makes the card a leech: it is
+        suspended and its paper tagged leech."""
         rating = fsrs.Rating(rating)
         moment = self.now(now)
         document = self._document(paper_id)
         view = self.view_of(paper_id, document)
         card = self._schedule(view, rating, moment, duration_ms)
+        state = _state_name(view.card)
+        lapsed = rating == fsrs.Rating.Again and state == "review"
+        lapses, counted = view.lapses, view.lapses_counted
+        if lapsed:
+            # Counted before this answer joins the log; a card from before lapses were kept
+            # reads its earlier ones there once, now, so that other grades never read the log.
+            lapses = (lapses if counted else lapses_in(self.store.reviews_of(paper_id), view.added_at)) + 1
+            counted = True
+        leech = lapsed and is_leech(lapses, self.settings.leech_lapses)
         # Answering a buried card (it was shown anyway) ends the bury.
         introduced = moment if not view.reviewed else view.introduced_at
-        after = CardView(paper_id, card, view.suspended, None, view.added_at, introduced)
+        after = CardView(
+            paper_id, card, view.suspended or leech, None, view.added_at, introduced, lapses, lapses_counted=counted
+        )
         review_id = self.store.add_review(
             {
                 "paper_id": paper_id,
                 "rating": int(rating),
                 "reviewed_at": iso_utc(moment),
                 "duration_ms": max(0, int(duration_ms)),
-                "state": view.status if view.status != "suspended" else _state_name(view.card),
+                "state": state,
+                "due": iso_utc(card.due),
             }
         )
         self.restore_card(after)
-        return GradeUndo(paper_id, rating, document, review_id, self.card(paper_id) or after)
+        tags_before = None
+        if leech and LEECH_TAG not in (tags := self.store.paper(paper_id).tags):
+            tags_before = self.store.set_tags(paper_id, (*tags, LEECH_TAG))
+        return GradeUndo(paper_id, rating, document, review_id, self.card(paper_id) or after, leech, tags_before)
 
     def undo(self, token: GradeUndo) -> CardView:
-        """Takes back a grade: the card exactly as it was before, and its log entry removed."""
+        """Takes back a grade: the card and the paper's tags exactly as they were, its log entry removed."""
         self.store.put_card(token.paper_id, token.before)
+        if token.tags_before is not None:
+            self.store.restore(token.tags_before)
         self.store.remove_review(token.review_id)
         return self.view_of(token.paper_id, self._document(token.paper_id))
 
@@ -339,6 +375,29 @@ class Deck:
 
 def _state_name(card: fsrs.Card) -> str:
     return "new" if card.last_review is None else _STATE_NAMES[card.state]
+
+
+def is_leech(lapses: int, leech_lapses: int) -> bool:
+    """Whether a card that just lapsed for the `lapses`th time becomes a leech: at the
+    threshold, then every half threshold after it, as Anki flags again (0: never)."""
+    if leech_lapses <= 0 or lapses < leech_lapses:
+        return False
+    return (lapses - leech_lapses) % max(1, leech_lapses // 2) == 0
+
+
+def answers_since(reviews: Iterable[Mapping[str, Any]], added_at: datetime) -> list[Mapping[str, Any]]:
+    """The log entries of a card's current life: those given since it was (last) added to the deck."""
+    start = iso_utc(to_utc(added_at))
+    return [review for review in reviews if (stamp := normal_stamp(review.get("reviewed_at"))) and stamp >= start]
+
+
+def lapses_in(reviews: Iterable[Mapping[str, Any]], added_at: datetime) -> int:
+    """The lapses (Again on a card in review) among a paper's log entries since its card was added."""
+    return sum(
+        1
+        for review in answers_since(reviews, added_at)
+        if review.get("state") == "review" and review.get("rating") == 1
+    )
 
 
 def _stamp_at_or_after(stamp: str, start: str) -> bool:

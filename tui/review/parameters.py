@@ -149,4 +149,3 @@ def stepped_back(parameters: DeckParameters) -> DeckParameters | None:
 def answers_since_check(parameters: DeckParameters, latest_answer_id: int) -> int:
     """Answers given since an optimisation last ran (ids only grow, so this reads no log)."""
     return max(0, latest_answer_id - parameters.checked_at_answer)
-

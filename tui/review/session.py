@@ -33,6 +33,7 @@ class SessionSummary:
     time_ms: int = 0
     buried: int = 0
     suspended: int = 0
+    leeches: int = 0  # cards a lapse made leeches: suspended and tagged leech
 
     @property
     def again_rate(self) -> float | None:
@@ -85,6 +86,12 @@ class ReviewSession:
     def can_undo(self) -> bool:
         return bool(self._history)
 
+    @property
+    def last_leech(self) -> str | None:
+        """The paper whose card the latest grade made a leech, if it did (an undo takes it back)."""
+        step = self._history[-1] if self._history else None
+        return step.paper_id if step is not None and step.grade is not None and step.grade.leech else None
+
     def reveal(self) -> None:
         self.revealed = True
 
@@ -107,9 +114,11 @@ class ReviewSession:
         self.summary.reviewed += 1
         self.summary.again += rating == Rating.Again
         self.summary.time_ms += spent
+        self.summary.leeches += step.grade.leech
         self.queue.pop(0)
         card = self.deck.card(paper_id)
-        if card is not None and card.card.due - now <= LEARN_AHEAD:
+        # A leech is suspended: it does not come round again, however soon it falls due.
+        if card is not None and not card.suspended and card.card.due - now <= LEARN_AHEAD:
             self._requeue(paper_id, card.card.due)
         self._next()
 

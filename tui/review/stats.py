@@ -1,4 +1,4 @@
-"""The numbers behind the review stats: reviews per day, the due forecast, states, retention.
+"""The numbers behind the review stats: reviews per day, the due forecast, states, retention, leeches.
 
 Pure: computed from a `Deck` and its store at a given moment, for the stats screen and
 `paperdeck stats` alike.
@@ -16,7 +16,7 @@ from typing import Any
 import fsrs
 
 from tui.review.clock import day_start, iso_utc, normal_stamp, review_day
-from tui.review.deck import STATUSES, Deck, effective_due
+from tui.review.deck import LEECH_TAG, STATUSES, Deck, effective_due
 
 HEATMAP_DAYS = 365
 FORECAST_DAYS = 30
@@ -37,6 +37,7 @@ class Stats:
     time_spent_ms: int  # over the whole review log
     streak_days: int  # review days in a row up to today (or yesterday, while today has none yet)
     today: date  # the local review day the stats were computed on
+    leeches: int = 0  # cards whose paper carries the user tag leech (suspended unless brought back)
 
 
 def compute_stats(deck: Deck, now: datetime | None = None) -> Stats:
@@ -62,7 +63,9 @@ def compute_stats(deck: Deck, now: datetime | None = None) -> Stats:
     forecast_starts = [day_start(today + timedelta(days=n), hour) for n in range(1, FORECAST_DAYS + 1)]
     by_status = dict.fromkeys(STATUSES, 0)
     retrievabilities: list[float] = []
-    for paper_id, document in deck.store.card_documents().items():
+    cards = deck.store.card_documents()
+    leeches = sum(1 for paper_id in deck.store.tagged(LEECH_TAG) if paper_id in cards)
+    for paper_id, document in cards.items():
         view = deck.view_of(paper_id, document)
         by_status[view.status] += 1
         if view.suspended or not view.reviewed:
@@ -89,6 +92,7 @@ def compute_stats(deck: Deck, now: datetime | None = None) -> Stats:
         time_spent_ms=spent,
         streak_days=streak,
         today=today,
+        leeches=leeches,
     )
 
 

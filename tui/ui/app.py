@@ -29,6 +29,7 @@ from tui.ui.screens.reader import ReaderScreen
 from tui.ui.screens.reader_help import key_name
 from tui.ui.themes import load_themes
 from tui.ui.widgets.import_progress import ImportProgress
+from tui.ui.widgets.paper_list import PaperList
 from tui.views import ViewKey
 
 T = TypeVar("T")
@@ -232,6 +233,17 @@ class PaperdeckApp(TunesReview, App[None]):
 
         self.push_screen(StatsScreen(self.deck))
 
+    def action_card_info(self) -> None:
+        """The review card of the reader's paper: its figures and every answer given on it."""
+        reader = self.screen
+        paper_id = reader.query_one(PaperList).current if isinstance(reader, ReaderScreen) else None
+        if paper_id is None:
+            return
+        from tui.ui.screens.card_info import open_card_info
+
+        paper = self.library.papers.get(paper_id)
+        open_card_info(self, self.deck, paper_id, paper.title if paper is not None else paper_id)
+
     def action_trends(self) -> None:
         """Shows how the tags and watched items went over the library's last year; the line
         chosen opens in the reader it was asked from."""
@@ -379,6 +391,9 @@ class PaperdeckApp(TunesReview, App[None]):
             )
             yield SystemCommand(
                 "Review stats", "Calendar, forecast and retention of your reviews (key: S)", self.action_stats
+            )
+            yield SystemCommand(
+                "Card info", "The paper's review card: its figures and every answer (key: i)", self.action_card_info
             )
             yield SystemCommand(
                 "Optimise review parameters",

@@ -102,6 +102,7 @@ class ReaderScreen(LearnsTaste, Screen[None]):
         *SIMILAR_BINDINGS,
         Binding("A", "mark_all_read", "All read", show=False),
         Binding("a", "toggle_card", "Card", show=False),
+        Binding("i", "app.card_info", "Card info", show=False),
         Binding("v", "app.review", "Review"),
         Binding("S", "app.stats", "Stats"),
         Binding("Y", "app.trends", "Trends", show=False),

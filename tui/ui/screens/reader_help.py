@@ -29,6 +29,7 @@ KEY_HELP = {
     "similar(0)": "go to the detail's first similar paper (@ # $ % the others)",
     "mark_all_read": "mark every paper in the view read (asks first)",
     "toggle_card": "add the paper to the review deck, take it out (its reviews are kept), or unsuspend it",
+    "app.card_info": "card info: the paper's review card, its stability and due date, and every answer given",
     "app.review": "review the flashcards due now (starred papers become flashcards)",
     "app.stats": "review stats: calendar, forecast, retention",
     "app.trends": "trends: tags and watched items over the last year, most rising first",

@@ -35,6 +35,7 @@ SESSION_KEYS = [
     ("n, e", "edit your note on the paper (Ctrl+S saves)"),
     ("f", "unfold or fold the abstract"),
     ("L", "commentary in Korean ▸ English ▸ both (remembered)"),
+    ("i", "card info: the card's stability, due date and every answer given on it"),
     ("Esc", "leave the session; everything graded is already saved"),
     ("?", "this help"),
 ]
@@ -78,6 +79,7 @@ class ReviewScreen(Screen[SessionSummary]):
         Binding("n,e", "edit_note", "Note"),
         Binding("f", "fold", "Abstract"),
         Binding("L", "cycle_language", "Language"),
+        Binding("i", "card_info", "Card info", show=False),
         Binding("escape", "leave", "Leave"),
         Binding("question_mark", "help", "Help"),
     ]
@@ -179,6 +181,8 @@ class ReviewScreen(Screen[SessionSummary]):
                 text.append(f"Buried           {summary.buried} (back tomorrow)\n")
             if summary.suspended:
                 text.append(f"Suspended        {summary.suspended}\n")
+            if summary.leeches:
+                text.append(f"Leeches          {summary.leeches} (suspended and tagged leech)\n")
         text.append("\n")
         text.append(_next_due_line(self.session.next_due(), self.deck.clock()))
         text.append("\n\nEsc goes back.", style="dim")
@@ -211,6 +215,20 @@ class ReviewScreen(Screen[SessionSummary]):
             return
         if self._guarded(lambda: self.session.grade(Rating(rating))):
             self._show()
+            if (leech := self.session.last_leech) is not None:
+                self._tell_leech(leech)
+
+    def _tell_leech(self, paper_id: str) -> None:
+        card = self.deck.card(paper_id)
+        lapses = card.lapses if card is not None else self.deck.settings.leech_lapses
+        self.notify(
+            f"Leech: failed {lapses} times. Suspended and tagged leech; rewrite your note on it "
+            "(n in the reader), then a in the reader brings the card back. u undoes it.",
+            title="Leech",
+            severity="warning",
+            timeout=15,
+            markup=False,
+        )
 
     @on(Button.Pressed, "GradeButton")
     def _grade_pressed(self, event: Button.Pressed) -> None:
@@ -260,6 +278,16 @@ class ReviewScreen(Screen[SessionSummary]):
                     self._show()
 
         self.app.push_screen(NoteDialog(f"Note on {paper.title}", self.store.paper(paper.id).note), save)
+
+    def action_card_info(self) -> None:
+        paper_id = self.session.current
+        if paper_id is None:
+            self.notify("The session is over: no card to show the info of.")
+            return
+        from tui.ui.screens.card_info import open_card_info
+
+        paper = self.library.papers.get(paper_id)
+        open_card_info(self.app, self.deck, paper_id, paper.title if paper is not None else paper_id)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(SESSION_KEYS, title="Review keys"))
