@@ -213,8 +213,9 @@ def test_snapshot_of_a_revealed_card(snap_compare, home):
 
 async def open_stats(pilot) -> None:
     await pilot.press("S")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    for _worker in ("counting", "simulating"):  # the second starts when the first shows its numbers
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
 
 
 def test_snapshot_of_the_stats_after_a_year(snap_compare, home):

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from tui.review.deck import STATUSES
 from tui.review.stats import Stats
+from tui.review.workload import Workload
 
 CELL = "■"
 EMPTY_CELL = "·"
@@ -88,24 +89,33 @@ def forecast_chart(forecast: Sequence[int], style: str, width: int) -> list[Text
 
 
 def bar_chart(
-    values: Sequence[int], style: str, *, height: int = 8, bar_width: int = 2, labels: Mapping[int, str] | None = None
+    values: Sequence[float],
+    style: str,
+    *,
+    height: int = 8,
+    bar_width: int = 2,
+    labels: Mapping[int, str] | None = None,
+    marked: int | None = None,
+    marked_style: str = "",
 ) -> list[Text]:
     """Vertical bars, one per value, `height` rows tall in eighth blocks, with a y-axis.
 
-    `labels` puts text under the bar of that index (e.g. {0: "today", 7: "+7d"}).
+    `labels` puts text under the bar of that index (e.g. {0: "today", 7: "+7d"}); the bar at
+    index `marked` is drawn in `marked_style`.
     """
     top = max(values, default=0)
-    axis_width = max(len(str(top)), 1) + 1
+    top_label = str(round(top)) if float(top).is_integer() or top >= 10 else f"{top:.2g}"
+    axis_width = max(len(top_label), 1) + 1
     lines: list[Text] = []
     for row in range(height, 0, -1):
-        label = str(top) if row == height else ("0" if row == 1 and top == 0 else "")
+        label = top_label if row == height else ("0" if row == 1 and top == 0 else "")
         line = Text(f"{label:>{axis_width - 1}}▕", style="dim")
-        for value in values:
+        for index, value in enumerate(values):
             eighths = 0 if top == 0 else round(value * height * 8 / top)
             filled = min(8, max(0, eighths - (row - 1) * 8))
             if value > 0 and row == 1 and filled == 0:
                 filled = 1  # a day with any cards is never drawn as none
-            line.append(_EIGHTHS[filled] * bar_width, style=style)
+            line.append(_EIGHTHS[filled] * bar_width, style=marked_style if index == marked else style)
         lines.append(line)
     base = Text(" " * (axis_width - 1) + "▕", style="dim")
     base.append("▔" * (len(values) * bar_width), style="dim")
@@ -144,3 +154,52 @@ def stats_text(stats: Stats) -> Text:
         f"{minutes // 60}h {minutes % 60:02d}m · streak {stats.streak_days} day{'s' if stats.streak_days != 1 else ''}\n"
     )
     return text
+
+
+def workload_chart(workload: Workload, style: str, marked_style: str, width: int) -> list[Text]:
+    """Reviews a day at each simulated retention as bars, the current setting's marked and named."""
+    loads = workload.loads
+    current = loads.index(workload.current)
+    bar_width = 2 if width >= len(loads) * 2 + 8 else 1
+    labels = {
+        index: f"{load.retention:.0%}" for index, load in enumerate(loads) if round(load.retention * 100) % 5 == 0
+    }
+    values = [load.reviews_per_day for load in loads]
+    lines = bar_chart(
+        values, style, height=7, bar_width=bar_width, labels=labels, marked=current, marked_style=marked_style
+    )
+    axis_width = len(lines[0].plain) - len(loads) * bar_width  # the top row: axis, then the bars
+    marker = Text(" " * (axis_width + current * bar_width))
+    marker.append("▲ yours", style=marked_style)
+    lines.append(marker)
+    return lines
+
+
+def workload_text(workload: Workload) -> Text:
+    """What the chart says in words: the load at the current setting and at both ends, the basis."""
+    plan, current = workload.plan, workload.current
+    text = Text()
+    for load in dict.fromkeys((current, workload.loads[0], workload.loads[-1])):
+        name = f"At {load.retention:.0%}" + (" (yours)" if load is current else "")
+        text.append(f"{name:<16}", style="bold")
+        if load is current:
+            text.append(f"{_count(load.reviews_per_day, 'review')} + {_count(load.new_per_day, 'new')} a day")
+        else:
+            change = load.reviews_per_day / current.reviews_per_day - 1 if current.reviews_per_day else 0.0
+            text.append(f"{_count(load.reviews_per_day, 'review')} a day ({change:+.0%})")
+        text.append(f", {_minutes(load.minutes_per_day)} · {load.remembered}/{plan.cards} remembered\n")
+    pace = f"{plan.new_per_day} new a day" if plan.new_per_day else "all at once"
+    habits = f"graded as you grade ({plan.answers} answers)" if plan.own_habits else "graded as most FSRS users grade"
+    text.append(
+        f"Simulated by fsrs-rs: a year of your {plan.cards} cards from scratch, {pace},\n{habits}\n", style="dim"
+    )
+    return text
+
+
+def _count(value: float, noun: str) -> str:
+    shown = f"{value:.0f}" if value >= 10 else f"{value:.1f}".removesuffix(".0") if value >= 1 else f"{value:.2g}"
+    return f"{shown} {noun}{'' if shown == '1' or noun == 'new' else 's'}"
+
+
+def _minutes(value: float) -> str:
+    return f"{value:.0f} min" if value >= 1 else "<1 min"

@@ -18,7 +18,8 @@ def stats(home: Home, *, as_json: bool) -> int:
     """Prints the review calendar, the forecast and the numbers, as the stats screen shows them."""
     from rich.console import Console
 
-    from tui.charts import forecast_chart, heatmap, stats_text, weeks_that_fit
+    from tui.charts import forecast_chart, heatmap, stats_text, weeks_that_fit, workload_chart, workload_text
+    from tui.review import workload
     from tui.review.deck import Deck, review_day
     from tui.review.stats import compute_stats
     from tui.settings import ReviewSettings
@@ -30,8 +31,14 @@ def stats(home: Home, *, as_json: bool) -> int:
         deck = Deck(store, ReviewSettings.from_store(store))
         now = deck.clock()
         figures = compute_stats(deck, now)
+        plan = workload.plan(deck)
     finally:
         store.close()
+    try:
+        simulated: workload.Workload | None = workload.simulate(plan)
+        failure = ""
+    except (ValueError, RuntimeError) as exc:  # what fsrs-rs said, in one line, after the rest
+        simulated, failure = None, str(exc) or type(exc).__name__
     if as_json:
         document = {
             "reviews_per_day": {day.isoformat(): count for day, count in sorted(figures.reviews_per_day.items())},
@@ -44,6 +51,7 @@ def stats(home: Home, *, as_json: bool) -> int:
             "time_spent_ms": figures.time_spent_ms,
             "streak_days": figures.streak_days,
             "leeches": figures.leeches,
+            "workload": simulated.to_json() if simulated is not None and simulated.loads else None,
         }
         sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
         return EXIT_OK
@@ -59,6 +67,16 @@ def stats(home: Home, *, as_json: bool) -> int:
         console.print(line, no_wrap=True, crop=True)
     console.print()
     console.print(stats_text(figures), end="")
+    console.print()
+    console.print("Reviews a day at each desired retention", style="bold")
+    if simulated is None:
+        console.print(f"The workload could not be simulated: {failure}")
+    elif not simulated.loads:
+        console.print("No cards to simulate yet: a starred paper becomes a card.")
+    else:
+        for line in workload_chart(simulated, "blue", "bold yellow", console.width):
+            console.print(line, no_wrap=True, crop=True)
+        console.print(workload_text(simulated), end="")
     return EXIT_OK
 
 

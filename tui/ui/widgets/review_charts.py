@@ -1,4 +1,4 @@
-"""The review calendar and the due forecast, drawn in the current theme's colours."""
+"""The review calendar, the due forecast and the workload by retention, drawn in the current theme's colours."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from rich.console import Group
 from textual.color import Color
 from textual.widget import Widget
 
-from tui.charts import forecast_chart, heatmap, weeks_that_fit
+from tui.charts import forecast_chart, heatmap, weeks_that_fit, workload_chart
+from tui.review.workload import Workload
 
 
 def theme_heat_palette(variables: Mapping[str, str]) -> list[str]:
@@ -53,3 +54,22 @@ class ForecastChart(Widget):
     def render(self) -> Group:
         style = self.app.theme_variables.get("primary", "cyan")
         return Group(*forecast_chart(self.forecast, style, self.size.width or 80))
+
+
+class WorkloadChart(Widget):
+    """Reviews a day at each desired retention from 0.80 to 0.95, the current setting marked."""
+
+    DEFAULT_CSS = """
+    WorkloadChart { height: 10; width: 1fr; }
+    """
+
+    def __init__(self, workload: Workload, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.workload = workload
+
+    def render(self) -> Group:
+        variables = self.app.theme_variables
+        # The other retentions in the theme's second colour, the one in use in its first.
+        style = variables.get("secondary", "blue")
+        marked = f"bold {variables.get('primary', 'yellow')}"
+        return Group(*workload_chart(self.workload, style, marked, self.size.width or 80))
