@@ -1,4 +1,4 @@
-"""How long fitting FSRS to a big review log takes, and that a session and the stats stay quick after it.
+"""How long fitting FSRS and simulating the workload take on a big log; a session and the stats stay quick.
 
     python bench/optimize_speed.py [--cards 10000] [--reviews 200000] [--runs 3]
 
@@ -10,6 +10,8 @@ by fsrs with mostly Good answers. Figures (median of the runs):
 - the fit as the app runs it: in a child process (`run_apart`), the histories pickled over.
 - `paperdeck optimize` from the shell, in a subprocess: open, read, fit, keep, save.
 - a session and the stats in the app after a fit: each under 300 ms, as without one.
+- the workload chart: its inputs read off the log (`workload.plan`), and the year simulated at
+  each desired retention in a child process, as the stats screen does after its numbers.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from figures import Figure, table
 from review_speed import build_store, timed
 
-from tui.review import optimize
+from tui.review import optimize, workload
 from tui.review.deck import Deck
 from tui.review.stats import compute_stats
 from tui.runtime import run_apart
@@ -73,8 +75,13 @@ def measure(cards: int, reviews: int, runs: int) -> list[Figure]:
     commands = timed(command, runs)
 
     fitted = Store.open(home / "store.json", lock=False)  # the home the last command fitted
+    fitted.review_count  # noqa: B018 - the app reads the log at start, before the stats ask for it
     sessions = timed(lambda: Deck(fitted, clock=lambda: now).session_queue(), runs)
     stats = timed(lambda: compute_stats(Deck(fitted, clock=lambda: now)), runs)
+    fitted_deck = Deck(fitted, clock=lambda: now)
+    plans = timed(lambda: workload.plan(fitted_deck), runs)
+    plan = workload.plan(fitted_deck)
+    simulations = timed(lambda: run_apart(workload.simulate, plan), runs)
     fitted.close()
     shutil.rmtree(folder, ignore_errors=True)
     answers = f"{gathered.answers:,} answers to learn from"
@@ -87,6 +94,13 @@ def measure(cards: int, reviews: int, runs: int) -> list[Figure]:
         Figure("review", "paperdeck optimize from the shell (open, fit, keep, save)", commands, floor=FLOOR),
         Figure("review", f"open a session after a fit ({cards:,} cards)", sessions, floor=FLOOR, **under),
         Figure("review", "open the stats after a fit (log read)", stats, floor=FLOOR, **under),
+        Figure("review", "the workload's inputs from the log (grades, timings)", plans, floor=FLOOR),
+        Figure(
+            "review",
+            f"simulate a year at {len(plan.retentions)} retentions in a child (fsrs-rs)",
+            simulations,
+            floor=FLOOR,
+        ),
     ]
 
 

@@ -59,5 +59,6 @@ def test_the_quick_benchmark_measures_every_figure_beside_its_floor(tmp_path: Pa
     } <= for_you
     review = {figure["name"] for figure in figures if figure["group"] == "review" and figure["floor"]}
     assert {"the fit in a child process, as the app runs it", "open the stats after a fit (log read)"} <= review
+    assert any(name.startswith("simulate a year at 16 retentions") for name in review)
     # The printed table is the same figures.
     assert "| keys: move (j) |" in result.stdout and "× floor" in result.stdout
