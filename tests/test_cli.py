@@ -413,14 +413,16 @@ def reviewed_store(home: Path) -> None:
     store.close()
 
 
-def test_stats_draws_the_calendar_and_forecast_then_the_numbers(home):
+def test_stats_draws_the_calendar_and_forecast_then_the_numbers_then_the_workload(home):
     reviewed_store(home)
     result = run("stats", home=home)
     assert result.returncode == 0, err(result)
     lines = out(result).splitlines()
     assert lines[0] == "Reviews in the last year · 2 in all"
     assert [line[:4] for line in lines[2:9:2]] == ["Mon ", "Wed ", "Fri ", "    "]
-    assert lines[-1].startswith("Time reviewing 0h 03m")
+    time_line = next(i for i, line in enumerate(lines) if line.startswith("Time reviewing "))
+    assert lines[time_line].startswith("Time reviewing 0h 03m")
+    assert lines.index("Reviews a day at each desired retention") > time_line
     assert "Cards          0 new · 2 learning · 0 review · 0 relearning · 0 suspended" in lines
     assert "Cards due in the next 30 days" in lines
 
