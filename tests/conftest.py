@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from sync_machines import SharedClock, shared_clock
 
 from tui.home import Home
 from tui.library.files import read_digest
@@ -43,6 +44,12 @@ def hf_mar_06() -> ParseResult:
 @pytest.fixture(scope="session")
 def hf_oct_31() -> ParseResult:
     return read_digest(HF_OCT_31)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[SharedClock]:
+    """One clock for the simulated machines of the sync tests, moved on by hand."""
+    yield from shared_clock(monkeypatch)
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from tui.cli import (
     review_commands,
     state_commands,
     stats_and_settings,
+    sync_commands,
 )
 from tui.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE
 from tui.home import Home, resolve_home
@@ -62,6 +63,7 @@ COMMANDS: dict[str, Callable[[Home, argparse.Namespace], int]] = {
     "export": lambda home, args: export_commands.export_papers(
         home, format_name=args.format, starred=args.starred, query_text=args.query, output=args.output
     ),
+    "sync": lambda home, args: sync_commands.sync(home, args.folder, status=args.status, as_json=args.json),
     "backup": lambda home, args: export_commands.backup(home, args.file, force=args.force),
     "restore": lambda home, args: export_commands.restore(home, args.file, force=args.force),
 }
@@ -231,6 +233,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     settings.add_argument("name", nargs="?", metavar="NAME")
     settings.add_argument("value", nargs="?", metavar="VALUE")
+
+    sync = commands.add_parser(
+        "sync",
+        parents=[common],
+        help="sync marks, stars, notes and answers through a folder a sync tool keeps",
+        description="With DIR, make DIR this machine's sync folder (a folder Syncthing, Dropbox, iCloud Drive, "
+        "a git repository or rsync keeps alike on every machine) and sync now; without it, sync again. Each "
+        "machine writes only its own files there; changes merge field by field, the later winning, and every "
+        "review answer from every machine is kept. The open reader syncs by itself.",
+    )
+    sync.add_argument("folder", nargs="?", type=Path, metavar="DIR", help="the folder to sync through, from now on")
+    sync.add_argument("--status", action="store_true", help="say where and when this machine syncs, and who else")
+    sync.add_argument("--json", action="store_true", help="print what went out and came in as one JSON object")
 
     fetch = commands.add_parser(
         "fetch",

@@ -9,7 +9,7 @@ store. Its idea of time (UTC for fsrs, the user's local review day) is `clock.py
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -36,6 +36,7 @@ STATUSES = ("new", "learning", "review", "relearning", "suspended")
 _STATE_NAMES = {fsrs.State.Learning: "learning", fsrs.State.Review: "review", fsrs.State.Relearning: "relearning"}
 # The user tag a leech gets, as Anki tags it: the tag, not the card, says which papers are leeches.
 LEECH_TAG = "leech"
+_RATINGS = frozenset(int(rating) for rating in fsrs.Rating)
 
 
 # --- cards ----------------------------------------------------------------------------------------
@@ -84,6 +85,14 @@ class CardView:
     def buried(self, now: datetime) -> bool:
         """True while the card is buried (skipped until a later day start)."""
         return self.buried_until is not None and self.buried_until > now
+
+    @classmethod
+    def new(cls, paper_id: str, added_at: datetime) -> CardView:
+        """A card never answered, added at `added_at`; its id is that moment, so it is the same on
+        every machine the card is synced to (fsrs seeds each card's fuzz with it)."""
+        # An explicit card_id: fsrs would otherwise sleep a millisecond per card to make one up.
+        card = fsrs.Card(card_id=int(added_at.timestamp() * 1000), due=added_at)
+        return cls(paper_id, card, suspended=False, buried_until=None, added_at=added_at)
 
     @classmethod
     def from_document(cls, document: Mapping[str, Any]) -> CardView:
@@ -192,10 +201,7 @@ class Deck:
         """Puts a paper in the deck as a new card; False if it already has one."""
         if self.has_card(paper_id):
             return False
-        moment = self.now(now)
-        # An explicit card_id: fsrs would otherwise sleep a millisecond per card to make one up.
-        card = fsrs.Card(card_id=int(moment.timestamp() * 1000), due=moment)
-        self.restore_card(CardView(paper_id, card, suspended=False, buried_until=None, added_at=moment))
+        self.restore_card(CardView.new(paper_id, self.now(now)))
         return True
 
     def remove(self, paper_id: str) -> CardView | None:
@@ -357,6 +363,30 @@ class Deck:
         if leech and LEECH_TAG not in (tags := self.store.paper(paper_id).tags):
             tags_before = self.store.set_tags(paper_id, (*tags, LEECH_TAG))
         return GradeUndo(paper_id, rating, document, review_id, self.card(paper_id) or after, leech, tags_before)
+
+    def replay(self, paper_id: str, answers: Iterable[Mapping[str, Any]]) -> CardView | None:
+        """Works a card's schedule out again from its answers since it was added, in the order
+        given (time order), as grading them one by one would have: after answers from another
+        machine join the log, every machine comes to the same card. Suspension and burial stay as they are."""
+        document = self.store.card_document(paper_id)
+        if document is None:
+            return None
+        view = self.view_of(paper_id, document)
+        fresh = CardView.new(paper_id, view.added_at)
+        card, introduced, lapses = fresh.card, None, 0
+        for answer in answers_since(answers, view.added_at):
+            rating_number = answer.get("rating")
+            if rating_number not in _RATINGS:
+                continue  # a line written by hand: not an answer a scheduler can take
+            moment = parse_time(answer["reviewed_at"])
+            rating = fsrs.Rating(rating_number)
+            if rating == fsrs.Rating.Again and card.last_review is not None and card.state == fsrs.State.Review:
+                lapses += 1
+            introduced = introduced or moment
+            card = self._schedule(replace(fresh, card=card), rating, moment, int(answer.get("duration_ms") or 0))
+        after = replace(view, card=card, introduced_at=introduced, lapses=lapses, lapses_counted=True)
+        self.restore_card(after)
+        return after
 
     def undo(self, token: GradeUndo) -> CardView:
         """Takes back a grade: the card and the paper's tags exactly as they were, its log entry removed."""

@@ -187,6 +187,11 @@ class Store:
         """Every paper the user has touched, by id."""
         return {doc["paper_id"]: PaperState.from_document(doc) for doc in self._tables["papers"].values()}
 
+    def paper_documents(self) -> dict[str, dict[str, Any]]:
+        """Every paper's state as stored, by id (do not change them; a change stores a new one)."""
+        papers = self._tables["papers"]
+        return {paper_id: papers[str(doc_id)] for paper_id, doc_id in list(self._paper_doc_ids.items())}
+
     def tagged(self, tag: str) -> set[str]:
         """The papers carrying one of the user's tags (a fraction of a millisecond for 10,000 papers)."""
         papers = list(self._tables["papers"].values())  # a copy: a worker may count while the UI tags
@@ -243,6 +248,10 @@ class Store:
         before = {paper_id: self._stored_state(paper_id) for paper_id in snapshot}
         self._apply({paper_id: state for paper_id, state in snapshot.items() if state != before[paper_id]})
         return before
+
+    def put_states(self, states: Mapping[str, PaperState]) -> None:
+        """Stores these papers' states exactly as given, in one change (what sync brings in)."""
+        self._apply(states)
 
     def _stored_state(self, paper_id: str) -> PaperState | None:
         doc_id = self._paper_doc_ids.get(paper_id)

@@ -1,0 +1,247 @@
+"""Sync between machines: fields merge by the later change, answers by union, nothing is lost.
+
+Each test runs real stores in real data homes and real sync folders on disk; what a sync tool
+would carry between the folders is copied by the test (`tests/sync_machines.py`).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+import fsrs
+import orjson
+import pytest
+from sync_machines import SharedClock, copy_between, exchange_all, machines, own_files
+
+from tui.sync.engine import SyncProblem, sync_home
+from tui.sync.folder import SUBFOLDER
+
+PAPER, OTHER = "a" * 16, "b" * 16
+
+
+def test_a_star_tags_and_a_note_reach_the_other_machine(tmp_path, clock: SharedClock):
+    a, b = machines(tmp_path, clock, 2)
+    a.store.set_star(PAPER, True)
+    a.store.set_tags(PAPER, ["rl", "agents"])
+    a.store.set_note(PAPER, "read §3 again")
+    report = a.sync()
+    assert report.went_out == {"paper fields": 3} and not report.warnings
+    copy_between(a, b)
+    report = b.sync()
+    assert report.came_in == {"paper fields": 3} and report.machines == 1
+    state = b.store.paper(PAPER)
+    assert state.starred_at == clock.iso() and state.tags == ("rl", "agents") and state.note == "read §3 again"
+    assert b.sync().summary() == "sent nothing; took in nothing"  # merged once, not again
+
+
+def test_the_later_change_to_a_field_wins_on_both_machines_whichever_syncs_first(tmp_path, clock):
+    a, b = machines(tmp_path, clock, 2)
+    a.store.set_note(PAPER, "first thought")
+    clock.tick(60)
+    b.store.set_note(PAPER, "second thought")  # both offline: neither has seen the other
+    clock.tick(60)
+    b.sync()
+    a.sync()
+    exchange_all([a, b])
+    a.sync()
+    b.sync()
+    assert a.store.paper(PAPER).note == b.store.paper(PAPER).note == "second thought"
+
+
+def test_changes_to_different_fields_of_one_paper_both_survive(tmp_path, clock):
+    a, b = machines(tmp_path, clock, 2)
+    a.store.set_star(PAPER, True)
+    clock.tick()
+    b.store.set_note(PAPER, "a note from the desktop")
+    for machine in (a, b):
+        machine.sync()
+    exchange_all([a, b])
+    for machine in (a, b):
+        machine.sync()
+        state = machine.store.paper(PAPER)
+        assert state.starred and state.note == "a note from the desktop"
+
+
+def test_a_tie_in_time_is_broken_by_device_alike_on_every_machine(tmp_path, clock):
+    a, b = machines(tmp_path, clock, 2)
+    a.store.set_tags(PAPER, ["from-a"])
+    b.store.set_tags(PAPER, ["from-b"])  # the same second
+    for machine in (a, b):
+        machine.sync()
+    exchange_all([a, b])
+    for machine in (a, b):
+        machine.sync()
+    winner = max((a, b), key=lambda machine: machine.device)
+    expected = ("from-a",) if winner is a else ("from-b",)
+    assert a.store.paper(PAPER).tags == b.store.paper(PAPER).tags == expected
+
+
+def test_a_change_made_after_seeing_the_other_machine_wins_even_against_a_clock_ahead(tmp_path, clock):
+    a, b = machines(tmp_path, clock, 2)
+    clock.tick(3600)  # b's clock is an hour ahead of a's: b changes "later" than a can
+    b.store.set_note(PAPER, "from the clock ahead")
+    b.sync()
+    copy_between(b, a)
+    clock.tick(-3600)
+    a.sync()
+    assert a.store.paper(PAPER).note == "from the clock ahead"
+    clock.tick(10)
+    a.store.set_note(PAPER, "seen, and changed again")
+    a.sync()
+    copy_between(a, b)
+    b.sync()
+    assert b.store.paper(PAPER).note == "seen, and changed again"
+
+
+def test_answers_from_both_machines_are_kept_and_the_card_is_the_same_on_both(tmp_path, clock):
+    a, b = machines(tmp_path, clock, 2)
+    a.deck.add(PAPER)
+    a.sync()
+    copy_between(a, b)
+    b.sync()
+    clock.tick(86400)
+    a.deck.grade(PAPER, fsrs.Rating.Good, duration_ms=4000)
+    clock.tick(3 * 86400)
+    b.deck.grade(PAPER, fsrs.Rating.Again, duration_ms=9000)  # offline: b never saw a's answer
+    clock.tick(60)
+    for machine in (a, b, a):
+        exchange_all([a, b])
+        machine.sync()
+    b.sync()
+    assert len(a.state()["answers"]) == len(b.state()["answers"]) == 2
+    assert a.state() == b.state()
+    card = a.deck.card(PAPER).card
+    assert card.state == fsrs.State.Learning  # Good then Again, replayed in time order: relearnt from scratch
+
+
+def test_an_answer_taken_back_after_it_was_sent_is_taken_back_everywhere(tmp_path, clock):
+    a, b = machines(tmp_path, clock, 2)
+    a.deck.add(PAPER)
+    clock.tick()
+    token = a.deck.grade(PAPER, fsrs.Rating.Easy)
+    a.sync()
+    copy_between(a, b)
+    b.sync()
+    assert len(b.state()["answers"]) == 1
+    clock.tick()
+    a.deck.undo(token)
+    report = a.sync()
+    assert report.went_out == {"answers taken back": 1}
+    copy_between(a, b)
+    b.sync()
+    assert b.state()["answers"] == [] and b.deck.card(PAPER).card.last_review is None
+    assert a.state() == b.state()
+
+
+def test_a_card_removed_suspended_and_the_review_settings_travel_but_not_the_theme(tmp_path, clock):
+    a, b = machines(tmp_path, clock, 2)
+    for paper in (PAPER, OTHER):
+        a.deck.add(paper)
+    a.sync()
+    copy_between(a, b)
+    b.sync()
+    assert set(b.store.card_documents()) == {PAPER, OTHER}
+    clock.tick()
+    a.deck.remove(OTHER)
+    a.deck.suspend(PAPER)
+    a.store.set_setting("review_new_per_day", 3)
+    a.store.set_setting("theme", "gruvbox")
+    a.sync()
+    copy_between(a, b)
+    b.sync()
+    assert set(b.store.card_documents()) == {PAPER} and b.deck.card(PAPER).suspended
+    assert b.store.setting("review_new_per_day") == 3 and b.deck.settings.new_per_day == 3
+    assert b.store.setting("theme") != "gruvbox"
+
+
+def test_a_folder_gone_costs_a_warning_and_what_changed_waits_in_the_home(tmp_path, clock):
+    a, b = machines(tmp_path, clock, 2)
+    a.folder.rename(tmp_path / "unmounted")
+    a.store.set_star(PAPER, True)
+    report = a.sync()
+    assert report.warnings == [
+        f"{a.folder}: no such folder: nothing came in; what changed here waits in {sync_home(a.home)}"
+    ]
+    assert b"star" in (sync_home(a.home) / "changes.jsonl").read_bytes()
+    (tmp_path / "unmounted").rename(a.folder)
+    assert a.sync().warnings == []
+    copy_between(a, b)
+    b.sync()
+    assert b.store.paper(PAPER).starred
+
+
+def test_lines_that_cannot_be_read_are_named_and_the_rest_is_taken(tmp_path, clock):
+    a, b = machines(tmp_path, clock, 2)
+    a.store.set_note(PAPER, "kept")
+    a.sync()
+    copy_between(a, b)
+    copied = b.folder / SUBFOLDER / a.device / "changes.jsonl"
+    good = copied.read_bytes()
+    copied.write_bytes(b'{"k": "p/x/nonsense"}\n' + b"[1, 2]\n" + good)
+    report = b.sync()
+    assert report.warnings == [
+        f"{copied}:2: not a line paperdeck can read, skipped",
+        f"{copied}:1: not a change paperdeck knows, skipped",
+    ]
+    assert b.store.paper(PAPER).note == "kept"
+
+
+def test_a_sync_that_fails_halfway_commits_nothing_and_the_next_one_takes_it_all(tmp_path, clock, monkeypatch):
+    a, b = machines(tmp_path, clock, 2)
+    a.store.set_star(PAPER, True)
+    a.deck.add(PAPER)
+    clock.tick()
+    a.deck.grade(PAPER, fsrs.Rating.Good)
+    a.sync()
+    copy_between(a, b)
+    monkeypatch.setattr(b.store, "flush", lambda: False)
+    with pytest.raises(SyncProblem, match="could not save"):
+        b.sync()
+    monkeypatch.undo()
+    assert b.sync().warnings == []
+    b.close()
+    b.open()
+    assert b.state() == a.state() and len(b.state()["answers"]) == 1  # merged again, but not twice
+
+
+def test_a_damaged_replica_is_moved_aside_and_the_folder_read_again(tmp_path, clock):
+    a, b = machines(tmp_path, clock, 2)
+    a.store.set_note(PAPER, "survives")
+    a.sync()
+    copy_between(a, b)
+    b.sync()
+    folder, device = b.folder, b.device
+    b.close()
+    replica = sync_home(b.home) / "replica.sqlite"
+    for leftover in replica.parent.glob("replica.sqlite-*"):
+        leftover.unlink()
+    replica.write_bytes(b"this is not a database" * 100)
+    b.open()
+    assert b.device != device  # a new replica is a new device: its lines cannot collide with the old ones
+    b.syncer.choose_folder(folder)
+    assert b.sync().warnings == [] and b.store.paper(PAPER).note == "survives"
+    exchange_all([a, b])
+    a.sync()
+    assert a.state() == b.state()
+    assert [path.name.startswith("replica.sqlite.damaged-") for path in replica.parent.iterdir()].count(True) == 1
+    with pytest.raises(sqlite3.DatabaseError):
+        sqlite3.connect(next(replica.parent.glob("replica.sqlite.damaged-*"))).execute("SELECT 1 FROM fields")
+
+
+def test_each_machine_writes_only_inside_its_own_device_folder(tmp_path, clock):
+    a, b = machines(tmp_path, clock, 2)
+    a.store.set_star(PAPER, True)
+    a.sync()
+    copy_between(a, b)
+    b.store.set_note(PAPER, "mine")
+    before = {path: path.read_bytes() for path in own_files(a)}
+    b.sync()
+    written = {path.relative_to(b.folder / SUBFOLDER).parts[0] for path in (b.folder / SUBFOLDER).rglob("*.json*")}
+    assert written == {a.device, b.device}
+    assert {path.read_bytes() for path in (b.folder / SUBFOLDER / a.device).iterdir()} == set(before.values())
+    device = orjson.loads((b.folder / SUBFOLDER / b.device / "device.json").read_bytes())
+    assert device["name"] == os.uname().nodename
+    mtime = (b.folder / SUBFOLDER / b.device / "device.json").stat().st_mtime_ns
+    b.sync()  # nothing new: nothing written, so the sync tool has nothing to carry
+    assert (b.folder / SUBFOLDER / b.device / "device.json").stat().st_mtime_ns == mtime

@@ -1,0 +1,406 @@
+"""One sync: what changed here goes out, what the other machines wrote comes in, nothing is lost.
+
+The steps, in an order that a kill at any moment cannot turn into a loss:
+1. what changed in the store since the last sync becomes stamped change lines, and answers
+   not yet sent become answer lines; both are appended to this machine's own copies in the data
+   home (`sync/changes.jsonl`, `sync/answers.jsonl`, flushed to disk) before anything else;
+2. the other machines' files are read from where the last sync stopped: a change whose stamp
+   is later than the one this machine has for its field wins and goes into the store; an answer
+   not yet here joins the review log; every card whose answers changed, either way, is
+   scheduled again from all of them;
+3. the store is saved, and only then the replica commits what was seen (so a kill before it
+   reads the same lines again next time, and merging them twice changes nothing);
+4. the own copies are published into the folder (appended, or replaced whole when a sync tool
+   put another version there). A folder missing or read-only costs a warning; the lines wait
+   in the data home and go out at the next sync.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from tui import __version__
+from tui.home import Home
+from tui.review import parameters
+from tui.review.deck import Deck
+from tui.settings import ReviewSettings
+from tui.state.store import Store
+from tui.sync import answers, fields
+from tui.sync.folder import STREAMS, Line, Mark, SyncFolder
+from tui.sync.replica import Replica
+from tui.sync.stamp import Stamp, stamp_for
+
+_KINDS = {"p": "paper fields", "c": "card fields", "s": "settings", "l": "lists", "a": "answers taken back"}
+_PREFIXES = {f"{kind}/" for kind in _KINDS}
+
+
+class SyncProblem(Exception):
+    """Sync cannot run at all (no folder chosen, the store read-only); the message says why."""
+
+
+@dataclass
+class SyncReport:
+    """What one sync sent and took in, and what it could not read or write."""
+
+    folder: Path
+    went_out: Counter[str] = field(default_factory=Counter)
+    came_in: Counter[str] = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
+    machines: int = 0  # other machines whose files were read
+    reachable: bool = False  # the folder could be read, so the own copies go into it
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "folder": str(self.folder),
+            "went_out": dict(self.went_out),
+            "came_in": dict(self.came_in),
+            "machines": self.machines,
+            "warnings": self.warnings,
+        }
+
+    def summary(self) -> str:
+        """One line: `sent 2 paper fields, 1 answer; took in nothing`."""
+
+        def listed(counts: Counter[str]) -> str:
+            shown = [_counted(count, kind) for kind, count in sorted(counts.items()) if count]
+            return ", ".join(shown) or "nothing"
+
+        machines = f" from {_counted(self.machines, 'other machine')}" if self.machines else ""
+        return f"sent {listed(self.went_out)}; took in {listed(self.came_in)}{machines}"
+
+
+def _counted(count: int, kind: str) -> str:
+    """`1 answer`, `2 answers`, `1 paper field`: the kinds are nouns whose plural ends in s."""
+    if count == 1:
+        kind = kind.replace("fields", "field").replace("answers", "answer").replace("settings", "setting")
+        kind = kind.replace("lists", "list")
+    elif not kind.endswith("s"):
+        kind += "s"
+    return f"{count:,} {kind}"
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """What `Syncer.read_folder` found: the lines, how far each file is read, what could not be."""
+
+    folder: Path
+    problem: str | None  # the folder cannot be read at all: why
+    lines: list[Line]
+    marks: dict[str, Mark]
+    warnings: list[str]
+
+
+def sync_home(home: Home) -> Path:
+    """The data home's folder for sync: the replica and this machine's own copies."""
+    return home.root / "sync"
+
+
+def sync_status(home: Home) -> dict[str, Any]:
+    """Where this machine syncs, when it last did, what waits to go out, the other machines.
+    Reads the replica and the folder only: it can be asked while the reader is open."""
+    replica = Replica.open(sync_home(home) / "replica.sqlite")
+    try:
+        folder_path = replica.folder
+        document: dict[str, Any] = {
+            "folder": str(folder_path) if folder_path else None,
+            "device": replica.device,
+            "last_sync": replica.meta("last_sync"),
+            "known": replica.counts(),
+            "waiting_bytes": 0,
+            "machines": [],
+            "problem": None,
+        }
+    finally:
+        replica.close()
+    if folder_path is None:
+        return document
+    folder = SyncFolder(folder_path, document["device"])
+    document["problem"] = folder.problem()
+    for stream in STREAMS:
+        own = sync_home(home) / f"{stream}.jsonl"
+        published = folder.own / f"{stream}.jsonl"
+        with suppress(OSError):
+            there = published.stat().st_size if published.exists() else 0
+            document["waiting_bytes"] += max(0, own.stat().st_size - there) if own.exists() else 0
+    document["machines"] = [entry for entry in folder.devices() if entry["device"] != document["device"]]
+    return document
+
+
+class Syncer:
+    """Syncs one store with one folder, again and again (the app keeps one; a command makes one)."""
+
+    def __init__(self, home: Home, store: Store, deck: Deck, *, clock: Any = time.time) -> None:
+        self.home = home
+        self.store = store
+        self.deck = deck
+        self.clock = clock
+        self.replica = Replica.open(sync_home(home) / "replica.sqlite")
+        self.device = self.replica.device
+        self._compared: dict[str, Any] = {}  # paper -> the document last compared, in this process
+
+    def close(self) -> None:
+        self.replica.close()
+
+    @property
+    def folder(self) -> Path | None:
+        return self.replica.folder
+
+    def choose_folder(self, folder: Path) -> None:
+        """Makes `folder` this machine's sync folder (kept in the replica: this machine's alone)."""
+        self.replica.set_meta("folder", str(folder.expanduser().resolve()))
+        self.replica.commit()
+
+    def own_copy(self, stream: str) -> Path:
+        return sync_home(self.home) / f"{stream}.jsonl"
+
+    def run(self) -> SyncReport:
+        """One whole sync, on this thread (a command's way; the app splits it, see `merge`)."""
+        report = self.merge(self.read_folder())
+        self.publish(report)
+        return report
+
+    def read_folder(self) -> Incoming:
+        """Step 2's reading: the other machines' lines since the last sync. Only files are touched,
+        never the store, so it may run on a worker thread while the user goes on."""
+        folder_path = self.folder
+        if folder_path is None:
+            raise SyncProblem("no sync folder yet: `paperdeck sync DIR` chooses one")
+        folder = SyncFolder(folder_path, self.device)
+        marks = self.replica.marks()
+        problem = folder.problem()
+        if problem is not None:
+            return Incoming(folder_path, problem, [], marks, [])
+        lines, marks, warnings = folder.read_new(marks)
+        return Incoming(folder_path, None, lines, marks, warnings)
+
+    def merge(self, incoming: Incoming) -> SyncReport:
+        """Steps 1 to 3: what changed here goes into the own copies, what came in into the store.
+        It reads and changes the store, so it runs where the store's other changes are made (the
+        app's UI thread): no change of the user's can fall between reading a field and writing it."""
+        if self.store.read_only:
+            raise SyncProblem(f"{self.store.path} is read-only here: sync needs to write the store")
+        report = SyncReport(incoming.folder, warnings=list(incoming.warnings))
+        now_ms = int(self.clock() * 1000)
+        try:
+            out_fields, compared = self._local_changes(now_ms)
+            out_answers, out_taken_back, known, sent_through = self._local_answers(now_ms)
+            self._append_own("changes", [*out_fields, *out_taken_back])
+            self._append_own("answers", out_answers)
+            for line in (*out_fields, *out_taken_back):
+                report.went_out[_KINDS[line["k"][0]]] += 1
+            if out_answers:
+                report.went_out["answers"] += len(out_answers)
+            replay = {line["paper_id"] for line in out_answers} | {known[line["k"][2:]][2] for line in out_taken_back}
+            replay.discard("")
+            if incoming.problem is not None:
+                report.warnings.append(
+                    f"{incoming.problem}: nothing came in; what changed here waits in {sync_home(self.home)}"
+                )
+            report.machines = len({line.device for line in incoming.lines})
+            sent = {line["k"]: Stamp.parse(line["s"]) for line in (*out_fields, *out_taken_back)}
+            won, came_answers, taken_from = self._take_in(incoming.lines, report, known, sent)
+            replay |= taken_from
+            replay |= fields.apply(self.store, self.deck, won)
+            if any(key.startswith("s/") for key in won):
+                # The scheduler of the settings that came in is the one every machine replays with.
+                self.deck.weights = parameters.weights_in_use(self.store)
+                self.deck.apply_settings(ReviewSettings.from_store(self.store))
+            replay |= self._merge_answers(came_answers, report, known)
+            for paper_id in sorted(replay):
+                self.deck.replay(paper_id, answers.in_time_order(self.store.reviews_of(paper_id), self.device))
+            if not self.store.flush():
+                raise SyncProblem(f"could not save {self.store.path}: {self.store.last_error}")
+
+            self.replica.put_fields(
+                [(line["k"], Stamp.parse(line["s"]), line["v"]) for line in (*out_fields, *out_taken_back)]
+            )
+            self.replica.put_fields((key, stamp, value) for key, (stamp, value) in won.items())
+            self.replica.put_seen({paper_id: doc.get("updated_at") for paper_id, doc in compared.items() if doc})
+            self.replica.forget_seen(paper_id for paper_id, doc in compared.items() if not doc)
+            self.replica.put_marks(incoming.marks)
+            self.replica.put_answers((uid, local, taken) for uid, (local, taken, _paper) in known.items())
+            self.replica.set_meta("exported_through", str(sent_through))
+            self.replica.set_meta("last_sync", datetime.now(UTC).isoformat(timespec="seconds"))
+            self.replica.commit()
+        except BaseException:
+            self.replica.rollback()
+            raise
+        self._compared.update((paper_id, doc) for paper_id, doc in compared.items() if doc)
+        report.reachable = incoming.problem is None
+        return report
+
+    def publish(self, report: SyncReport) -> None:
+        """Step 4: the own copies into the folder, when it could be read; only files are touched."""
+        if report.reachable:
+            report.warnings += self._publish(SyncFolder(report.folder, self.device))
+
+    # --- 1. what changed here ----------------------------------------------------------------
+
+    def _local_changes(self, now_ms: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """Change lines for every synced field whose value differs from the one last synced."""
+        documents = self.store.paper_documents()
+        seen = self.replica.seen()
+        compared = {
+            paper_id: document
+            for paper_id, document in documents.items()
+            if self._compared.get(paper_id) is not document
+            and (paper_id not in seen or seen[paper_id] != document.get("updated_at") or paper_id in self._compared)
+        }
+        forgotten = [paper_id for paper_id in seen if paper_id not in documents]
+        values: dict[str, Any] = {}
+        for paper_id in (*compared, *forgotten):
+            values |= fields.paper_values(paper_id, self.store.paper(paper_id) if paper_id in documents else None)
+        cards = self.store.card_documents()
+        known_cards = self.replica.fields_under("c/")
+        for paper_id in {*cards, *(fields.paper_of(key) for key in known_cards)}:
+            if paper_id:
+                values |= fields.card_values(paper_id, cards.get(paper_id))
+        values |= fields.setting_values(self.store) | fields.list_values(self.store)
+        known = known_cards | self.replica.fields(key for key in values if not key.startswith("c/"))
+        lines = []
+        for key, value in values.items():
+            before = known.get(key)
+            if (before is None and _is_empty(value)) or (before is not None and before[1] == value):
+                continue  # untouched here, or as last synced
+            stamp = stamp_for(fields.changed_ms(key, self.store, now_ms), before[0] if before else None, self.device)
+            lines.append({"k": key, "s": stamp.text(), "v": value})
+        compared |= {paper_id: {} for paper_id in forgotten}  # an empty document: no longer in the store
+        return lines, compared
+
+    def _local_answers(
+        self, now_ms: int
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, tuple[int | None, bool, str]], int]:
+        """Answer lines for answers not yet sent; retractions for sent ones no longer in the log.
+
+        Returns them, every known answer (uid -> its local id, taken back, its paper), and the
+        highest local id looked at: an answer given while this runs goes out next time."""
+        log = list(self.store.review_documents())
+        by_local = {entry.get("id"): entry for entry in log}
+        known = {uid: (local, taken, "") for uid, (local, taken) in self.replica.answers().items()}
+        for entry in log:
+            uid = answers.uid_of(entry, self.device)
+            # An answer from elsewhere is known by being in the log, even when the sync that
+            # brought it could not commit: merging it again would count it twice.
+            if uid in known or "uid" in entry:
+                known[uid] = (entry.get("id"), known.get(uid, (None, False))[1], entry.get("paper_id", ""))
+        sent_through = int(self.replica.meta("exported_through") or 0)
+        out = []
+        for entry in log:
+            if "uid" not in entry and isinstance(entry.get("id"), int) and entry["id"] > sent_through:
+                uid = answers.uid_of(entry, self.device)
+                if uid not in known:
+                    out.append(answers.answer_line(entry, self.device))
+                    known[uid] = (entry["id"], False, entry.get("paper_id", ""))
+        taken_back = []
+        for uid, (local, taken, paper_id) in list(known.items()):
+            if local is not None and not taken and local not in by_local:
+                stamp = Stamp(now_ms, 0, self.device)
+                taken_back.append({"k": f"a/{uid}", "s": stamp.text(), "v": answers.RETRACTED})
+                known[uid] = (None, True, paper_id)
+        highest = max((entry["id"] for entry in log if isinstance(entry.get("id"), int)), default=0)
+        return out, taken_back, known, max(highest, sent_through)
+
+    def _append_own(self, stream: str, lines: Iterable[Mapping[str, Any]]) -> None:
+        data = b"".join(orjson.dumps(line) + b"\n" for line in lines)
+        if not data:
+            return
+        path = self.own_copy(stream)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("ab") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    # --- 2. what the other machines wrote ---------------------------------------------------
+
+    def _take_in(
+        self,
+        lines: list[Line],
+        report: SyncReport,
+        known: dict[str, tuple[int | None, bool, str]],
+        sent: Mapping[str, Stamp],
+    ) -> tuple[dict[str, tuple[Stamp, Any]], list[Line], set[str]]:
+        """The changes that win over what this machine has (answers taken back are done here), the
+        answer lines to merge, and the papers an answer was taken back from."""
+        latest: dict[str, tuple[Stamp, Any]] = {}
+        came_answers = []
+        for line in lines:
+            if line.stream == "answers":
+                came_answers.append(line)
+                continue
+            document = line.document
+            try:
+                key, stamp, value = document["k"], Stamp.parse(document["s"]), document["v"]
+                if not isinstance(key, str) or key[:2] not in _PREFIXES:
+                    raise ValueError(key)
+            except (KeyError, ValueError):
+                report.warnings.append(f"{line.where}: not a change paperdeck knows, skipped")
+                continue
+            if key not in latest or stamp > latest[key][0]:
+                latest[key] = (stamp, value)
+        mine = {key: stamp for key, (stamp, _value) in (self.replica.fields(latest) if latest else {}).items()}
+        mine |= {key: stamp for key, stamp in sent.items() if key in latest}  # what this sync sends
+        won = {key: change for key, change in latest.items() if key not in mine or change[0] > mine[key]}
+        taken_from: set[str] = set()
+        for key in won:
+            report.came_in[_KINDS[key[0]]] += 1
+            if key.startswith("a/"):
+                local, _taken, paper_id = known.get(key[2:], (None, False, ""))
+                if local is not None:
+                    self.store.remove_review(local)
+                    taken_from.add(paper_id)
+                known[key[2:]] = (None, True, paper_id)
+        return won, came_answers, taken_from
+
+    def _merge_answers(
+        self, lines: list[Line], report: SyncReport, known: dict[str, tuple[int | None, bool, str]]
+    ) -> set[str]:
+        """Adds the answers this machine has not got; returns the papers whose answers changed."""
+        touched: set[str] = set()
+        for line in lines:
+            document = line.document
+            if not answers.is_answer(document):
+                report.warnings.append(f"{line.where}: not an answer paperdeck can keep, skipped")
+                continue
+            uid = document["uid"]
+            if uid in known:
+                continue
+            local = self.store.add_review(answers.log_entry(document))
+            known[uid] = (local, False, document["paper_id"])
+            touched.add(document["paper_id"])
+            report.came_in["answers"] += 1
+        return touched
+
+    # --- 4. into the folder -----------------------------------------------------------------
+
+    def _publish(self, folder: SyncFolder) -> list[str]:
+        try:
+            for stream in STREAMS:
+                if self.own_copy(stream).exists():
+                    folder.publish(stream, self.own_copy(stream))
+            # Written only when it would say something new: every write is a change that the
+            # other machines' watchers see, and a sync for each would answer it with another.
+            info = {"name": socket.gethostname(), "paperdeck": __version__}
+            if folder.device_info() != info:
+                folder.write_device(info)
+        except OSError as exc:
+            return [
+                f"{folder.own}: cannot be written ({exc.strerror or exc}); "
+                f"what changed here waits in {sync_home(self.home)} for the next sync"
+            ]
+        return []
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value is False or value == "" or value == [] or value == {}

@@ -1,0 +1,180 @@
+"""What this machine knows of the sync: its device id and folder, each field's latest stamp, the
+answers it has, how far each file of the folder has been read. One SQLite file in the data
+home (`sync/replica.sqlite`), never in the synced folder: it is this machine's alone.
+
+SQLite, from the standard library, because a sync touches a handful of rows among hundreds of
+thousands and must survive being killed halfway: every sync commits once, or not at all.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import suppress
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from tui.sync.folder import Mark
+from tui.sync.stamp import Stamp
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS fields(key TEXT PRIMARY KEY, stamp TEXT NOT NULL, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS seen(paper_id TEXT PRIMARY KEY, updated_at TEXT);
+CREATE TABLE IF NOT EXISTS marks(path TEXT PRIMARY KEY, mark BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS answers(uid TEXT PRIMARY KEY, local_id INTEGER, retracted INTEGER NOT NULL DEFAULT 0);
+"""
+_BATCH = 900  # SQLite's limit on parameters in one statement is 999 in older builds
+
+
+class ReplicaError(Exception):
+    """The replica cannot be opened or made (a folder that cannot be written); says which and why."""
+
+
+class Replica:
+    """This machine's sync state; `Replica.open(path)`, then `commit()` once per sync."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self.path = path
+        self._db = connection
+        device = self.meta("device")
+        if not device:
+            device = secrets.token_hex(8)
+            self.set_meta("device", device)
+            self.commit()
+        self.device: str = device
+
+    @classmethod
+    def open(cls, path: Path) -> Replica:
+        """Opens (or creates) the replica; a damaged file is moved aside and a new one started,
+        which reads the folder again from the start: nothing in it is lost, only time."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                return cls(path, _connect(path))
+            except sqlite3.OperationalError:
+                raise  # cannot be opened (permissions, a full disk): not damaged, so never moved aside
+            except sqlite3.DatabaseError:
+                aside = path.with_name(f"{path.name}.damaged-{datetime.now(UTC):%Y%m%dT%H%M%S}")
+                with suppress(OSError):
+                    path.replace(aside)
+                return cls(path, _connect(path))
+        except (OSError, sqlite3.Error) as exc:
+            raise ReplicaError(f"{path}: cannot be opened ({getattr(exc, 'strerror', None) or exc})") from exc
+
+    def close(self) -> None:
+        self._db.close()
+
+    def commit(self) -> None:
+        self._db.commit()
+
+    def rollback(self) -> None:
+        self._db.rollback()
+
+    # --- meta: device, folder, how far the log was sent ------------------------------------
+
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return default if row is None else row[0]
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        if value is None:
+            self._db.execute("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            self._db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    @property
+    def folder(self) -> Path | None:
+        folder = self.meta("folder")
+        return Path(folder) if folder else None
+
+    # --- fields: each key's winning stamp and value ----------------------------------------
+
+    def fields(self, keys: Iterable[str]) -> dict[str, tuple[Stamp, Any]]:
+        """The stamp and value of each of `keys` that a change has been seen for."""
+        found: dict[str, tuple[Stamp, Any]] = {}
+        for batch in _batches(list(keys)):
+            marks = ",".join("?" * len(batch))
+            for key, stamp, value in self._db.execute(
+                f"SELECT key, stamp, value FROM fields WHERE key IN ({marks})", batch
+            ):
+                found[key] = (Stamp.parse(stamp), orjson.loads(value))
+        return found
+
+    def fields_under(self, prefix: str) -> dict[str, tuple[Stamp, Any]]:
+        """Every field whose key starts with `prefix` (`c/`: the cards)."""
+        rows = self._db.execute(
+            "SELECT key, stamp, value FROM fields WHERE key >= ? AND key < ?", (prefix, prefix + "\uffff")
+        )
+        return {key: (Stamp.parse(stamp), orjson.loads(value)) for key, stamp, value in rows}
+
+    def put_fields(self, rows: Iterable[tuple[str, Stamp, Any]]) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO fields(key, stamp, value) VALUES (?, ?, ?)",
+            ((key, stamp.text(), orjson.dumps(value)) for key, stamp, value in rows),
+        )
+
+    # --- papers as last compared, by their updated_at ---------------------------------------
+
+    def seen(self) -> dict[str, str | None]:
+        return dict(self._db.execute("SELECT paper_id, updated_at FROM seen"))
+
+    def put_seen(self, rows: Mapping[str, str | None]) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO seen(paper_id, updated_at) VALUES (?, ?)", rows.items())
+
+    def forget_seen(self, paper_ids: Iterable[str]) -> None:
+        self._db.executemany("DELETE FROM seen WHERE paper_id = ?", ((paper_id,) for paper_id in paper_ids))
+
+    # --- how far each file of the folder has been read --------------------------------------
+
+    def marks(self) -> dict[str, Mark]:
+        found = {}
+        for path, mark in self._db.execute("SELECT path, mark FROM marks"):
+            with suppress(orjson.JSONDecodeError):
+                if (read := Mark.from_json(orjson.loads(mark))) is not None:
+                    found[path] = read
+        return found
+
+    def put_marks(self, marks: Mapping[str, Mark]) -> None:
+        self._db.execute("DELETE FROM marks")
+        self._db.executemany(
+            "INSERT INTO marks(path, mark) VALUES (?, ?)",
+            ((path, orjson.dumps(mark.to_json())) for path, mark in marks.items()),
+        )
+
+    # --- answers: every one known, by its id everywhere -------------------------------------
+
+    def answers(self) -> dict[str, tuple[int | None, bool]]:
+        """uid -> (its id in this machine's review log, or None; whether it was taken back)."""
+        return {uid: (local, bool(taken)) for uid, local, taken in self._db.execute("SELECT * FROM answers")}
+
+    def put_answers(self, rows: Iterable[tuple[str, int | None, bool]]) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO answers(uid, local_id, retracted) VALUES (?, ?, ?)",
+            ((uid, local, int(taken)) for uid, local, taken in rows),
+        )
+
+    def counts(self) -> dict[str, int]:
+        """How much the replica holds, for `paperdeck sync --status`."""
+        return {
+            table: self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("fields", "answers", "marks")
+        }
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, isolation_level="DEFERRED", check_same_thread=False)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.executescript(_SCHEMA)
+    connection.execute("SELECT count(*) FROM fields").fetchone()  # a damaged file fails here, not later
+    return connection
+
+
+def _batches(items: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), _BATCH):
+        yield items[start : start + _BATCH]
