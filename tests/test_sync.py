@@ -245,3 +245,30 @@ def test_each_machine_writes_only_inside_its_own_device_folder(tmp_path, clock):
     mtime = (b.folder / SUBFOLDER / b.device / "device.json").stat().st_mtime_ns
     b.sync()  # nothing new: nothing written, so the sync tool has nothing to carry
     assert (b.folder / SUBFOLDER / b.device / "device.json").stat().st_mtime_ns == mtime
+
+
+def test_a_card_made_again_from_another_machine_keeps_the_suspension_this_machine_knows(tmp_path, clock):
+    a, b, c = machines(tmp_path, clock, 3)
+    a.deck.add(PAPER)
+    a.sync()
+    exchange_all([a, b, c])
+    b.sync()
+    c.sync()
+    clock.tick()
+    c.deck.suspend(PAPER)
+    c.sync()
+    copy_between(c, b)
+    b.sync()  # b knows of the suspension; a does not
+    clock.tick()
+    a.deck.remove(PAPER)
+    clock.tick()
+    a.deck.add(PAPER)  # a card of a's that was never suspended there
+    a.sync()
+    copy_between(a, b)
+    b.sync()
+    assert b.deck.card(PAPER).suspended and b.sync().went_out == {}
+    for _ in range(2):
+        exchange_all([a, b, c])
+        for machine in (a, b, c):
+            machine.sync()
+    assert a.state() == b.state() == c.state() and a.deck.card(PAPER).suspended

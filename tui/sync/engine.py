@@ -211,7 +211,7 @@ class Syncer:
             sent = {line["k"]: Stamp.parse(line["s"]) for line in (*out_fields, *out_taken_back)}
             won, came_answers, taken_from = self._take_in(incoming.lines, report, known, sent)
             replay |= taken_from
-            replay |= fields.apply(self.store, self.deck, won)
+            replay |= fields.apply(self.store, self.deck, won | self._suspension_of_cards_made(won))
             if any(key.startswith("s/") for key in won):
                 # The scheduler of the settings that came in is the one every machine replays with.
                 self.deck.weights = parameters.weights_in_use(self.store)
@@ -362,6 +362,16 @@ class Syncer:
                     taken_from.add(paper_id)
                 known[key[2:]] = (None, True, paper_id)
         return won, came_answers, taken_from
+
+    def _suspension_of_cards_made(self, won: Mapping[str, tuple[Stamp, Any]]) -> dict[str, tuple[Stamp, Any]]:
+        """For a card that comes in without its suspension, the suspension this machine knows:
+        a card made anew would otherwise be unsuspended here and send that out as a change."""
+        wanted = [
+            f"{key}/suspended"
+            for key, (_stamp, added) in won.items()
+            if key.startswith("c/") and key.count("/") == 1 and added is not None and f"{key}/suspended" not in won
+        ]
+        return self.replica.fields(wanted) if wanted else {}
 
     def _merge_answers(
         self, lines: list[Line], report: SyncReport, known: dict[str, tuple[int | None, bool, str]]
