@@ -272,3 +272,18 @@ def test_a_card_made_again_from_another_machine_keeps_the_suspension_this_machin
         for machine in (a, b, c):
             machine.sync()
     assert a.state() == b.state() == c.state() and a.deck.card(PAPER).suspended
+
+
+def test_a_line_torn_by_a_killed_sync_is_cut_off_before_the_next_lines_are_appended(tmp_path, clock):
+    a, b = machines(tmp_path, clock, 2)
+    a.store.set_note(PAPER, "first")
+    a.sync()
+    own_copy = sync_home(a.home) / "changes.jsonl"
+    with own_copy.open("ab") as handle:
+        handle.write(b'{"k": "p/' + b"c" * 16 + b'/note", "s": "00')  # the kill came mid-line
+    clock.tick()
+    a.store.set_note(OTHER, "second")
+    assert a.sync().warnings == []
+    assert own_copy.read_bytes().count(b"\n") == 2 and own_copy.read_bytes().endswith(b"}\n")
+    copy_between(a, b)
+    assert b.sync().warnings == [] and b.store.paper(OTHER).note == "second"

@@ -318,6 +318,7 @@ class Syncer:
         path = self.own_copy(stream)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("ab") as handle:
+            _cut_unfinished_line(handle)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -410,6 +411,28 @@ class Syncer:
                 f"what changed here waits in {sync_home(self.home)} for the next sync"
             ]
         return []
+
+
+def _cut_unfinished_line(handle: Any) -> None:
+    """Cuts off a last line without its newline: a sync killed while appending left it, and the
+    lines it began are sent again (nothing was committed), so only the torn piece goes."""
+    size = handle.seek(0, os.SEEK_END)
+    if size == 0:
+        return
+    with open(handle.name, "rb") as reader:
+        position = size
+        while position > 0:
+            start = max(0, position - 65536)
+            reader.seek(start)
+            chunk = reader.read(position - start)
+            if position == size and chunk.endswith(b"\n"):
+                return
+            newline = chunk.rfind(b"\n")
+            if newline >= 0:
+                handle.truncate(start + newline + 1)
+                return
+            position = start
+    handle.truncate(0)
 
 
 def _is_empty(value: Any) -> bool:
