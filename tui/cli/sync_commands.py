@@ -25,13 +25,21 @@ def sync(home: Home, folder: Path | None, *, status: bool, as_json: bool) -> int
         if chosen is None:
             err(f"paperdeck: {problem}")
             return EXIT_USAGE
-    store = open_store(home)
+    store = open_store(home, quiet=True)  # read-only is said below, once, as what it means here
     if store is None:
         return EXIT_USAGE
     try:
         if store.read_only:
             err(f"paperdeck: {store.report.read_only_because}; the open reader syncs by itself, or close it first")
             return EXIT_USAGE
+        for message in store.report.messages:
+            err(f"paperdeck: {visible(message)}")
+        if chosen is not None and not chosen.exists():
+            try:
+                chosen.mkdir()
+            except OSError as exc:
+                err(f"paperdeck: {chosen}: cannot be made ({exc.strerror or exc})")
+                return EXIT_USAGE
         from tui.review.deck import Deck
 
         try:
@@ -63,17 +71,13 @@ def sync(home: Home, folder: Path | None, *, status: bool, as_json: bool) -> int
 
 
 def _usable(folder: Path, home: Home) -> tuple[Path | None, str]:
-    """The folder to sync through, made if only its last part is missing; else why not."""
+    """The folder to sync through (it may not exist yet if its parent does); else why not.
+    Nothing is made here: a folder is made only once the sync can run."""
     folder = folder.expanduser()
     if folder.exists() and not folder.is_dir():
         return None, f"{folder}: not a folder"
-    if not folder.exists():
-        if not folder.parent.is_dir():
-            return None, f"{folder.parent}: no such folder"
-        try:
-            folder.mkdir()
-        except OSError as exc:
-            return None, f"{folder}: cannot be made ({exc.strerror or exc})"
+    if not folder.exists() and not folder.parent.is_dir():
+        return None, f"{folder.parent}: no such folder"
     resolved = folder.resolve()
     if resolved == home.root.resolve() or home.root.resolve() in resolved.parents:
         # Each machine's own home would then travel whole, store and lock file included.

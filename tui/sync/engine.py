@@ -59,6 +59,7 @@ class SyncReport:
     warnings: list[str] = field(default_factory=list)
     machines: int = 0  # other machines whose files were read
     reachable: bool = False  # the folder could be read, so the own copies go into it
+    published: bool = False  # and they went in
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -72,12 +73,18 @@ class SyncReport:
     def summary(self) -> str:
         """One line: `sent 2 paper fields, 1 answer; took in nothing`."""
 
-        def listed(counts: Counter[str]) -> str:
-            shown = [_counted(count, kind) for kind, count in sorted(counts.items()) if count]
-            return ", ".join(shown) or "nothing"
-
         machines = f" from {_counted(self.machines, 'other machine')}" if self.machines else ""
-        return f"sent {listed(self.went_out)}; took in {listed(self.came_in)}{machines}"
+        # Lines for a folder that could not be reached wait in the data home for the next sync.
+        verb = "sent" if self.published or not self.went_out else "kept to send"
+        return f"{verb} {_listed(self.went_out)}; took in {self.took_in()}{machines}"
+
+    def took_in(self) -> str:
+        """`3 paper fields, 1 answer`, or `nothing`."""
+        return _listed(self.came_in)
+
+
+def _listed(counts: Counter[str]) -> str:
+    return ", ".join(_counted(count, kind) for kind, count in sorted(counts.items()) if count) or "nothing"
 
 
 def _counted(count: int, kind: str) -> str:
@@ -243,7 +250,9 @@ class Syncer:
     def publish(self, report: SyncReport) -> None:
         """Step 4: the own copies into the folder, when it could be read; only files are touched."""
         if report.reachable:
-            report.warnings += self._publish(SyncFolder(report.folder, self.device))
+            problems = self._publish(SyncFolder(report.folder, self.device))
+            report.warnings += problems
+            report.published = not problems
 
     # --- 1. what changed here ----------------------------------------------------------------
 
