@@ -27,6 +27,7 @@ from tui.ui.messages import StoreSaid
 from tui.ui.review_tuning import TunesReview
 from tui.ui.screens.reader import ReaderScreen
 from tui.ui.screens.reader_help import key_name
+from tui.ui.syncing import Syncs
 from tui.ui.themes import load_themes
 from tui.ui.widgets.import_progress import ImportProgress
 from tui.ui.widgets.paper_list import PaperList
@@ -39,7 +40,7 @@ REVIEW_LOG_DELAY = 2.0
 PROGRESS_FROM_FILES = 10
 
 
-class PaperdeckApp(TunesReview, App[None]):
+class PaperdeckApp(TunesReview, Syncs, App[None]):
     """A terminal reader for daily paper digests."""
 
     TITLE = "paperdeck"
@@ -110,6 +111,7 @@ class PaperdeckApp(TunesReview, App[None]):
             self.push_screen(self._review_screen(), lambda _summary: self.exit())
         if self.watch is not None:
             self._watch_library()
+        self.start_syncing()
 
     # --- the watched library -----------------------------------------------------------------
 
@@ -200,6 +202,7 @@ class PaperdeckApp(TunesReview, App[None]):
     def on_unmount(self) -> None:
         if self.watch is not None:
             self.watch.stop.set()  # the watching thread waits on it
+        self.stop_syncing()
         self.idle_collector.uninstall()
         self.store.listeners.remove(self._store_said)
 
@@ -415,6 +418,12 @@ class PaperdeckApp(TunesReview, App[None]):
                 "Write the papers of this view, as filtered, to a Markdown, JSON, CSV or BibTeX file",
                 self.action_export_view,
             )
+            if self.syncer is not None:
+                yield SystemCommand(
+                    "Sync now",
+                    f"Take in what your other machines wrote to {self.syncer.folder} and send what changed here",
+                    self.sync_now,
+                )
             yield SystemCommand(
                 "Link a folder of notes…",
                 "Read a notes vault (its .md notes, in every subfolder) where it is, as part of the library",

@@ -1,0 +1,143 @@
+"""The app's side of sync: at start, within a second of each change, and when the folder changes.
+
+Reading the folder and writing into it are file work and run on a worker thread; the merge
+reads and changes the store, so it runs on the UI thread, where every other change to the store
+is made: a star given while a sync runs can never fall between the sync's reading of the field
+and its writing. One sync at a time; a change or a notification during one asks for another.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from tui.safe_text import visible
+from tui.sync.engine import Incoming, Syncer, SyncProblem, SyncReport
+from tui.sync.replica import ReplicaError
+from tui.sync.watching import FolderWatch
+
+if TYPE_CHECKING:
+    from tui.home import Home
+    from tui.review.deck import Deck
+    from tui.state.store import Store
+
+# How often the store's change count is looked at: a change reaches the folder within a second.
+CHANGE_CHECK_SECONDS = 0.5
+
+
+class Syncs:
+    """What the app does to keep the other machines in step; mixed into `PaperdeckApp`."""
+
+    # Of the app it is mixed into (with Textual's notify, set_interval and call_from_thread,
+    # and the readers' catching up after a change they did not make, `_back_from_review`).
+    home: Home
+    store: Store
+    deck: Deck
+
+    syncer: Syncer | None = None
+    folder_watch: FolderWatch | None = None
+    syncs_done = 0  # for tests and the status: syncs finished since the start
+    _syncing = False
+    _sync_again = False
+    _synced_changes = -1
+    _warned: frozenset[str] = frozenset()
+
+    def start_syncing(self) -> None:
+        """Syncs now and from now on, when this home has a sync folder and may write its store."""
+        if self.store.read_only:
+            return
+        try:
+            syncer = Syncer(self.home, self.store, self.deck)
+        except ReplicaError as exc:
+            self.notify(visible(f"Sync is off: {exc}"), title="Sync", severity="warning", markup=False)
+            return
+        if syncer.folder is None:
+            syncer.close()
+            return
+        self.syncer = syncer
+        self.sync_now()
+        self.set_interval(CHANGE_CHECK_SECONDS, self._sync_if_changed)
+        self.folder_watch = FolderWatch(syncer.folder, syncer.device)
+        self._watch_sync_folder()
+
+    def stop_syncing(self) -> None:
+        """Sends what changed since the last sync (without reading the folder) and stops."""
+        if self.folder_watch is not None:
+            self.folder_watch.stop.set()
+        syncer, self.syncer = self.syncer, None
+        if syncer is None:
+            return
+        if not self._syncing and self.store.writer.changes != self._synced_changes:
+            try:
+                report = syncer.merge(Incoming(syncer.folder, None, [], syncer.replica.marks(), []))
+                syncer.publish(report)
+            except (SyncProblem, OSError, sqlite3.Error):
+                pass  # what changed is in the store; the next sync sends it
+        if not self._syncing:
+            syncer.close()
+
+    def sync_now(self) -> None:
+        if self.syncer is None:
+            return
+        if self._syncing:
+            self._sync_again = True
+            return
+        self._syncing = True
+        self._sync_in_the_background(self.syncer)
+
+    def _sync_if_changed(self) -> None:
+        if self.store.writer.changes != self._synced_changes:
+            self.sync_now()
+
+    @work(thread=True, group="sync", exit_on_error=False)
+    def _sync_in_the_background(self, syncer: Syncer) -> None:
+        report: SyncReport | None = None
+        problem = None
+        try:
+            incoming = syncer.read_folder()
+            report = self.call_from_thread(self._merge, syncer, incoming)
+            if report is not None:
+                syncer.publish(report)
+        except (SyncProblem, OSError, sqlite3.Error) as exc:
+            problem = str(exc)
+        except RuntimeError:
+            return  # the app is no longer running to take the merge
+        self.call_from_thread(self._sync_done, syncer, report, problem)
+
+    def _merge(self, syncer: Syncer, incoming: Incoming) -> SyncReport | None:
+        if self.syncer is not syncer:
+            return None  # the app is closing
+        report = syncer.merge(incoming)
+        self._synced_changes = self.store.writer.changes
+        if report.came_in:
+            self._back_from_review(None)  # every reader shows what came in
+        return report
+
+    def _sync_done(self, syncer: Syncer, report: SyncReport | None, problem: str | None) -> None:
+        self._syncing = False
+        self.syncs_done += 1
+        if self.syncer is not syncer:
+            syncer.close()  # stopped while this sync ran
+            return
+        warnings = [problem] if problem else (report.warnings if report is not None else [])
+        for warning in warnings:
+            if warning not in self._warned:  # once, not at every change while the folder is away
+                self.notify(visible(warning), title="Sync", severity="warning", timeout=10, markup=False)
+        self._warned = frozenset(warnings)
+        if report is not None and report.came_in:
+            message = f"From your other machines: {report.took_in()}"
+            self.notify(visible(message), title="Sync", timeout=4, markup=False)
+        if self._sync_again:
+            self._sync_again = False
+            self.sync_now()
+
+    @work(thread=True, group="sync-watch", exit_on_error=False)
+    def _watch_sync_folder(self) -> None:
+        watch = self.folder_watch
+        if watch is None:
+            return
+        for changed in watch.changes():
+            if changed:
+                self.call_from_thread(self.sync_now)
