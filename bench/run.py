@@ -6,7 +6,8 @@ Generates (or reuses) the corpus with make_corpus.py, then measures, in this ord
 the whole corpus cold, start to first paint (warm, after a new or changed digest, and cold),
 commands that read the library and a new digest reaching the open reader, keystrokes in the
 reader, triage's keys and the reader's sort, hide-seen and later keys, the state store, and
-review and fitting FSRS (10,000 cards and 200,000 answers; a tenth with --quick). Prints one Markdown table
+review and fitting FSRS (10,000 cards and 200,000 answers; a tenth with --quick), the notes vault, and
+two machines syncing those papers and answers through a folder. Prints one Markdown table
 and writes the same figures, with every run, to the JSON file.
 --quick: 10,000 papers and one run of each, for a check that the benchmark still works.
 """
@@ -33,6 +34,7 @@ import parse_speed  # noqa: E402
 import reader_keys  # noqa: E402
 import review_speed  # noqa: E402
 import store_speed  # noqa: E402
+import sync_speed  # noqa: E402
 import taste_quality  # noqa: E402
 import triage_keys  # noqa: E402
 import vault_speed  # noqa: E402
@@ -52,6 +54,7 @@ def measure_all(papers: int, runs: int, presses: int, cards: int, answers: int, 
         ("review", lambda: review_speed.measure(cards, answers, runs)),
         ("fitting FSRS", lambda: optimize_speed.measure(cards, answers, max(1, runs // 2))),
         ("notes vault", lambda: vault_speed.measure(notes, runs)),
+        ("sync", lambda: sync_speed.measure(papers, cards, answers, runs)),
     ]
     figures: list[Figure] = []
     for name, step in steps:

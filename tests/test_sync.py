@@ -26,10 +26,10 @@ def test_a_star_tags_and_a_note_reach_the_other_machine(tmp_path, clock: SharedC
     a.store.set_tags(PAPER, ["rl", "agents"])
     a.store.set_note(PAPER, "read §3 again")
     report = a.sync()
-    assert report.went_out == {"paper fields": 3} and not report.warnings
+    assert report.went_out == {"stars": 1, "tag changes": 1, "notes": 1} and not report.warnings
     copy_between(a, b)
     report = b.sync()
-    assert report.came_in == {"paper fields": 3} and report.machines == 1
+    assert report.came_in == {"stars": 1, "tag changes": 1, "notes": 1} and report.machines == 1
     state = b.store.paper(PAPER)
     assert state.starred_at == clock.iso() and state.tags == ("rl", "agents") and state.note == "read §3 again"
     assert b.sync().summary() == "sent nothing; took in nothing"  # merged once, not again

@@ -132,7 +132,7 @@ def test_stars_made_on_one_machine_reach_the_other_and_status_names_both(
     assert code == 0
     assert sent == {
         "folder": str(shared),
-        "went_out": {"paper fields": 3, "card fields": 3},
+        "went_out": {"stars": 3, "cards": 3},
         "came_in": {},
         "machines": 0,
         "warnings": [],
@@ -142,7 +142,7 @@ def test_stars_made_on_one_machine_reach_the_other_and_status_names_both(
     code, took = sync_json(shared, home=two)
     assert code == 0
     assert list(took) == ["folder", "went_out", "came_in", "machines", "warnings"]
-    assert (took["went_out"], took["came_in"]) == ({}, {"paper fields": 3, "card fields": 3})
+    assert (took["went_out"], took["came_in"]) == ({}, {"stars": 3, "cards": 3})
     assert (took["machines"], took["warnings"]) == (1, [])
     assert starred(two) == set(ids)
     [device_two] = [device for device in devices(shared) if device != device_one]
@@ -177,7 +177,7 @@ def test_a_folder_gone_for_a_while_costs_a_warning_and_loses_nothing(
 
     missing = run("sync", home=one)
     assert missing.returncode == 1
-    assert out(missing) == f"Synced with {shared}: kept to send 1 card field, 1 paper field; took in nothing\n"
+    assert out(missing) == f"Synced with {shared}: kept to send 1 card, 1 star; took in nothing\n"
     [warning] = err(missing).splitlines()
     assert warning.startswith(f"paperdeck: {shared}: no such folder") and "nothing came in" in warning
 
@@ -185,7 +185,7 @@ def test_a_folder_gone_for_a_while_costs_a_warning_and_loses_nothing(
     back = run("sync", home=one)
     assert (back.returncode, err(back)) == (0, "")
     code, took = sync_json(home=two)
-    assert (code, took["came_in"], took["warnings"]) == (0, {"paper fields": 1, "card fields": 1}, [])
+    assert (code, took["came_in"], took["warnings"]) == (0, {"stars": 1, "cards": 1}, [])
     assert starred(two) == {paper_ids[3]}
 
 
@@ -203,9 +203,7 @@ def test_a_line_that_cannot_be_read_is_skipped_with_its_place_and_the_rest_arriv
 
     result = run("sync", shared, home=two)
     assert result.returncode == 1
-    assert out(result) == (
-        f"Synced with {shared}: sent nothing; took in 2 card fields, 2 paper fields from 1 other machine\n"
-    )
+    assert out(result) == (f"Synced with {shared}: sent nothing; took in 2 cards, 2 stars from 1 other machine\n")
     assert err(result) == f"paperdeck: {changes}:{bad_line}: not a line paperdeck can read, skipped\n"
     assert starred(two) == set(ids)
 

@@ -41,8 +41,32 @@ from tui.sync.folder import STREAMS, Line, Mark, SyncFolder
 from tui.sync.replica import Replica
 from tui.sync.stamp import Stamp, stamp_for
 
-_KINDS = {"p": "paper fields", "c": "card fields", "s": "settings", "l": "lists", "a": "answers taken back"}
-_PREFIXES = {f"{kind}/" for kind in _KINDS}
+_PREFIXES = {"p/", "c/", "s/", "l/", "a/"}
+# What a report counts, by the field a change is to (plural, singular): the user's words.
+_KINDS = {
+    "read": ("read marks", "read mark"),
+    "star": ("stars", "star"),
+    "later": ("later marks", "later mark"),
+    "tags": ("tag changes", "tag change"),
+    "note": ("notes", "note"),
+    "card": ("cards", "card"),
+    "suspended": ("suspensions", "suspension"),
+    "setting": ("settings", "setting"),
+    "list": ("lists", "list"),
+    "taken back": ("answers taken back", "answer taken back"),
+    "answer": ("answers", "answer"),
+    "machine": ("other machines", "other machine"),
+}
+
+
+def _kind(key: str) -> str:
+    """What a change to `key` is, for a report (`p/ID/star` is a star, `c/ID` a card)."""
+    prefix, _, rest = key.partition("/")
+    if prefix == "p":
+        return _KINDS[rest.rpartition("/")[2]][0] if rest.rpartition("/")[2] in _KINDS else "paper fields"
+    if prefix == "c":
+        return _KINDS["suspended" if rest.endswith("/suspended") else "card"][0]
+    return _KINDS[{"s": "setting", "l": "list", "a": "taken back"}[prefix]][0]
 
 
 class SyncProblem(Exception):
@@ -73,7 +97,7 @@ class SyncReport:
     def summary(self) -> str:
         """One line: `sent 2 paper fields, 1 answer; took in nothing`."""
 
-        machines = f" from {_counted(self.machines, 'other machine')}" if self.machines else ""
+        machines = f" from {_counted(self.machines, 'other machines')}" if self.machines else ""
         # Lines for a folder that could not be reached wait in the data home for the next sync.
         verb = "sent" if self.published or not self.went_out else "kept to send"
         return f"{verb} {_listed(self.went_out)}; took in {self.took_in()}{machines}"
@@ -88,13 +112,9 @@ def _listed(counts: Counter[str]) -> str:
 
 
 def _counted(count: int, kind: str) -> str:
-    """`1 answer`, `2 answers`, `1 paper field`: the kinds are nouns whose plural ends in s."""
-    if count == 1:
-        kind = kind.replace("fields", "field").replace("answers", "answer").replace("settings", "setting")
-        kind = kind.replace("lists", "list")
-    elif not kind.endswith("s"):
-        kind += "s"
-    return f"{count:,} {kind}"
+    """`1 answer`, `2 answers`, `1 star`: `kind` is a plural of `_KINDS`."""
+    singular = next((one for many, one in _KINDS.values() if many == kind), kind)
+    return f"{count:,} {singular if count == 1 else kind}"
 
 
 @dataclass(frozen=True)
@@ -205,7 +225,7 @@ class Syncer:
             self._append_own("changes", [*out_fields, *out_taken_back])
             self._append_own("answers", out_answers)
             for line in (*out_fields, *out_taken_back):
-                report.went_out[_KINDS[line["k"][0]]] += 1
+                report.went_out[_kind(line["k"])] += 1
             if out_answers:
                 report.went_out["answers"] += len(out_answers)
             replay = {line["paper_id"] for line in out_answers} | {known[line["k"][2:]][2] for line in out_taken_back}
@@ -364,7 +384,7 @@ class Syncer:
         won = {key: change for key, change in latest.items() if key not in mine or change[0] > mine[key]}
         taken_from: set[str] = set()
         for key in won:
-            report.came_in[_KINDS[key[0]]] += 1
+            report.came_in[_kind(key)] += 1
             if key.startswith("a/"):
                 local, _taken, paper_id = known.get(key[2:], (None, False, ""))
                 if local is not None:

@@ -111,7 +111,8 @@ class PaperdeckApp(TunesReview, Syncs, App[None]):
             self.push_screen(self._review_screen(), lambda _summary: self.exit())
         if self.watch is not None:
             self._watch_library()
-        self.start_syncing()
+        # Once the first screen is up: what the first sync brings in is shown on it.
+        self.call_after_refresh(self.start_syncing)
 
     # --- the watched library -----------------------------------------------------------------
 

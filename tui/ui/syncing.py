@@ -104,6 +104,8 @@ class Syncs:
             problem = str(exc)
         except RuntimeError:
             return  # the app is no longer running to take the merge
+        except Exception as exc:  # never a sync that stays "running" and so never runs again
+            problem = f"sync failed ({type(exc).__name__}: {exc}); it is tried again at the next change"
         self.call_from_thread(self._sync_done, syncer, report, problem)
 
     def _merge(self, syncer: Syncer, incoming: Incoming) -> SyncReport | None:
@@ -111,8 +113,6 @@ class Syncs:
             return None  # the app is closing
         report = syncer.merge(incoming)
         self._synced_changes = self.store.writer.changes
-        if report.came_in:
-            self._back_from_review(None)  # every reader shows what came in
         return report
 
     def _sync_done(self, syncer: Syncer, report: SyncReport | None, problem: str | None) -> None:
@@ -127,6 +127,7 @@ class Syncs:
                 self.notify(visible(warning), title="Sync", severity="warning", timeout=10, markup=False)
         self._warned = frozenset(warnings)
         if report is not None and report.came_in:
+            self._back_from_review(None)  # every reader shows what came in
             message = f"From your other machines: {report.took_in()}"
             self.notify(visible(message), title="Sync", timeout=4, markup=False)
         if self._sync_again:
