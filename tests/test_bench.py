@@ -74,7 +74,7 @@ def test_the_quick_benchmark_measures_every_figure_beside_its_floor(tmp_path: Pa
     assert {"the fit in a child process, as the app runs it", "open the stats after a fit (log read)"} <= review
     assert any(name.startswith("simulate a year at 16 retentions") for name in review)
     sync = {figure["name"] for figure in figures if figure["group"] == "sync" and figure["floor"]}
-    assert {"start with the other machine's states once seen", "a change reaches the folder"} <= sync
+    assert {"sync at a start, the other machine's states once seen", "a change reaches the folder"} <= sync
     assert any(name.startswith("first merge of another machine's") for name in sync)
     # The printed table is the same figures.
     assert "| keys: move (j) |" in result.stdout and "× floor" in result.stdout

@@ -7,13 +7,16 @@ would carry between the folders is copied by the test (`tests/sync_machines.py`)
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 
 import fsrs
 import orjson
 import pytest
-from sync_machines import SharedClock, copy_between, exchange_all, machines, own_files
+from sync_machines import Machine, SharedClock, copy_between, exchange_all, machines, own_files
 
+from tui.home import Home
+from tui.sync import engine
 from tui.sync.engine import SyncProblem, sync_home
 from tui.sync.folder import SUBFOLDER
 
@@ -205,12 +208,18 @@ def test_a_sync_that_fails_halfway_commits_nothing_and_the_next_one_takes_it_all
     assert b.state() == a.state() and len(b.state()["answers"]) == 1  # merged again, but not twice
 
 
-def test_a_damaged_replica_is_moved_aside_and_the_folder_read_again(tmp_path, clock):
+def test_a_damaged_replica_is_moved_aside_and_its_answers_are_not_sent_twice(tmp_path, clock):
     a, b = machines(tmp_path, clock, 2)
     a.store.set_note(PAPER, "survives")
     a.sync()
     copy_between(a, b)
     b.sync()
+    b.deck.add(OTHER)
+    clock.tick()
+    b.deck.grade(OTHER, fsrs.Rating.Hard)
+    b.sync()
+    copy_between(b, a)
+    a.sync()
     folder, device = b.folder, b.device
     b.close()
     replica = sync_home(b.home) / "replica.sqlite"
@@ -218,12 +227,12 @@ def test_a_damaged_replica_is_moved_aside_and_the_folder_read_again(tmp_path, cl
         leftover.unlink()
     replica.write_bytes(b"this is not a database" * 100)
     b.open()
-    assert b.device != device  # a new replica is a new device: its lines cannot collide with the old ones
+    assert b.device == device  # kept beside the replica: the answers sent again are known as sent
     b.syncer.choose_folder(folder)
     assert b.sync().warnings == [] and b.store.paper(PAPER).note == "survives"
     exchange_all([a, b])
     a.sync()
-    assert a.state() == b.state()
+    assert a.state() == b.state() and len(a.state()["answers"]) == 1
     assert [path.name.startswith("replica.sqlite.damaged-") for path in replica.parent.iterdir()].count(True) == 1
     with pytest.raises(sqlite3.DatabaseError):
         sqlite3.connect(next(replica.parent.glob("replica.sqlite.damaged-*"))).execute("SELECT 1 FROM fields")
@@ -287,3 +296,32 @@ def test_a_line_torn_by_a_killed_sync_is_cut_off_before_the_next_lines_are_appen
     assert own_copy.read_bytes().count(b"\n") == 2 and own_copy.read_bytes().endswith(b"}\n")
     copy_between(a, b)
     assert b.sync().warnings == [] and b.store.paper(OTHER).note == "second"
+
+
+def test_a_home_copied_to_another_machine_takes_a_device_of_its_own_and_doubles_nothing(tmp_path, clock, monkeypatch):
+    (a,) = machines(tmp_path, clock, 1)
+    a.deck.add(PAPER)
+    clock.tick()
+    a.deck.grade(PAPER, fsrs.Rating.Good)
+    a.sync()
+    a.close()
+    shutil.copytree(a.home.root, tmp_path / "home-copy")  # the laptop's home, copied to the desktop
+    a.open()
+    copy = Machine("copy", Home(tmp_path / "home-copy"), tmp_path / "folder-copy", clock)
+    exchange_all([a, copy])
+    assert copy.device == a.device
+    clock.tick()
+    copy.store.set_note(PAPER, "written on the desktop")
+    monkeypatch.setattr(engine.socket, "gethostname", lambda: "desktop")
+    report = copy.sync()
+    assert report.warnings == [
+        f"this data home was copied from {os.uname().nodename}'s (both were device {a.device}); "
+        f"this machine is device {copy.device} from now on"
+    ]
+    assert copy.device != a.device
+    monkeypatch.undo()
+    exchange_all([a, copy])
+    a.sync()
+    assert a.store.paper(PAPER).note == "written on the desktop"
+    assert a.state() == copy.state() and len(a.state()["answers"]) == 1
+    assert {path.name for path in (a.folder / SUBFOLDER).iterdir()} == {a.device, copy.device}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,3 +66,27 @@ def user_tags(states: Mapping[str, PaperState]) -> dict[str, list[str]]:
         for tag in state.tags:
             tags.setdefault(tag, []).append(paper_id)
     return tags
+
+
+class TouchJournal:
+    """Which papers were changed, in the order of their last change, in this process: what
+    changed since a moment is found without looking at every paper (sync asks at each change)."""
+
+    def __init__(self) -> None:
+        self.count = 0  # changes so far; `since` takes one of these
+        self._last: dict[str, int] = {}  # paper -> the change that last touched it, oldest first
+
+    def touched(self, paper_ids: Iterable[str]) -> None:
+        self.count += 1
+        for paper_id in paper_ids:
+            self._last.pop(paper_id, None)  # to the end: the dict stays in order of last change
+            self._last[paper_id] = self.count
+
+    def since(self, count: int) -> list[str]:
+        """The papers changed after the journal's count was `count`."""
+        found = []
+        for paper_id in reversed(self._last):
+            if self._last[paper_id] <= count:
+                break
+            found.append(paper_id)
+        return found

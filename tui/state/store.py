@@ -26,6 +26,7 @@ never silently overwrites user data: a damaged file is moved aside, a newer sche
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from datetime import UTC, datetime
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.runtime import collector_paused, save_on_exit
-from tui.state.paper_state import PaperState, Snapshot
+from tui.state.paper_state import PaperState, Snapshot, TouchJournal
 from tui.state.renames import chained, kept_card, merged_state
 from tui.state.review_history import ReviewHistory
 from tui.state.review_log import ReviewLog
@@ -86,6 +87,7 @@ class Store:
         self.cards = self._db.table("cards")
         self._tables = tables
         self._paper_doc_ids = {doc["paper_id"]: int(doc_id) for doc_id, doc in tables["papers"].items()}
+        self.paper_journal = TouchJournal()  # every change of a paper's state goes through `_apply`
         self._next_paper_doc_id = max(self._paper_doc_ids.values(), default=0) + 1
         self._card_doc_ids = {doc["paper_id"]: int(doc_id) for doc_id, doc in tables["cards"].items()}
         self._next_card_doc_id = max(self._card_doc_ids.values(), default=0) + 1
@@ -186,6 +188,11 @@ class Store:
     def paper_states(self) -> dict[str, PaperState]:
         """Every paper the user has touched, by id."""
         return {doc["paper_id"]: PaperState.from_document(doc) for doc in self._tables["papers"].values()}
+
+    def paper_document(self, paper_id: str) -> dict[str, Any] | None:
+        """One paper's state as stored (do not change it), or None for a paper never touched."""
+        doc_id = self._paper_doc_ids.get(paper_id)
+        return None if doc_id is None else self._tables["papers"].get(str(doc_id))
 
     def paper_documents(self) -> dict[str, dict[str, Any]]:
         """Every paper's state as stored, by id (do not change them; a change stores a new one)."""
@@ -295,6 +302,7 @@ class Store:
                 table[doc_id] = state.to_document(paper_id)
 
         self._papers.update_in_place(updater)  # type: ignore[attr-defined]
+        self.paper_journal.touched(updates)
 
     def rename_papers(self, renames: Mapping[str, str]) -> int:
         """Moves what the user did under each old paper id to its new one, merged with what is
@@ -437,6 +445,28 @@ class Store:
     def last_review_id(self) -> int:
         """The id of the latest answer (ids only grow): answers since an earlier id, cheaply."""
         return self._history.last_id()
+
+    def reviews_after(self, entry_id: int) -> list[dict[str, Any]]:
+        """The answers added after `entry_id`, oldest first (ids only grow, so from the end)."""
+        later = []
+        for entry in reversed(self._history.documents()):  # type: ignore[call-overload]
+            if entry["id"] <= entry_id:
+                break
+            later.append(entry)
+        return later[::-1]
+
+    def files_signature(self) -> tuple[str, str]:
+        """Which versions of the tables' file and the review log are on disk (inode, size, time):
+        the same signature later means neither was written in between, by any process."""
+        parts = []
+        for path in (self.path, self._history.log.path):
+            try:
+                status = os.stat(path)
+            except OSError:
+                parts.append("-")
+                continue
+            parts.append(f"{status.st_ino}:{status.st_size}:{status.st_mtime_ns}")
+        return parts[0], parts[1]
 
     def reviews_of(self, paper_id: str) -> list[dict[str, Any]]:
         """The answers given on one paper's cards, oldest first, removed cards' included."""

@@ -37,9 +37,11 @@ from tui.review.deck import Deck
 from tui.settings import ReviewSettings
 from tui.state.store import Store
 from tui.sync import answers, fields
+from tui.sync.answers import AnswerBook
 from tui.sync.folder import STREAMS, Line, Mark, SyncFolder
+from tui.sync.outgoing import Outgoing
 from tui.sync.replica import Replica
-from tui.sync.stamp import Stamp, stamp_for
+from tui.sync.stamp import Stamp
 
 _PREFIXES = {"p/", "c/", "s/", "l/", "a/"}
 # What a report counts, by the field a change is to (plural, singular): the user's words.
@@ -107,6 +109,13 @@ class SyncReport:
         return _listed(self.came_in)
 
 
+def _twin_of(folder: SyncFolder) -> str | None:
+    """The name of another machine that writes under this device id (a copied home), or None."""
+    info = folder.device_info()
+    name = info.get("name") if info is not None else None
+    return name if isinstance(name, str) and name != socket.gethostname() else None
+
+
 def _listed(counts: Counter[str]) -> str:
     return ", ".join(_counted(count, kind) for kind, count in sorted(counts.items()) if count) or "nothing"
 
@@ -126,6 +135,7 @@ class Incoming:
     lines: list[Line]
     marks: dict[str, Mark]
     warnings: list[str]
+    twin_of: str | None = None  # another machine's name, when it writes under this device id
 
 
 def sync_home(home: Home) -> Path:
@@ -174,7 +184,7 @@ class Syncer:
         self.clock = clock
         self.replica = Replica.open(sync_home(home) / "replica.sqlite")
         self.device = self.replica.device
-        self._compared: dict[str, Any] = {}  # paper -> the document last compared, in this process
+        self.outgoing = Outgoing(store, self.replica)
 
     def close(self) -> None:
         self.replica.close()
@@ -209,7 +219,7 @@ class Syncer:
         if problem is not None:
             return Incoming(folder_path, problem, [], marks, [])
         lines, marks, warnings = folder.read_new(marks)
-        return Incoming(folder_path, None, lines, marks, warnings)
+        return Incoming(folder_path, None, lines, marks, warnings, twin_of=_twin_of(folder))
 
     def merge(self, incoming: Incoming) -> SyncReport:
         """Steps 1 to 3: what changed here goes into the own copies, what came in into the store.
@@ -219,51 +229,72 @@ class Syncer:
             raise SyncProblem(f"{self.store.path} is read-only here: sync needs to write the store")
         report = SyncReport(incoming.folder, warnings=list(incoming.warnings))
         now_ms = int(self.clock() * 1000)
+        book = AnswerBook(self.replica)
+        if incoming.twin_of is not None:
+            # A copied home: its lines go on under an id of its own, so that no two machines
+            # ever write one file; they are sent again there, and known everywhere as sent.
+            before = self.device
+            self.device = self.outgoing.device = self.replica.new_device()
+            report.warnings.append(
+                f"this data home was copied from {incoming.twin_of}'s (both were device {before}); "
+                f"this machine is device {self.device} from now on"
+            )
         try:
-            out_fields, compared = self._local_changes(now_ms)
-            out_answers, out_taken_back, known, sent_through = self._local_answers(now_ms)
+            tables_changed, log_changed = self.outgoing.changed_here()
+            out_fields, compared = self.outgoing.field_lines(now_ms) if tables_changed else ([], {})
+            out_answers, out_taken_back, sent_through = [], [], None
+            if log_changed:
+                out_answers, out_taken_back, sent_through = self.outgoing.answer_lines(now_ms, book)
             self._append_own("changes", [*out_fields, *out_taken_back])
             self._append_own("answers", out_answers)
             for line in (*out_fields, *out_taken_back):
                 report.went_out[_kind(line["k"])] += 1
             if out_answers:
                 report.went_out["answers"] += len(out_answers)
-            replay = {line["paper_id"] for line in out_answers} | {known[line["k"][2:]][2] for line in out_taken_back}
-            replay.discard("")
+            # An answer given here left its card as a replay would; one taken back may not have,
+            # when answers from elsewhere came in between.
+            replay = {(book.get(line["k"][2:]) or (None, True, ""))[2] for line in out_taken_back}
             if incoming.problem is not None:
                 report.warnings.append(
                     f"{incoming.problem}: nothing came in; what changed here waits in {sync_home(self.home)}"
                 )
             report.machines = len({line.device for line in incoming.lines})
             sent = {line["k"]: Stamp.parse(line["s"]) for line in (*out_fields, *out_taken_back)}
-            won, came_answers, taken_from = self._take_in(incoming.lines, report, known, sent)
+            won, came_answers, taken_from = self._take_in(incoming.lines, report, book, sent)
             replay |= taken_from
             replay |= fields.apply(self.store, self.deck, won | self._suspension_of_cards_made(won))
+            for paper_id in {fields.paper_of(key) for key in won if key.startswith("p/")}:
+                if paper_id:  # as the store holds it now: the next sync need not compare it again
+                    compared[paper_id] = self.store.paper_document(paper_id) or {}
             if any(key.startswith("s/") for key in won):
                 # The scheduler of the settings that came in is the one every machine replays with.
                 self.deck.weights = parameters.weights_in_use(self.store)
                 self.deck.apply_settings(ReviewSettings.from_store(self.store))
-            replay |= self._merge_answers(came_answers, report, known)
+            replay |= self._merge_answers(came_answers, report, book)
+            replay.discard("")
             for paper_id in sorted(replay):
-                self.deck.replay(paper_id, answers.in_time_order(self.store.reviews_of(paper_id), self.device))
-            if not self.store.flush():
+                self.deck.replay(paper_id, answers.in_time_order(self.store.reviews_of(paper_id)))
+            # What came in is on disk before the replica says it was taken (the user's own changes
+            # are the writer's to save, as without sync).
+            if (won or replay) and not self.store.flush():
                 raise SyncProblem(f"could not save {self.store.path}: {self.store.last_error}")
 
-            self.replica.put_fields(
-                [(line["k"], Stamp.parse(line["s"]), line["v"]) for line in (*out_fields, *out_taken_back)]
-            )
-            self.replica.put_fields((key, stamp, value) for key, (stamp, value) in won.items())
-            self.replica.put_seen({paper_id: doc.get("updated_at") for paper_id, doc in compared.items() if doc})
-            self.replica.forget_seen(paper_id for paper_id, doc in compared.items() if not doc)
+            field_rows = [(line["k"], Stamp.parse(line["s"]), line["v"]) for line in (*out_fields, *out_taken_back)]
+            field_rows += [(key, stamp, value) for key, (stamp, value) in won.items()]
+            self.replica.put_fields(field_rows)
             self.replica.put_marks(incoming.marks)
-            self.replica.put_answers((uid, local, taken) for uid, (local, taken, _paper) in known.items())
-            self.replica.set_meta("exported_through", str(sent_through))
+            self.replica.put_answers(book.changed_rows())
+            if sent_through is not None:
+                self.replica.set_meta("exported_through", str(sent_through))
             self.replica.set_meta("last_sync", datetime.now(UTC).isoformat(timespec="seconds"))
+            cards = {key: (stamp, value) for key, stamp, value in field_rows if key.startswith("c/")}
+            self.outgoing.settle(compared, cards)
             self.replica.commit()
         except BaseException:
             self.replica.rollback()
+            self.outgoing.forget()
             raise
-        self._compared.update((paper_id, doc) for paper_id, doc in compared.items() if doc)
+        self.outgoing.committed()
         report.reachable = incoming.problem is None
         return report
 
@@ -273,72 +304,6 @@ class Syncer:
             problems = self._publish(SyncFolder(report.folder, self.device))
             report.warnings += problems
             report.published = not problems
-
-    # --- 1. what changed here ----------------------------------------------------------------
-
-    def _local_changes(self, now_ms: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-        """Change lines for every synced field whose value differs from the one last synced."""
-        documents = self.store.paper_documents()
-        seen = self.replica.seen()
-        compared = {
-            paper_id: document
-            for paper_id, document in documents.items()
-            if self._compared.get(paper_id) is not document
-            and (paper_id not in seen or seen[paper_id] != document.get("updated_at") or paper_id in self._compared)
-        }
-        forgotten = [paper_id for paper_id in seen if paper_id not in documents]
-        values: dict[str, Any] = {}
-        for paper_id in (*compared, *forgotten):
-            values |= fields.paper_values(paper_id, self.store.paper(paper_id) if paper_id in documents else None)
-        cards = self.store.card_documents()
-        known_cards = self.replica.fields_under("c/")
-        for paper_id in {*cards, *(fields.paper_of(key) for key in known_cards)}:
-            if paper_id:
-                values |= fields.card_values(paper_id, cards.get(paper_id))
-        values |= fields.setting_values(self.store) | fields.list_values(self.store)
-        known = known_cards | self.replica.fields(key for key in values if not key.startswith("c/"))
-        lines = []
-        for key, value in values.items():
-            before = known.get(key)
-            if (before is None and _is_empty(value)) or (before is not None and before[1] == value):
-                continue  # untouched here, or as last synced
-            stamp = stamp_for(fields.changed_ms(key, self.store, now_ms), before[0] if before else None, self.device)
-            lines.append({"k": key, "s": stamp.text(), "v": value})
-        compared |= {paper_id: {} for paper_id in forgotten}  # an empty document: no longer in the store
-        return lines, compared
-
-    def _local_answers(
-        self, now_ms: int
-    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, tuple[int | None, bool, str]], int]:
-        """Answer lines for answers not yet sent; retractions for sent ones no longer in the log.
-
-        Returns them, every known answer (uid -> its local id, taken back, its paper), and the
-        highest local id looked at: an answer given while this runs goes out next time."""
-        log = list(self.store.review_documents())
-        by_local = {entry.get("id"): entry for entry in log}
-        known = {uid: (local, taken, "") for uid, (local, taken) in self.replica.answers().items()}
-        for entry in log:
-            uid = answers.uid_of(entry, self.device)
-            # An answer from elsewhere is known by being in the log, even when the sync that
-            # brought it could not commit: merging it again would count it twice.
-            if uid in known or "uid" in entry:
-                known[uid] = (entry.get("id"), known.get(uid, (None, False))[1], entry.get("paper_id", ""))
-        sent_through = int(self.replica.meta("exported_through") or 0)
-        out = []
-        for entry in log:
-            if "uid" not in entry and isinstance(entry.get("id"), int) and entry["id"] > sent_through:
-                uid = answers.uid_of(entry, self.device)
-                if uid not in known:
-                    out.append(answers.answer_line(entry, self.device))
-                    known[uid] = (entry["id"], False, entry.get("paper_id", ""))
-        taken_back = []
-        for uid, (local, taken, paper_id) in list(known.items()):
-            if local is not None and not taken and local not in by_local:
-                stamp = Stamp(now_ms, 0, self.device)
-                taken_back.append({"k": f"a/{uid}", "s": stamp.text(), "v": answers.RETRACTED})
-                known[uid] = (None, True, paper_id)
-        highest = max((entry["id"] for entry in log if isinstance(entry.get("id"), int)), default=0)
-        return out, taken_back, known, max(highest, sent_through)
 
     def _append_own(self, stream: str, lines: Iterable[Mapping[str, Any]]) -> None:
         data = b"".join(orjson.dumps(line) + b"\n" for line in lines)
@@ -358,7 +323,7 @@ class Syncer:
         self,
         lines: list[Line],
         report: SyncReport,
-        known: dict[str, tuple[int | None, bool, str]],
+        book: AnswerBook,
         sent: Mapping[str, Stamp],
     ) -> tuple[dict[str, tuple[Stamp, Any]], list[Line], set[str]]:
         """The changes that win over what this machine has (answers taken back are done here), the
@@ -383,14 +348,15 @@ class Syncer:
         mine |= {key: stamp for key, stamp in sent.items() if key in latest}  # what this sync sends
         won = {key: change for key, change in latest.items() if key not in mine or change[0] > mine[key]}
         taken_from: set[str] = set()
+        book.load(key[2:] for key in won if key.startswith("a/"))
         for key in won:
             report.came_in[_kind(key)] += 1
             if key.startswith("a/"):
-                local, _taken, paper_id = known.get(key[2:], (None, False, ""))
+                local, _taken, paper_id = book.get(key[2:]) or (None, False, "")
                 if local is not None:
                     self.store.remove_review(local)
                     taken_from.add(paper_id)
-                known[key[2:]] = (None, True, paper_id)
+                book.put(key[2:], None, True, paper_id)
         return won, came_answers, taken_from
 
     def _suspension_of_cards_made(self, won: Mapping[str, tuple[Stamp, Any]]) -> dict[str, tuple[Stamp, Any]]:
@@ -403,21 +369,20 @@ class Syncer:
         ]
         return self.replica.fields(wanted) if wanted else {}
 
-    def _merge_answers(
-        self, lines: list[Line], report: SyncReport, known: dict[str, tuple[int | None, bool, str]]
-    ) -> set[str]:
+    def _merge_answers(self, lines: list[Line], report: SyncReport, book: AnswerBook) -> set[str]:
         """Adds the answers this machine has not got; returns the papers whose answers changed."""
         touched: set[str] = set()
+        book.load(line.document["uid"] for line in lines if isinstance(line.document.get("uid"), str))
         for line in lines:
             document = line.document
             if not answers.is_answer(document):
                 report.warnings.append(f"{line.where}: not an answer paperdeck can keep, skipped")
                 continue
             uid = document["uid"]
-            if uid in known:
-                continue
+            if book.get(uid) is not None:
+                continue  # here already, or taken back
             local = self.store.add_review(answers.log_entry(document))
-            known[uid] = (local, False, document["paper_id"])
+            book.put(uid, local, False, document["paper_id"])
             touched.add(document["paper_id"])
             report.came_in["answers"] += 1
         return touched
@@ -462,7 +427,3 @@ def _cut_unfinished_line(handle: Any) -> None:
                 return
             position = start
     handle.truncate(0)
-
-
-def _is_empty(value: Any) -> bool:
-    return value is None or value is False or value == "" or value == [] or value == {}

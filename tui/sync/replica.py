@@ -18,6 +18,7 @@ from typing import Any
 
 import orjson
 
+from tui.state.atomic import write_atomically
 from tui.sync.folder import Mark
 from tui.sync.stamp import Stamp
 
@@ -26,9 +27,14 @@ CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS fields(key TEXT PRIMARY KEY, stamp TEXT NOT NULL, value BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS seen(paper_id TEXT PRIMARY KEY, updated_at TEXT);
 CREATE TABLE IF NOT EXISTS marks(path TEXT PRIMARY KEY, mark BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS answers(uid TEXT PRIMARY KEY, local_id INTEGER, retracted INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS answers(
+    uid TEXT PRIMARY KEY, local_id INTEGER, retracted INTEGER NOT NULL DEFAULT 0, paper_id TEXT NOT NULL DEFAULT ''
+);
 """
 _BATCH = 900  # SQLite's limit on parameters in one statement is 999 in older builds
+# This machine's id, beside the replica rather than in it: a replica made anew (damaged, deleted)
+# keeps the id, so that the answers it sends again are known everywhere as the ones sent before.
+DEVICE_FILE = "device"
 
 
 class ReplicaError(Exception):
@@ -41,12 +47,7 @@ class Replica:
     def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
         self.path = path
         self._db = connection
-        device = self.meta("device")
-        if not device:
-            device = secrets.token_hex(8)
-            self.set_meta("device", device)
-            self.commit()
-        self.device: str = device
+        self.device: str = _device_of(path.with_name(DEVICE_FILE))
 
     @classmethod
     def open(cls, path: Path) -> Replica:
@@ -65,6 +66,12 @@ class Replica:
                 return cls(path, _connect(path))
         except (OSError, sqlite3.Error) as exc:
             raise ReplicaError(f"{path}: cannot be opened ({getattr(exc, 'strerror', None) or exc})") from exc
+
+    def new_device(self) -> str:
+        """Takes a new device id (this home was copied from another machine's, id and all)."""
+        self.device = secrets.token_hex(8)
+        write_atomically(self.path.with_name(DEVICE_FILE), f"{self.device}\n".encode("ascii"))
+        return self.device
 
     def close(self) -> None:
         self._db.close()
@@ -148,14 +155,25 @@ class Replica:
 
     # --- answers: every one known, by its id everywhere -------------------------------------
 
-    def answers(self) -> dict[str, tuple[int | None, bool]]:
-        """uid -> (its id in this machine's review log, or None; whether it was taken back)."""
-        return {uid: (local, bool(taken)) for uid, local, taken in self._db.execute("SELECT * FROM answers")}
+    def answers(self) -> dict[str, tuple[int | None, bool, str]]:
+        """uid -> (its id in this machine's review log, or None; whether it was taken back; its paper)."""
+        rows = self._db.execute("SELECT uid, local_id, retracted, paper_id FROM answers")
+        return {uid: (local, bool(taken), paper) for uid, local, taken, paper in rows}
 
-    def put_answers(self, rows: Iterable[tuple[str, int | None, bool]]) -> None:
+    def answers_of(self, uids: Iterable[str]) -> dict[str, tuple[int | None, bool, str]]:
+        """The rows of `answers` for these uids (those known)."""
+        found: dict[str, tuple[int | None, bool, str]] = {}
+        for batch in _batches(list(uids)):
+            marks = ",".join("?" * len(batch))
+            query = f"SELECT uid, local_id, retracted, paper_id FROM answers WHERE uid IN ({marks})"
+            for uid, local, taken, paper in self._db.execute(query, batch):
+                found[uid] = (local, bool(taken), paper)
+        return found
+
+    def put_answers(self, rows: Iterable[tuple[str, int | None, bool, str]]) -> None:
         self._db.executemany(
-            "INSERT OR REPLACE INTO answers(uid, local_id, retracted) VALUES (?, ?, ?)",
-            ((uid, local, int(taken)) for uid, local, taken in rows),
+            "INSERT OR REPLACE INTO answers(uid, local_id, retracted, paper_id) VALUES (?, ?, ?, ?)",
+            ((uid, local, int(taken), paper) for uid, local, taken, paper in rows),
         )
 
     def counts(self) -> dict[str, int]:
@@ -164,6 +182,17 @@ class Replica:
             table: self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             for table in ("fields", "answers", "marks")
         }
+
+
+def _device_of(path: Path) -> str:
+    """The device id kept in `path`, made (16 hex digits) and kept there the first time."""
+    with suppress(OSError, UnicodeDecodeError):
+        device = path.read_text(encoding="ascii").strip()
+        if device and all(character in "0123456789abcdef" for character in device):
+            return device
+    device = secrets.token_hex(8)
+    write_atomically(path, f"{device}\n".encode("ascii"))
+    return device
 
 
 def _connect(path: Path) -> sqlite3.Connection:
