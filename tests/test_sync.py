@@ -9,13 +9,16 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+from pathlib import Path
 
 import fsrs
 import orjson
 import pytest
+from conftest import COMMENTARY, HF_MAR_06
 from sync_machines import Machine, SharedClock, copy_between, exchange_all, machines, own_files
 
 from tui.home import Home
+from tui.library.files import load_library
 from tui.sync import engine
 from tui.sync.engine import SyncProblem, sync_home
 from tui.sync.folder import SUBFOLDER
@@ -325,3 +328,17 @@ def test_a_home_copied_to_another_machine_takes_a_device_of_its_own_and_doubles_
     assert a.store.paper(PAPER).note == "written on the desktop"
     assert a.state() == copy.state() and len(a.state()["answers"]) == 1
     assert {path.name for path in (a.folder / SUBFOLDER).iterdir()} == {a.device, copy.device}
+
+
+def test_a_digest_or_a_vault_read_on_two_machines_gives_its_papers_the_same_ids(tmp_path):
+    vault = Path(__file__).resolve().parent / "fixtures" / "vault"
+    elsewhere = tmp_path / "Dropbox" / "digests"  # the other machine keeps them somewhere else
+    shutil.copytree(vault, elsewhere / "vault")
+    for digest in (COMMENTARY, HF_MAR_06):
+        shutil.copy(digest, elsewhere / digest.name)
+    here = load_library([COMMENTARY, HF_MAR_06, *sorted(vault.glob("*.md"))])
+    there = load_library(
+        [elsewhere / COMMENTARY.name, elsewhere / HF_MAR_06.name, *sorted(elsewhere.glob("vault/*.md"))]
+    )
+    assert [paper.id for paper in here] == [paper.id for paper in there]
+    assert len(here) > 50

@@ -12,9 +12,11 @@ from tui.home import Home
 from tui.library.files import load_library
 from tui.review.deck import Deck
 from tui.state.store import Store
+from tui.state.user_lists import WatchItem, save_watch_list
 from tui.sync.engine import Syncer
 from tui.sync.folder import SUBFOLDER
 from tui.ui.app import PaperdeckApp
+from tui.ui.widgets.nav_tree import NavTree
 from tui.ui.widgets.paper_list import PaperList
 
 LIBRARY = load_library([COMMENTARY])
@@ -45,6 +47,15 @@ def choose_folder(home: Home, folder: Path) -> str:
     syncer.close()
     store.close()
     return device
+
+
+def tree_labels(tree: NavTree) -> list[str]:
+    labels, nodes = [], [tree.root]
+    while nodes:
+        node = nodes.pop()
+        labels.append(str(node.label))
+        nodes.extend(node.children)
+    return labels
 
 
 async def until(condition, seconds: float = 10.0) -> bool:
@@ -133,3 +144,25 @@ async def test_a_folder_that_went_away_is_said_once_not_at_every_change(tmp_path
         assert len(warnings) == 1 and "no such folder" in warnings[0], warnings
     store.close()
     assert b"star" in (home.root / "sync" / "changes.jsonl").read_bytes()  # waits in the home, kept
+
+
+async def test_a_word_watched_on_the_other_machine_appears_in_the_open_readers_tree(tmp_path: Path):
+    folder = tmp_path / "Sync"
+    folder.mkdir()
+    desktop = Desktop(tmp_path / "desktop", folder)
+    home = Home(tmp_path / "laptop")
+    choose_folder(home, folder)
+    store = Store.open(home.store)
+    app = PaperdeckApp(LIBRARY, home=home, store=store)
+    try:
+        async with app.run_test(size=(120, 40)):
+            assert await until(lambda: app.syncs_done >= 1)
+            reader = app.screen
+            assert reader.reading.groups.watch == []
+            save_watch_list(desktop.store, [WatchItem.made("word", "transformer")])
+            desktop.syncer.run()
+            assert await until(lambda: [item.value for item in reader.reading.groups.watch] == ["transformer"])
+            assert await until(lambda: any("transformer" in label for label in tree_labels(reader.query_one(NavTree))))
+    finally:
+        desktop.close()
+        store.close()

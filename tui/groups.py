@@ -59,8 +59,12 @@ class Groups:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.watch: list[WatchItem] = watch_list(store)
-        self.saved: list[SavedView] = saved_views(store)
+        self.reload()
+
+    def reload(self) -> None:
+        """Reads the watch list and the saved views again (another machine's came in by sync)."""
+        self.watch: list[WatchItem] = watch_list(self.store)
+        self.saved: list[SavedView] = saved_views(self.store)
         self.watcher = Watcher(self.watch)
 
     def keys(self) -> list[ViewKey]:

@@ -9,6 +9,7 @@ and its writing. One sync at a time; a change or a notification during one asks 
 from __future__ import annotations
 
 import sqlite3
+import time
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -17,6 +18,7 @@ from tui.safe_text import visible
 from tui.sync.engine import Incoming, Syncer, SyncProblem, SyncReport
 from tui.sync.replica import ReplicaError
 from tui.sync.watching import FolderWatch
+from tui.ui.screens.reader import ReaderScreen
 
 if TYPE_CHECKING:
     from tui.home import Home
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
 
 # How often the store's change count is looked at: a change reaches the folder within a second.
 CHANGE_CHECK_SECONDS = 0.5
+# From this many lines a merge takes seconds (a first sync with years of answers): told first.
+BIG_MERGE_LINES = 20_000
 
 
 class Syncs:
@@ -35,6 +39,7 @@ class Syncs:
     home: Home
     store: Store
     deck: Deck
+    screen_stack: list
 
     syncer: Syncer | None = None
     folder_watch: FolderWatch | None = None
@@ -97,6 +102,13 @@ class Syncs:
         problem = None
         try:
             incoming = syncer.read_folder()
+            if len(incoming.lines) >= BIG_MERGE_LINES:
+                # The merge holds the UI thread (it owns the store): say so before, not after.
+                lines = f"{len(incoming.lines):,} changes and answers"
+                self.call_from_thread(
+                    self.notify, f"Taking in {lines} from your other machines…", title="Sync", markup=False
+                )
+                time.sleep(0.2)  # for the notice to be drawn
             report = self.call_from_thread(self._merge, syncer, incoming)
             if report is not None:
                 syncer.publish(report)
@@ -128,6 +140,10 @@ class Syncs:
         self._warned = frozenset(warnings)
         if report is not None and report.came_in:
             self._back_from_review(None)  # every reader shows what came in
+            if report.came_in.get("lists"):
+                for screen in self.screen_stack:
+                    if isinstance(screen, ReaderScreen):
+                        screen.lists_changed()
             message = f"From your other machines: {report.took_in()}"
             self.notify(visible(message), title="Sync", timeout=4, markup=False)
         if self._sync_again:

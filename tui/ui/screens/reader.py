@@ -435,6 +435,11 @@ class ReaderScreen(LearnsTaste, Screen[None]):
         if self.reading.search_worth_preparing:
             self.set_timer(SEARCH_PREPARE_DELAY, self._pane.prepare_search)
 
+    def lists_changed(self) -> None:
+        """The watch list or the saved views came in from another machine: the tree anew."""
+        self.reading.groups.reload()
+        after_watch_change(self)
+
     def catch_up(self) -> None:
         """Brings every pane up to date after a review session changed cards and notes."""
         self._show_outcome(self.reading.catch_up())
