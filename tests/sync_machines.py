@@ -87,32 +87,37 @@ class Machine:
         return self.syncer.merge(Incoming(self.folder, "not now", [], self.syncer.replica.marks(), []))
 
     def state(self) -> dict[str, Any]:
-        """Everything that must be alike on every machine after a full exchange."""
-        papers = {
-            paper_id: (state.read_at, state.starred_at, state.later_at, state.tags, state.note)
-            for paper_id, state in self.store.paper_states().items()
-            if state.read_at or state.starred_at or state.later_at or state.tags or state.note
-        }
-        cards = {}
-        for paper_id in self.store.card_documents():
-            view = self.deck.card(paper_id)
-            card = view.card
-            cards[paper_id] = (
-                view.added_at,
-                view.suspended,
-                card.state,
-                card.step,
-                card.due,
-                card.last_review,
-                None if card.stability is None else round(card.stability, 9),
-                None if card.difficulty is None else round(card.difficulty, 9),
-            )
-        answers = sorted(
-            (entry["paper_id"], entry["rating"], entry["reviewed_at"], entry.get("duration_ms"))
-            for entry in self.store.review_documents()
+        return state_of(self.store, self.deck)
+
+
+def state_of(store: Store, deck: Deck) -> dict[str, Any]:
+    """Everything that must be alike on every machine after a full exchange."""
+    papers = {
+        paper_id: (state.read_at, state.starred_at, state.later_at, state.tags, state.note)
+        for paper_id, state in store.paper_states().items()
+        if state.read_at or state.starred_at or state.later_at or state.tags or state.note
+    }
+    cards = {}
+    for paper_id in store.card_documents():
+        view = deck.card(paper_id)
+        card = view.card
+        cards[paper_id] = (
+            view.added_at,
+            view.suspended,
+            card.state,
+            card.step,
+            card.due,
+            card.last_review,
+            None if card.stability is None else round(card.stability, 9),
+            None if card.difficulty is None else round(card.difficulty, 9),
         )
-        settings = {key: self.store.setting(key) for key in fields.SYNCED_SETTINGS}
-        return {"papers": papers, "cards": cards, "answers": answers, "settings": settings}
+    answers = sorted(
+        (entry["paper_id"], entry["rating"], entry["reviewed_at"], entry.get("duration_ms"))
+        for entry in store.review_documents()
+    )
+    settings = {key: store.setting(key) for key in fields.SYNCED_SETTINGS}
+    lists = {table: store.documents(table) for table in fields.LISTS}
+    return {"papers": papers, "cards": cards, "answers": answers, "settings": settings, "lists": lists}
 
 
 def machines(tmp_path: Path, clock: SharedClock, count: int) -> list[Machine]:
