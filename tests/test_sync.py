@@ -231,7 +231,7 @@ def test_a_damaged_replica_is_moved_aside_and_its_answers_are_not_sent_twice(tmp
     replica.write_bytes(b"this is not a database" * 100)
     b.open()
     assert b.device == device  # kept beside the replica: the answers sent again are known as sent
-    b.syncer.choose_folder(folder)
+    assert b.syncer.folder == folder.resolve()  # and so is the folder chosen
     assert b.sync().warnings == [] and b.store.paper(PAPER).note == "survives"
     exchange_all([a, b])
     a.sync()
@@ -342,3 +342,18 @@ def test_a_digest_or_a_vault_read_on_two_machines_gives_its_papers_the_same_ids(
     )
     assert [paper.id for paper in here] == [paper.id for paper in there]
     assert len(here) > 50
+
+
+def test_a_replica_of_another_schema_is_moved_aside_like_a_damaged_one(tmp_path, clock):
+    a, b = machines(tmp_path, clock, 2)
+    a.store.set_star(PAPER, True)
+    a.sync()
+    copy_between(a, b)
+    b.close()
+    replica = sync_home(b.home) / "replica.sqlite"
+    with sqlite3.connect(replica) as connection:
+        connection.execute("PRAGMA user_version = 99")
+    connection.close()
+    b.open()
+    assert b.sync().warnings == [] and b.store.paper(PAPER).starred
+    assert len(list(replica.parent.glob("replica.sqlite.damaged-*"))) == 1

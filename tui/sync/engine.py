@@ -194,9 +194,8 @@ class Syncer:
         return self.replica.folder
 
     def choose_folder(self, folder: Path) -> None:
-        """Makes `folder` this machine's sync folder (kept in the replica: this machine's alone)."""
-        self.replica.set_meta("folder", str(folder.expanduser().resolve()))
-        self.replica.commit()
+        """Makes `folder` this machine's sync folder (kept in the data home, `sync/folder`: not synced)."""
+        self.replica.choose_folder(folder.expanduser().resolve())
 
     def own_copy(self, stream: str) -> Path:
         return sync_home(self.home) / f"{stream}.jsonl"

@@ -1,6 +1,7 @@
-"""What this machine knows of the sync: its device id and folder, each field's latest stamp, the
-answers it has, how far each file of the folder has been read. One SQLite file in the data
-home (`sync/replica.sqlite`), never in the synced folder: it is this machine's alone.
+"""What this machine knows of the sync: each field's latest stamp, the answers it has, how far
+each file of the folder has been read. One SQLite file in the data home (`sync/replica.sqlite`),
+never in the synced folder: it is this machine's alone. Its device id and chosen folder are two
+small files beside it (`sync/device`, `sync/folder`), so that a replica made anew keeps them.
 
 SQLite, from the standard library, because a sync touches a handful of rows among hundreds of
 thousands and must survive being killed halfway: every sync commits once, or not at all.
@@ -22,6 +23,7 @@ from tui.state.atomic import write_atomically
 from tui.sync.folder import Mark
 from tui.sync.stamp import Stamp
 
+SCHEMA_VERSION = 1
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS fields(key TEXT PRIMARY KEY, stamp TEXT NOT NULL, value BLOB NOT NULL);
@@ -35,6 +37,7 @@ _BATCH = 900  # SQLite's limit on parameters in one statement is 999 in older bu
 # This machine's id, beside the replica rather than in it: a replica made anew (damaged, deleted)
 # keeps the id, so that the answers it sends again are known everywhere as the ones sent before.
 DEVICE_FILE = "device"
+FOLDER_FILE = "folder"  # the sync folder this machine chose, beside the device id for the same reason
 
 
 class ReplicaError(Exception):
@@ -96,8 +99,14 @@ class Replica:
 
     @property
     def folder(self) -> Path | None:
-        folder = self.meta("folder")
-        return Path(folder) if folder else None
+        """The sync folder this machine chose, kept beside the replica (it survives a new one)."""
+        with suppress(OSError, UnicodeDecodeError):
+            folder = self.path.with_name(FOLDER_FILE).read_text(encoding="utf-8").strip()
+            return Path(folder) if folder else None
+        return None
+
+    def choose_folder(self, folder: Path) -> None:
+        write_atomically(self.path.with_name(FOLDER_FILE), f"{folder}\n".encode())
 
     # --- fields: each key's winning stamp and value ----------------------------------------
 
@@ -199,7 +208,14 @@ def _connect(path: Path) -> sqlite3.Connection:
     connection = sqlite3.connect(path, isolation_level="DEFERRED", check_same_thread=False)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
+    made = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if made and version != SCHEMA_VERSION:
+        connection.close()
+        # Another version's replica is treated as a damaged one: moved aside, the folder read anew.
+        raise sqlite3.DatabaseError(f"a replica of schema {version}, not {SCHEMA_VERSION}")
     connection.executescript(_SCHEMA)
+    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     connection.execute("SELECT count(*) FROM fields").fetchone()  # a damaged file fails here, not later
     return connection
 
