@@ -53,6 +53,7 @@ class ReviewHistory:
         self._next_review_id: int | None = None
         self._review_log_max = 0  # the highest id in the log file when it was read
         self._review_log_loading = threading.Lock()
+        self.changes = 0  # answers added or taken back in this process (sync asks, without reading the log)
 
     @property
     def loaded(self) -> bool:
@@ -65,6 +66,7 @@ class ReviewHistory:
             self._next_review_id = self.log.last_id() + 1 if self._reviews is None else self._review_log_max + 1
         entry_id = self._next_review_id
         self._next_review_id += 1
+        self.changes += 1
         entry = {"id": entry_id, **document}
         with self._writer.lock:  # a reader of the whole log sees the answer in one place or the other
             if self._reviews is not None:
@@ -84,6 +86,7 @@ class ReviewHistory:
 
     def remove(self, entry_id: int) -> None:
         """Takes one answer out of the review log (undo of a grade), for good: it survives reopening."""
+        self.changes += 1
         with self._writer.lock:
             if self._reviews is not None:
                 entry = self._reviews.pop(entry_id, None)

@@ -442,6 +442,11 @@ class Store:
     def review_count(self) -> int:
         return self._history.count()
 
+    @property
+    def review_changes(self) -> int:
+        """Answers added or taken back since the store was opened."""
+        return self._history.changes
+
     def last_review_id(self) -> int:
         """The id of the latest answer (ids only grow): answers since an earlier id, cheaply."""
         return self._history.last_id()

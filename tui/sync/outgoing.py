@@ -36,7 +36,7 @@ class Outgoing:
         self._seen: dict[str, str | None] | None = None  # paper -> updated_at as last compared
         self._cards: dict[str, tuple[Stamp, Any]] | None = None  # the c/ fields as last synced
         self._journal_at: int | None = None  # the store's paper journal at the last merge, in this process
-        self._changes_at_merge: int | None = None
+        self._changes_at_merge: tuple[int, int] | None = None  # the store's counts then, in this process
         self._must_look = False  # after a merge that failed: its changes are in memory, not on disk
 
     def changed_here(self) -> tuple[bool, bool]:
@@ -44,8 +44,8 @@ class Outgoing:
         if self._must_look:
             return True, True
         if self._changes_at_merge is not None:
-            changed = self.store.writer.changes != self._changes_at_merge
-            return changed, changed
+            tables, log = self._changes_at_merge
+            return self.store.writer.changes != tables, self.store.review_changes != log
         saved = orjson.loads(self.replica.meta("files") or "null")
         now = self.store.files_signature()
         if not isinstance(saved, list) or len(saved) != 2:
@@ -162,7 +162,7 @@ class Outgoing:
         if self._cards is not None:
             self._cards |= card_fields
         self._journal_at = self.store.paper_journal.count
-        self._changes_at_merge = self.store.writer.changes
+        self._changes_at_merge = (self.store.writer.changes, self.store.review_changes)
         self._must_look = False
 
     def forget(self) -> None:
