@@ -250,9 +250,10 @@ class Syncer:
                 report.went_out[_kind(line["k"])] += 1
             if out_answers:
                 report.went_out["answers"] += len(out_answers)
-            # An answer given here left its card as a replay would; one taken back may not have,
-            # when answers from elsewhere came in between.
-            replay = {(book.get(line["k"][2:]) or (None, True, ""))[2] for line in out_taken_back}
+            # A card answered here is worked out again too: as every machine that takes the answer
+            # in works it out, with the settings of now (a retention changed since, on either side).
+            replay = {line["paper_id"] for line in out_answers}
+            replay |= {(book.get(line["k"][2:]) or (None, True, ""))[2] for line in out_taken_back}
             if incoming.problem is not None:
                 report.warnings.append(
                     f"{incoming.problem}: nothing came in; what changed here waits in {sync_home(self.home)}"
@@ -269,13 +270,14 @@ class Syncer:
                 # The scheduler of the settings that came in is the one every machine replays with.
                 self.deck.weights = parameters.weights_in_use(self.store)
                 self.deck.apply_settings(ReviewSettings.from_store(self.store))
-            replay |= self._merge_answers(came_answers, report, book)
+            merged = self._merge_answers(came_answers, report, book)
+            replay |= merged
             replay.discard("")
             for paper_id in sorted(replay):
                 self.deck.replay(paper_id, answers.in_time_order(self.store.reviews_of(paper_id)))
             # What came in is on disk before the replica says it was taken (the user's own changes
             # are the writer's to save, as without sync).
-            if (won or replay) and not self.store.flush():
+            if (won or taken_from or merged) and not self.store.flush():
                 raise SyncProblem(f"could not save {self.store.path}: {self.store.last_error}")
 
             field_rows = [(line["k"], Stamp.parse(line["s"]), line["v"]) for line in (*out_fields, *out_taken_back)]
