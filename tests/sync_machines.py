@@ -6,8 +6,10 @@ test's to play (`copy_between`), so that files can arrive torn, twice, late or a
 
 from __future__ import annotations
 
+import asyncio
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -44,6 +46,7 @@ def shared_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[SharedClock]:
     """The `clock` fixture (in conftest): the stores' idea of now, too, is the shared clock."""
     shared = SharedClock()
     monkeypatch.setattr(store_module, "now_iso", shared.iso)
+    monkeypatch.setattr(store_module, "now_changed", shared.iso)
     yield shared
 
 
@@ -118,6 +121,16 @@ def state_of(store: Store, deck: Deck) -> dict[str, Any]:
     settings = {key: store.setting(key) for key in fields.SYNCED_SETTINGS}
     lists = {table: store.documents(table) for table in fields.LISTS}
     return {"papers": papers, "cards": cards, "answers": answers, "settings": settings, "lists": lists}
+
+
+async def until(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    """Waits (letting the app run) until `condition` holds, at most `seconds`; whether it did."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await asyncio.sleep(0.05)
+    return condition()
 
 
 def machines(tmp_path: Path, clock: SharedClock, count: int) -> list[Machine]:

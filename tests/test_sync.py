@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+from datetime import timedelta
+from itertools import count
 from pathlib import Path
 
 import fsrs
@@ -19,6 +21,7 @@ from sync_machines import Machine, SharedClock, copy_between, exchange_all, mach
 
 from tui.home import Home
 from tui.library.files import load_library
+from tui.state import store as store_module
 from tui.sync import engine
 from tui.sync.engine import SyncProblem, sync_home
 from tui.sync.folder import SUBFOLDER
@@ -357,3 +360,22 @@ def test_a_replica_of_another_schema_is_moved_aside_like_a_damaged_one(tmp_path,
     b.open()
     assert b.sync().warnings == [] and b.store.paper(PAPER).starred
     assert len(list(replica.parent.glob("replica.sqlite.damaged-*"))) == 1
+
+
+def test_a_paper_changed_again_within_the_same_second_by_a_later_process_is_sent(tmp_path, clock, monkeypatch):
+    ticks = count(1)  # the store's own clock: within one second of the shared one, as a real clock is
+    monkeypatch.setattr(
+        store_module, "now_changed", lambda: (clock.now + timedelta(microseconds=next(ticks))).isoformat()
+    )
+    a, b = machines(tmp_path, clock, 2)
+    a.store.set_star(PAPER, True)
+    a.sync()
+    a.close()
+    a.open()  # `paperdeck mark unstar` then `paperdeck sync`, in the same second as the star
+    a.store.set_star(PAPER, False)
+    a.close()
+    a.open()
+    assert a.sync().went_out == {"stars": 1}
+    exchange_all([a, b])
+    b.sync()
+    assert not b.store.paper(PAPER).starred

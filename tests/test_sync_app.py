@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from pathlib import Path
 
 from conftest import COMMENTARY
+from sync_machines import until
 
 from tui.home import Home
 from tui.library.files import load_library
@@ -56,15 +56,6 @@ def tree_labels(tree: NavTree) -> list[str]:
         labels.append(str(node.label))
         nodes.extend(node.children)
     return labels
-
-
-async def until(condition, seconds: float = 10.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        await asyncio.sleep(0.05)
-    return condition()
 
 
 async def test_the_reader_takes_in_at_start_sends_each_change_and_takes_in_what_arrives(tmp_path: Path):

@@ -9,13 +9,12 @@ import os
 import random
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import fsrs
 from conftest import COMMENTARY
 from reliability import record
-from sync_machines import state_of
+from sync_machines import state_of, until
 
 from tui.home import Home
 from tui.library.files import load_library
@@ -34,15 +33,6 @@ ROUNDS = 10
 def cli(home: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PAPERDECK_HOME": str(home)}
     return subprocess.run([PAPERDECK, *args], env=env, capture_output=True, timeout=60)
-
-
-async def until(condition, seconds: float = 10.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        await asyncio.sleep(0.05)
-    return condition()
 
 
 async def test_the_command_line_the_app_and_the_api_end_alike(tmp_path: Path):

@@ -55,6 +55,12 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def now_changed() -> str:
+    """When a paper's state changed, to the microsecond: two changes within one second are two
+    `updated_at`s, which is how sync tells, in a later process, that a paper changed again."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
 class Store:
     """The user's state, keyed by paper id. Open it with `Store.open(path)`."""
 
@@ -228,7 +234,7 @@ class Store:
     ) -> Snapshot:
         """Sets read, starred and kept-for-later (those given) on papers, in one change and one
         write; a flag already so keeps its time. Returns what to undo."""
-        stamp = now_iso()
+        stamp, changed = now_iso(), now_changed()
         wanted = {"read_at": read, "starred_at": starred, "later_at": later}
 
         def change(state: PaperState) -> PaperState:
@@ -237,18 +243,18 @@ class Store:
                 for name, on in wanted.items()
                 if on is not None and (getattr(state, name) is not None) != on
             }
-            return _replace(state, **changes, updated_at=stamp) if changes else state
+            return _replace(state, **changes, updated_at=changed) if changes else state
 
         return self._change_many(paper_ids, change)
 
     def set_tags(self, paper_id: str, tags: Iterable[str]) -> Snapshot:
         cleaned = tuple(dict.fromkeys(tag.strip().lstrip("#").lower() for tag in tags if tag.strip().lstrip("#")))
-        stamp = now_iso()
-        return self._change_many([paper_id], lambda state: _replace(state, tags=cleaned, updated_at=stamp))
+        changed = now_changed()
+        return self._change_many([paper_id], lambda state: _replace(state, tags=cleaned, updated_at=changed))
 
     def set_note(self, paper_id: str, note: str) -> Snapshot:
-        stamp = now_iso()
-        return self._change_many([paper_id], lambda state: _replace(state, note=note, updated_at=stamp))
+        changed = now_changed()
+        return self._change_many([paper_id], lambda state: _replace(state, note=note, updated_at=changed))
 
     def restore(self, snapshot: Snapshot) -> Snapshot:
         """Puts papers back as a snapshot recorded them (undo); returns the redo snapshot."""
