@@ -8,6 +8,7 @@ store. Its idea of time (UTC for fsrs, the user's local review day) is `clock.py
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -350,6 +351,10 @@ class Deck:
         )
         review_id = self.store.add_review(
             {
+                # Known by this on every machine the answer is synced to; random, so that no two
+                # answers share one (an undo and a grade again within a second included), and kept
+                # in the log, so that a restored or copied home keeps it.
+                "uid": secrets.token_hex(8),
                 "paper_id": paper_id,
                 "rating": int(rating),
                 "reviewed_at": iso_utc(moment),

@@ -54,6 +54,7 @@ class ReviewHistory:
         self._review_log_max = 0  # the highest id in the log file when it was read
         self._review_log_loading = threading.Lock()
         self.changes = 0  # answers added or taken back in this process (sync asks, without reading the log)
+        self.removed: list[int] = []  # the ids of the answers taken back in this process, in order
 
     @property
     def loaded(self) -> bool:
@@ -87,6 +88,7 @@ class ReviewHistory:
     def remove(self, entry_id: int) -> None:
         """Takes one answer out of the review log (undo of a grade), for good: it survives reopening."""
         self.changes += 1
+        self.removed.append(entry_id)
         with self._writer.lock:
             if self._reviews is not None:
                 entry = self._reviews.pop(entry_id, None)

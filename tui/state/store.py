@@ -453,6 +453,10 @@ class Store:
         """Answers added or taken back since the store was opened."""
         return self._history.changes
 
+    def reviews_removed(self, since: int = 0) -> list[int]:
+        """The ids of the answers taken back since the store was opened, from the `since`-th on."""
+        return self._history.removed[since:]
+
     def last_review_id(self) -> int:
         """The id of the latest answer (ids only grow): answers since an earlier id, cheaply."""
         return self._history.last_id()

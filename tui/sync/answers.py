@@ -1,13 +1,13 @@
 """Review answers across machines: a union, every answer from every machine kept.
 
-An answer is known everywhere by its uid: its paper and the instant it was given, to the
-microsecond (`2401.12345@2026-12-04T08:00:01.123456+00:00`). An id made of what the answer is,
-not of where it was given, stays the same whatever happens to a machine's sync state: a home
-restored from a backup, copied to a new machine or whose replica was lost sends its answers
-again under the same uids, and they are known as the ones already in. A grade taken back (undo)
-after it was sent becomes a retraction, a field `a/UID` that the union respects. Each card touched
-is then scheduled again from all its answers in time order (`Deck.replay`), ties in time broken
-by uid, so every machine comes to the same due date.
+An answer is known everywhere by its uid, which `Deck.grade` gives it (random) and the log keeps:
+a home restored from a backup, copied to a new machine or whose replica was lost sends its
+answers again under the same uids, and they are known as the ones already in. An answer given
+before uids were (none in its log line) is known by its paper, instant and grade. An answer that
+came from another machine is marked `via` in this machine's log, so that it is never sent back as
+this machine's own. A grade taken back (undo) after it was sent becomes a retraction, a field
+`a/UID` that the union respects. Each card touched is then scheduled again from all its answers
+in time order (`Deck.replay`), ties in time broken by uid, so every machine comes to the same due date.
 """
 
 from __future__ import annotations
@@ -23,12 +23,20 @@ if TYPE_CHECKING:
 # What an answer line carries; the rest of a log entry (its local id) is this machine's.
 ANSWER_FIELDS = ("paper_id", "rating", "reviewed_at", "duration_ms", "state", "due")
 RETRACTED = "retracted"
+VIA = "via"  # in a log entry: it came from another machine
 
 
 def uid_of(entry: Mapping[str, Any]) -> str:
-    """The uid of a review log entry: the one it came with from elsewhere, or its paper and instant."""
+    """The uid of a review log entry: its own, or (an answer older than uids) its paper, instant and grade."""
     uid = entry.get("uid")
-    return uid if isinstance(uid, str) and uid else f"{entry.get('paper_id')}@{normal_stamp(entry.get('reviewed_at'))}"
+    if isinstance(uid, str) and uid:
+        return uid
+    return f"{entry.get('paper_id')}@{normal_stamp(entry.get('reviewed_at'))}#{entry.get('rating')}"
+
+
+def is_own(entry: Mapping[str, Any]) -> bool:
+    """Whether a log entry is an answer given on this machine (not one that came by sync)."""
+    return VIA not in entry
 
 
 def answer_line(entry: Mapping[str, Any]) -> dict[str, Any]:
@@ -52,6 +60,7 @@ def log_entry(document: Mapping[str, Any]) -> dict[str, Any]:
     entry = {name: document[name] for name in ANSWER_FIELDS if name in document}
     entry["reviewed_at"] = normal_stamp(document["reviewed_at"])
     entry["uid"] = document["uid"]
+    entry[VIA] = "sync"
     return entry
 
 
@@ -82,6 +91,14 @@ class AnswerBook:
         if not self.complete:
             self._rows = self._replica.answers() | self._rows  # what this sync changed stays
             self.complete = True
+
+    def load_given_here(self, local_ids: list[int]) -> list[str]:
+        """Reads the rows of these local answers (not taken back); returns their uids."""
+        rows = self._replica.answers_given_here(local_ids) if local_ids else {}
+        for uid, row in rows.items():
+            self._rows.setdefault(uid, row)
+        wanted = set(local_ids)
+        return [uid for uid, (local, taken, _paper) in self._rows.items() if local in wanted and not taken]
 
     def get(self, uid: str) -> tuple[int | None, bool, str] | None:
         return self._rows.get(uid)

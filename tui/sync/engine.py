@@ -202,28 +202,29 @@ class Syncer:
 
     def run(self) -> SyncReport:
         """One whole sync, on this thread (a command's way; the app splits it, see `merge`)."""
-        report = self.merge(self.read_folder())
+        report = self.merge(self.read_folder(self.replica.marks()), durable=True)
         self.publish(report)
         return report
 
-    def read_folder(self) -> Incoming:
-        """Step 2's reading: the other machines' lines since the last sync. Only files are touched,
-        never the store, so it may run on a worker thread while the user goes on."""
+    def read_folder(self, marks: dict[str, Mark]) -> Incoming:
+        """Step 2's reading: the other machines' lines since `marks` (the replica's). Only files
+        are touched, never the store or the replica, so it may run on a worker thread."""
         folder_path = self.folder
         if folder_path is None:
             raise SyncProblem("no sync folder yet: `paperdeck sync DIR` chooses one")
         folder = SyncFolder(folder_path, self.device)
-        marks = self.replica.marks()
         problem = folder.problem()
         if problem is not None:
             return Incoming(folder_path, problem, [], marks, [])
         lines, marks, warnings = folder.read_new(marks)
         return Incoming(folder_path, None, lines, marks, warnings, twin_of=_twin_of(folder))
 
-    def merge(self, incoming: Incoming) -> SyncReport:
+    def merge(self, incoming: Incoming, *, durable: bool = False) -> SyncReport:
         """Steps 1 to 3: what changed here goes into the own copies, what came in into the store.
         It reads and changes the store, so it runs where the store's other changes are made (the
-        app's UI thread): no change of the user's can fall between reading a field and writing it."""
+        app's UI thread): no change of the user's can fall between reading a field and writing it.
+        `durable`: the store is saved whole before the replica commits (a command, the app as it
+        closes); otherwise the writer saves the user's own changes as it always does."""
         if self.store.read_only:
             raise SyncProblem(f"{self.store.path} is read-only here: sync needs to write the store")
         report = SyncReport(incoming.folder, warnings=list(incoming.warnings))
@@ -277,7 +278,7 @@ class Syncer:
                 self.deck.replay(paper_id, answers.in_time_order(self.store.reviews_of(paper_id)))
             # What came in is on disk before the replica says it was taken (the user's own changes
             # are the writer's to save, as without sync).
-            if (won or taken_from or merged) and not self.store.flush():
+            if (durable or won or taken_from or merged) and not self.store.flush():
                 raise SyncProblem(f"could not save {self.store.path}: {self.store.last_error}")
 
             field_rows = [(line["k"], Stamp.parse(line["s"]), line["v"]) for line in (*out_fields, *out_taken_back)]

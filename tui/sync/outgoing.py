@@ -37,6 +37,7 @@ class Outgoing:
         self._cards: dict[str, tuple[Stamp, Any]] | None = None  # the c/ fields as last synced
         self._journal_at: int | None = None  # the store's paper journal at the last merge, in this process
         self._changes_at_merge: tuple[int, int] | None = None  # the store's counts then, in this process
+        self._removed_at: int | None = None  # how many answers the store had taken back then
         self._must_look = False  # after a merge that failed: its changes are in memory, not on disk
 
     def changed_here(self) -> tuple[bool, bool]:
@@ -110,33 +111,48 @@ class Outgoing:
         longer in the log, and the highest local id looked at (one given meanwhile goes next time)."""
         sent_through = int(self.replica.meta("exported_through") or 0)
         latest = self.store.last_review_id()
-        new = [entry for entry in self.store.reviews_after(sent_through) if "uid" not in entry]
         out = []
-        for entry in new:
-            uid = answers.uid_of(entry)
-            out.append(answers.answer_line(entry))
-            book.put(uid, entry["id"], False, entry.get("paper_id", ""))
-        accounted = self.replica.meta("answers_accounted")
-        if accounted is not None and self.store.review_count == int(accounted) + len(new):
-            return out, [], max(latest, sent_through)  # nothing taken back, nothing here unknown
-        return out, self._look_at_every_answer(now_ms, book, sent_through), max(latest, sent_through)
+        for entry in self.store.reviews_after(sent_through):
+            if answers.is_own(entry):
+                out.append(answers.answer_line(entry))
+                book.put(answers.uid_of(entry), entry["id"], False, entry.get("paper_id", ""))
+        if self._removed_at is not None:  # this process synced before: it knows what was taken back
+            gone = self.store.reviews_removed(self._removed_at)
+            taken_back = [self._retraction(uid, now_ms, book) for uid in book.load_given_here(gone)]
+        else:
+            accounted = self.replica.meta("answers_accounted")
+            if accounted is not None and self.store.review_count == int(accounted) + len(out):
+                taken_back = []  # nothing taken back, nothing here unknown
+            else:
+                taken_back = self._look_at_every_answer(now_ms, book, out)
+        return out, taken_back, max(latest, sent_through)
 
-    def _look_at_every_answer(self, now_ms: int, book: AnswerBook, sent_through: int) -> list[dict[str, Any]]:
-        """Retractions for every answer sent and no longer in the log; and every answer in the log
-        the replica does not know (merged by a sync that could not commit) put in the book."""
+    def _retraction(self, uid: str, now_ms: int, book: AnswerBook) -> dict[str, Any]:
+        _local, _taken, paper_id = book.get(uid) or (None, False, "")
+        book.put(uid, None, True, paper_id)
+        return {"k": f"a/{uid}", "s": Stamp(now_ms, 0, self.device).text(), "v": answers.RETRACTED}
+
+    def _look_at_every_answer(self, now_ms: int, book: AnswerBook, out: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Every answer in the log against every one known: one of this machine's not yet sent
+        (its id reused after a compaction, or the replica made anew) goes out, one that came by a
+        sync that could not commit is noted, and one sent and no longer in the log is taken back."""
         book.load_all()
-        in_log = {answers.uid_of(entry): entry for entry in self.store.review_documents()}
-        for uid, entry in in_log.items():
-            row = book.get(uid)
-            if row is None or row[0] != entry.get("id"):
-                if "uid" in entry or entry.get("id", 0) <= sent_through:
-                    book.put(uid, entry.get("id"), row[1] if row else False, entry.get("paper_id", ""))
-        taken_back = []
-        for uid, (local, taken, paper_id) in book.rows():
-            if local is not None and not taken and uid not in in_log:
-                taken_back.append({"k": f"a/{uid}", "s": Stamp(now_ms, 0, self.device).text(), "v": answers.RETRACTED})
-                book.put(uid, None, True, paper_id)
-        return taken_back
+        # An answer older than uids is known by its local id: its paper may have been renamed since.
+        by_local = {local: uid for uid, (local, taken, _paper) in book.rows() if local is not None and not taken}
+        in_log: set[int] = set()
+        for entry in self.store.review_documents():
+            local = entry.get("id")
+            in_log.add(local)
+            uid = entry.get("uid") or by_local.get(local) or answers.uid_of(entry)
+            if book.get(uid) is None:
+                if answers.is_own(entry):
+                    out.append({**answers.answer_line(entry), "uid": uid})
+                book.put(uid, local, False, entry.get("paper_id", ""))
+        return [
+            self._retraction(uid, now_ms, book)
+            for uid, (local, taken, _paper) in book.rows()
+            if local is not None and not taken and local not in in_log
+        ]
 
     # --- after the merge ----------------------------------------------------------------------
 
@@ -145,7 +161,9 @@ class Outgoing:
         count as the merge leaves them (the store flushed)."""
         self.replica.put_seen({paper_id: doc.get("updated_at") for paper_id, doc in compared.items() if doc})
         self.replica.forget_seen(paper_id for paper_id, doc in compared.items() if not doc)
-        self.replica.set_meta("files", orjson.dumps(list(self.store.files_signature())).decode())
+        # Files still to be written are not the files this sync saw: then the next process looks.
+        files = None if self.store.pending else list(self.store.files_signature())
+        self.replica.set_meta("files", orjson.dumps(files).decode())
         if self.store.review_log_loaded:
             self.replica.set_meta("answers_accounted", str(self.store.review_count))
         self._pending = (compared, card_fields)
@@ -163,6 +181,7 @@ class Outgoing:
             self._cards |= card_fields
         self._journal_at = self.store.paper_journal.count
         self._changes_at_merge = (self.store.writer.changes, self.store.review_changes)
+        self._removed_at = len(self.store.reviews_removed())
         self._must_look = False
 
     def forget(self) -> None:
@@ -170,6 +189,7 @@ class Outgoing:
         self._seen = self._cards = None
         self._journal_at = None
         self._changes_at_merge = None
+        self._removed_at = None
         self._must_look = True
 
 

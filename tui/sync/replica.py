@@ -179,6 +179,16 @@ class Replica:
                 found[uid] = (local, bool(taken), paper)
         return found
 
+    def answers_given_here(self, local_ids: Iterable[int]) -> dict[str, tuple[int | None, bool, str]]:
+        """The rows of answers not taken back whose id in this machine's log is one of `local_ids`."""
+        found: dict[str, tuple[int | None, bool, str]] = {}
+        for batch in _batches(list(local_ids)):
+            marks = ",".join("?" * len(batch))
+            query = f"SELECT uid, local_id, paper_id FROM answers WHERE retracted = 0 AND local_id IN ({marks})"
+            for uid, local, paper in self._db.execute(query, batch):
+                found[uid] = (local, False, paper)
+        return found
+
     def put_answers(self, rows: Iterable[tuple[str, int | None, bool, str]]) -> None:
         self._db.executemany(
             "INSERT OR REPLACE INTO answers(uid, local_id, retracted, paper_id) VALUES (?, ?, ?, ?)",
@@ -220,6 +230,6 @@ def _connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def _batches(items: list[str]) -> Iterator[list[str]]:
+def _batches(items: list[Any]) -> Iterator[list[Any]]:
     for start in range(0, len(items), _BATCH):
         yield items[start : start + _BATCH]

@@ -423,7 +423,7 @@ class PaperdeckApp(TunesReview, Syncs, App[None]):
                 yield SystemCommand(
                     "Sync now",
                     f"Take in what your other machines wrote to {self.syncer.folder} and send what changed here",
-                    self.sync_now,
+                    partial(self.sync_now, asked=True),
                 )
             yield SystemCommand(
                 "Link a folder of notes…",

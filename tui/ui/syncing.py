@@ -16,6 +16,7 @@ from textual import work
 
 from tui.safe_text import visible
 from tui.sync.engine import Incoming, Syncer, SyncProblem, SyncReport
+from tui.sync.folder import Mark
 from tui.sync.replica import ReplicaError
 from tui.sync.watching import FolderWatch
 from tui.ui.screens.reader import ReaderScreen
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 
 # How often the store's change count is looked at: a change reaches the folder within a second.
 CHANGE_CHECK_SECONDS = 0.5
+# After a sync that failed, the next automatic one waits this long (the palette's Sync now does not).
+RETRY_SECONDS = 30.0
 # From this many lines a merge takes seconds (a first sync with years of answers): told first.
 BIG_MERGE_LINES = 20_000
 
@@ -40,6 +43,7 @@ class Syncs:
     store: Store
     deck: Deck
     screen_stack: list
+    is_running: bool
 
     syncer: Syncer | None = None
     folder_watch: FolderWatch | None = None
@@ -48,6 +52,7 @@ class Syncs:
     _sync_again = False
     _synced_changes = -1
     _warned: frozenset[str] = frozenset()
+    _quiet_until = 0.0  # after a sync that failed: no automatic sync before then
 
     def start_syncing(self) -> None:
         """Syncs now and from now on, when this home has a sync folder and may write its store."""
@@ -68,40 +73,42 @@ class Syncs:
         self._watch_sync_folder()
 
     def stop_syncing(self) -> None:
-        """Sends what changed since the last sync (without reading the folder) and stops."""
+        """Sends what changed since the last sync (without reading the folder) and stops. Runs
+        even while a sync is under way: that one's merge is dropped, this one sends everything."""
         if self.folder_watch is not None:
             self.folder_watch.stop.set()
         syncer, self.syncer = self.syncer, None
         if syncer is None:
             return
-        if not self._syncing and self.store.writer.changes != self._synced_changes:
-            try:
-                report = syncer.merge(Incoming(syncer.folder, None, [], syncer.replica.marks(), []))
-                syncer.publish(report)
-            except (SyncProblem, OSError, sqlite3.Error):
-                pass  # what changed is in the store; the next sync sends it
-        if not self._syncing:
-            syncer.close()
+        try:
+            report = syncer.merge(Incoming(syncer.folder, None, [], syncer.replica.marks(), []), durable=True)
+            syncer.publish(report)
+        except (SyncProblem, OSError, sqlite3.Error):
+            pass  # what changed is in the store; the next sync sends it
+        syncer.close()
 
-    def sync_now(self) -> None:
-        if self.syncer is None:
+    def sync_now(self, *, asked: bool = False) -> None:
+        """Syncs in the background (again after this one, if one runs); after a failure, not
+        before `RETRY_SECONDS` unless the user `asked` (the palette's Sync now)."""
+        if self.syncer is None or (not asked and time.monotonic() < self._quiet_until):
             return
         if self._syncing:
             self._sync_again = True
             return
         self._syncing = True
-        self._sync_in_the_background(self.syncer)
+        # Read here, on the UI thread that merges: the worker never touches the replica.
+        self._sync_in_the_background(self.syncer, self.syncer.replica.marks())
 
     def _sync_if_changed(self) -> None:
         if self.store.writer.changes != self._synced_changes:
             self.sync_now()
 
     @work(thread=True, group="sync", exit_on_error=False)
-    def _sync_in_the_background(self, syncer: Syncer) -> None:
+    def _sync_in_the_background(self, syncer: Syncer, marks: dict[str, Mark]) -> None:
         report: SyncReport | None = None
         problem = None
         try:
-            incoming = syncer.read_folder()
+            incoming = syncer.read_folder(marks)
             if len(incoming.lines) >= BIG_MERGE_LINES:
                 # The merge holds the UI thread (it owns the store): say so before, not after.
                 lines = f"{len(incoming.lines):,} changes and answers"
@@ -114,10 +121,12 @@ class Syncs:
                 syncer.publish(report)
         except (SyncProblem, OSError, sqlite3.Error) as exc:
             problem = str(exc)
-        except RuntimeError:
-            return  # the app is no longer running to take the merge
+        except RuntimeError as exc:
+            if not self.is_running:
+                return  # the app is gone: nobody to take the merge, or to tell
+            problem = f"sync failed ({exc}); it is tried again in a while"
         except Exception as exc:  # never a sync that stays "running" and so never runs again
-            problem = f"sync failed ({type(exc).__name__}: {exc}); it is tried again at the next change"
+            problem = f"sync failed ({type(exc).__name__}: {exc}); it is tried again in a while"
         self.call_from_thread(self._sync_done, syncer, report, problem)
 
     def _merge(self, syncer: Syncer, incoming: Incoming) -> SyncReport | None:
@@ -131,8 +140,8 @@ class Syncs:
         self._syncing = False
         self.syncs_done += 1
         if self.syncer is not syncer:
-            syncer.close()  # stopped while this sync ran
-            return
+            return  # stopped while this sync ran (the last sync was made, the replica closed)
+        self._quiet_until = time.monotonic() + RETRY_SECONDS if problem else 0.0
         warnings = [problem] if problem else (report.warnings if report is not None else [])
         for warning in warnings:
             if warning not in self._warned:  # once, not at every change while the folder is away
