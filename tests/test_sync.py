@@ -379,3 +379,25 @@ def test_a_paper_changed_again_within_the_same_second_by_a_later_process_is_sent
     exchange_all([a, b])
     b.sync()
     assert not b.store.paper(PAPER).starred
+
+
+def test_a_replica_made_anew_keeps_what_this_machine_cleared(tmp_path, clock):
+    a, b = machines(tmp_path, clock, 2)
+    b.store.set_star(PAPER, True)
+    b.store.set_note(PAPER, "draft")
+    b.sync()
+    copy_between(b, a)
+    a.sync()
+    clock.tick()
+    a.store.set_star(PAPER, False)
+    a.store.set_note(PAPER, "")
+    a.sync()
+    a.close()
+    (sync_home(a.home) / "replica.sqlite").unlink()  # lost, as a replica can be
+    a.open()
+    assert a.sync().warnings == []
+    exchange_all([a, b])
+    b.sync()
+    for machine in (a, b):
+        state = machine.store.paper(PAPER)
+        assert (state.starred, state.note) == (False, "")

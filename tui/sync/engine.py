@@ -146,7 +146,7 @@ def sync_home(home: Home) -> Path:
 def sync_status(home: Home) -> dict[str, Any]:
     """Where this machine syncs, when it last did, what waits to go out, the other machines.
     Reads the replica and the folder only: it can be asked while the reader is open."""
-    replica = Replica.open(sync_home(home) / "replica.sqlite")
+    replica = Replica.open(sync_home(home) / "replica.sqlite", repair=False)
     try:
         folder_path = replica.folder
         document: dict[str, Any] = {
@@ -185,9 +185,30 @@ class Syncer:
         self.replica = Replica.open(sync_home(home) / "replica.sqlite")
         self.device = self.replica.device
         self.outgoing = Outgoing(store, self.replica)
+        if self.replica.fresh:
+            self._remember_what_was_sent()
 
     def close(self) -> None:
         self.replica.close()
+
+    def _remember_what_was_sent(self) -> None:
+        """A replica made anew takes the stamps of what this machine sent before from its own copy:
+        else a value cleared here would look untouched, and an older one from elsewhere would win."""
+        latest: dict[str, tuple[Stamp, Any]] = {}
+        try:
+            data = self.own_copy("changes").read_bytes()
+        except OSError:
+            return  # nothing sent yet (or not readable: the folder's lines are read all the same)
+        for raw in data.splitlines():
+            try:
+                line = orjson.loads(raw)
+                key, stamp, value = line["k"], Stamp.parse(line["s"]), line["v"]
+            except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+                continue  # a torn last line, cut off at the next append
+            if isinstance(key, str) and (key not in latest or stamp > latest[key][0]):
+                latest[key] = (stamp, value)
+        self.replica.put_fields((key, stamp, value) for key, (stamp, value) in latest.items())
+        self.replica.commit()
 
     @property
     def folder(self) -> Path | None:

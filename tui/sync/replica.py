@@ -51,11 +51,14 @@ class Replica:
         self.path = path
         self._db = connection
         self.device: str = _device_of(path.with_name(DEVICE_FILE))
+        # Made just now (first sync, or the old one damaged): it knows no stamps yet.
+        self.fresh = connection.execute("SELECT count(*) FROM fields").fetchone()[0] == 0 and not self.meta("files")
 
     @classmethod
-    def open(cls, path: Path) -> Replica:
+    def open(cls, path: Path, *, repair: bool = True) -> Replica:
         """Opens (or creates) the replica; a damaged file is moved aside and a new one started,
-        which reads the folder again from the start: nothing in it is lost, only time."""
+        which reads the folder again from the start: nothing in it is lost, only time. Without
+        `repair` (a look at the status, maybe by another version) a damaged one is only reported."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -63,6 +66,8 @@ class Replica:
             except sqlite3.OperationalError:
                 raise  # cannot be opened (permissions, a full disk): not damaged, so never moved aside
             except sqlite3.DatabaseError:
+                if not repair:
+                    raise
                 aside = path.with_name(f"{path.name}.damaged-{datetime.now(UTC):%Y%m%dT%H%M%S}")
                 with suppress(OSError):
                     path.replace(aside)
