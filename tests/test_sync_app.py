@@ -157,3 +157,39 @@ async def test_a_word_watched_on_the_other_machine_appears_in_the_open_readers_t
     finally:
         desktop.close()
         store.close()
+
+
+async def test_undo_after_another_machine_changed_the_paper_leaves_that_change_alone(tmp_path: Path):
+    folder = tmp_path / "Sync"
+    folder.mkdir()
+    desktop = Desktop(tmp_path / "desktop", folder)
+    home = Home(tmp_path / "laptop")
+    choose_folder(home, folder)
+    store = Store.open(home.store)
+    app = PaperdeckApp(LIBRARY, home=home, store=store)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            assert await until(lambda: app.syncs_done >= 1)
+            reader = app.screen
+            papers = reader.query_one(PaperList)
+            papers.focus()
+            papers.show(list(papers.paper_ids), keep=FIRST)
+            await pilot.pause()
+            await pilot.press("s")  # starred here
+            assert await until(lambda: app.store.paper(FIRST).starred)
+            done = app.syncs_done
+            assert await until(lambda: app.syncs_done > done and not app._syncing)
+            desktop.syncer.run()
+            desktop.store.set_note(FIRST, "the desktop's note")
+            desktop.syncer.run()
+            assert await until(lambda: app.store.paper(FIRST).note == "the desktop's note")
+            await pilot.press("u")  # the star's undo would put the paper back whole, note and all
+            await pilot.pause()
+            assert app.store.paper(FIRST).note == "the desktop's note"
+            done = app.syncs_done
+            await until(lambda: app.syncs_done > done and not app._syncing, 3)
+        desktop.syncer.run()
+        assert desktop.store.paper(FIRST).note == "the desktop's note"
+    finally:
+        desktop.close()
+        store.close()

@@ -366,6 +366,15 @@ class Reading:
             outcome = self._with_due(outcome)
         return replace(outcome, message=f"Undid {step.what}.")
 
+    def forget_undo_of(self, paper_ids: set[str]) -> None:
+        """Takes these papers out of every undo step: another machine changed them since, and
+        putting them back as they were would take that change back too, on every machine. The
+        steps stay (triage counts them), undoing the rest of what they did."""
+        for index, step in enumerate(self.undo_stack):
+            if step.snapshot.keys() & paper_ids:
+                kept = {paper_id: state for paper_id, state in step.snapshot.items() if paper_id not in paper_ids}
+                self.undo_stack[index] = replace(step, snapshot=kept)
+
     def cycle_language(self) -> Outcome:
         """Commentary in Korean, English or both; remembered, or for this session on a read-only store."""
         self.language = next_language(self.language)

@@ -86,6 +86,7 @@ class SyncReport:
     machines: int = 0  # other machines whose files were read
     reachable: bool = False  # the folder could be read, so the own copies go into it
     published: bool = False  # and they went in
+    papers_changed: set[str] = field(default_factory=set)  # papers whose state came in changed
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -288,6 +289,7 @@ class Syncer:
             for paper_id in {fields.paper_of(key) for key in won if key.startswith("p/")}:
                 if paper_id:  # as the store holds it now: the next sync need not compare it again
                     compared[paper_id] = self.store.paper_document(paper_id) or {}
+                    report.papers_changed.add(paper_id)
             if any(key.startswith("s/") for key in won):
                 # The scheduler of the settings that came in is the one every machine replays with.
                 self.deck.weights = parameters.weights_in_use(self.store)

@@ -148,6 +148,9 @@ class Syncs:
                 self.notify(visible(warning), title="Sync", severity="warning", timeout=10, markup=False)
         self._warned = frozenset(warnings)
         if report is not None and report.came_in:
+            for screen in self.screen_stack:
+                if isinstance(screen, ReaderScreen):
+                    screen.reading.forget_undo_of(report.papers_changed)
             self._back_from_review(None)  # every reader shows what came in
             if report.came_in.get("lists"):
                 for screen in self.screen_stack:
