@@ -21,6 +21,7 @@ from sync_machines import Machine, SharedClock, copy_between, exchange_all, mach
 
 from tui.home import Home
 from tui.library.files import load_library
+from tui.settings import ReviewSettings
 from tui.state import store as store_module
 from tui.sync import engine
 from tui.sync.engine import SyncProblem, sync_home
@@ -401,3 +402,28 @@ def test_a_replica_made_anew_keeps_what_this_machine_cleared(tmp_path, clock):
     for machine in (a, b):
         state = machine.store.paper(PAPER)
         assert (state.starred, state.note) == (False, "")
+
+
+def test_a_retention_that_arrives_after_the_answers_given_under_it_works_their_cards_out_again(tmp_path, clock):
+    a, b = machines(tmp_path, clock, 2)
+    a.deck.add(PAPER)
+    a.sync()
+    copy_between(a, b)
+    b.sync()
+    clock.tick(60)
+    a.store.set_setting("review_desired_retention", 0.8)
+    a.deck.apply_settings(ReviewSettings.from_store(a.store))
+    for days in (1, 3):
+        clock.tick(days * 86_400)
+        a.deck.grade(PAPER, fsrs.Rating.Good)
+    a.sync()
+    answers_only = a.folder / SUBFOLDER / a.device / "answers.jsonl"
+    destination = b.folder / SUBFOLDER / a.device
+    destination.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(answers_only, destination / "answers.jsonl")  # the changes file comes later
+    b.sync()
+    assert b.deck.settings.desired_retention != 0.8
+    copy_between(a, b)
+    b.sync()
+    assert b.deck.settings.desired_retention == 0.8
+    assert a.state()["cards"] == b.state()["cards"]

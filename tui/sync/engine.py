@@ -33,8 +33,9 @@ import orjson
 from tui import __version__
 from tui.home import Home
 from tui.review import parameters
+from tui.review.clock import normal_stamp
 from tui.review.deck import Deck
-from tui.settings import ReviewSettings
+from tui.settings import DESIRED_RETENTION, FSRS_PARAMETERS, ReviewSettings
 from tui.state.store import Store
 from tui.sync import answers, fields
 from tui.sync.answers import AnswerBook
@@ -44,6 +45,8 @@ from tui.sync.replica import Replica
 from tui.sync.stamp import Stamp
 
 _PREFIXES = {"p/", "c/", "s/", "l/", "a/"}
+# The settings a card's schedule is worked out with.
+_SCHEDULING = (f"s/{DESIRED_RETENTION.key}", f"s/{FSRS_PARAMETERS.key}")
 # What a report counts, by the field a change is to (plural, singular): the user's words.
 _KINDS = {
     "read": ("read marks", "read mark"),
@@ -294,6 +297,7 @@ class Syncer:
                 # The scheduler of the settings that came in is the one every machine replays with.
                 self.deck.weights = parameters.weights_in_use(self.store)
                 self.deck.apply_settings(ReviewSettings.from_store(self.store))
+                replay |= self._answered_since_the_scheduler_changed(won)
             merged = self._merge_answers(came_answers, report, book)
             replay |= merged
             replay.discard("")
@@ -383,6 +387,20 @@ class Syncer:
                     taken_from.add(paper_id)
                 book.put(key[2:], None, True, paper_id)
         return won, came_answers, taken_from
+
+    def _answered_since_the_scheduler_changed(self, won: Mapping[str, tuple[Stamp, Any]]) -> set[str]:
+        """The cards answered since a retention or the parameters changed on another machine: it
+        worked them out with the new scheduler, and so must this one (the others stay as they are
+        on every machine until their next answer)."""
+        changed = [won[key][0].ms for key in _SCHEDULING if key in won]
+        if not changed:
+            return set()
+        since = datetime.fromtimestamp(min(changed) // 1000, UTC).isoformat()  # the log keeps seconds
+        return {
+            entry["paper_id"]
+            for entry in self.store.review_documents()
+            if (normal_stamp(entry.get("reviewed_at")) or "") >= since and isinstance(entry.get("paper_id"), str)
+        }
 
     def _suspension_of_cards_made(self, won: Mapping[str, tuple[Stamp, Any]]) -> dict[str, tuple[Stamp, Any]]:
         """For a card that comes in without its suspension, the suspension this machine knows:
