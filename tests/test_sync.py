@@ -23,6 +23,7 @@ from tui.home import Home
 from tui.library.files import load_library
 from tui.settings import ReviewSettings
 from tui.state import store as store_module
+from tui.state.user_lists import WatchItem, save_watch_list, watch_list
 from tui.sync import engine
 from tui.sync.engine import SyncProblem, sync_home
 from tui.sync.folder import SUBFOLDER
@@ -427,3 +428,31 @@ def test_a_retention_that_arrives_after_the_answers_given_under_it_works_their_c
     b.sync()
     assert b.deck.settings.desired_retention == 0.8
     assert a.state()["cards"] == b.state()["cards"]
+
+
+def test_a_setting_changed_by_a_command_is_stamped_when_the_store_was_written_not_at_the_next_sync(tmp_path, clock):
+    a, b = machines(tmp_path, clock, 2)
+    for machine in (a, b):  # each has synced once, in a process of its own
+        machine.sync()
+        machine.close()
+
+    def change_then_close(machine, items):
+        machine.open()
+        save_watch_list(machine.store, items)
+        machine.close()
+        written = clock.now.timestamp()
+        os.utime(machine.home.store, (written, written))  # `paperdeck watch add` at this moment
+
+    change_then_close(a, [WatchItem.made("word", "diffusion")])  # 09:00 on the laptop
+    clock.tick(3600)
+    change_then_close(b, [WatchItem.made("word", "agents")])  # 10:00 on the desktop, synced at once
+    b.open()
+    b.sync()
+    clock.tick(3600)
+    a.open()
+    a.sync()  # the laptop syncs at 11:00: its change is from 09:00, and loses
+    exchange_all([a, b])
+    b.sync()
+    a.sync()
+    for machine in (a, b):
+        assert [item.value for item in watch_list(machine.store)] == ["agents"]

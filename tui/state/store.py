@@ -94,6 +94,7 @@ class Store:
         self._tables = tables
         self._paper_doc_ids = {doc["paper_id"]: int(doc_id) for doc_id, doc in tables["papers"].items()}
         self.paper_journal = TouchJournal()  # every change of a paper's state goes through `_apply`
+        self.card_journal = TouchJournal()  # and of a card through `put_card` and `delete_card`
         self._next_paper_doc_id = max(self._paper_doc_ids.values(), default=0) + 1
         self._card_doc_ids = {doc["paper_id"]: int(doc_id) for doc_id, doc in tables["cards"].items()}
         self._next_card_doc_id = max(self._card_doc_ids.values(), default=0) + 1
@@ -414,6 +415,7 @@ class Store:
             table[doc_id] = stored
 
         self.cards.update_in_place(updater)  # type: ignore[attr-defined]
+        self.card_journal.touched((paper_id,))
 
     def delete_card(self, paper_id: str) -> dict[str, Any] | None:
         """Removes the review card of a paper (its reviews stay); returns what was removed."""
@@ -428,6 +430,7 @@ class Store:
             del self._card_doc_ids[paper_id]
 
         self.cards.update_in_place(updater)  # type: ignore[attr-defined]
+        self.card_journal.touched((paper_id,))
         return removed
 
     def add_review(self, document: Mapping[str, Any]) -> int:

@@ -13,6 +13,7 @@ answer looked at.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import orjson
@@ -36,6 +37,7 @@ class Outgoing:
         self._seen: dict[str, str | None] | None = None  # paper -> updated_at as last compared
         self._cards: dict[str, tuple[Stamp, Any]] | None = None  # the c/ fields as last synced
         self._journal_at: int | None = None  # the store's paper journal at the last merge, in this process
+        self._cards_at = 0  # and its card journal
         self._changes_at_merge: tuple[int, int] | None = None  # the store's counts then, in this process
         self._removed_at: int | None = None  # how many answers the store had taken back then
         self._must_look = False  # after a merge that failed: its changes are in memory, not on disk
@@ -77,22 +79,35 @@ class Outgoing:
             values |= fields.paper_values(paper_id, self.store.paper(paper_id))
         for paper_id in forgotten:
             values |= fields.paper_values(paper_id, None)
-        cards = self.store.card_documents()
         known_cards = self._known_cards()
-        for paper_id in {*cards, *(fields.paper_of(key) for key in known_cards)}:
-            if paper_id:
-                values |= fields.card_values(paper_id, cards.get(paper_id))
+        if self._journal_at is not None:
+            for paper_id in self.store.card_journal.since(self._cards_at):
+                values |= fields.card_values(paper_id, self.store.card_document(paper_id))
+        else:
+            cards = self.store.card_documents()
+            for paper_id in {*cards, *(fields.paper_of(key) for key in known_cards)}:
+                if paper_id:
+                    values |= fields.card_values(paper_id, cards.get(paper_id))
         values |= fields.setting_values(self.store) | fields.list_values(self.store)
         known = known_cards | self.replica.fields(key for key in values if not key.startswith("c/"))
         lines = []
+        # What the store keeps no time of (a setting, a card taken out) changed, in the app, within
+        # a second of this sync; in a later process, at the latest when the store was last written.
+        latest = now_ms if self._journal_at is not None else min(now_ms, self._written_ms(now_ms))
         for key, value in values.items():
             before = known.get(key)
             if (before is None and _is_empty(value)) or (before is not None and before[1] == value):
                 continue  # untouched here, or as last synced
-            stamp = stamp_for(fields.changed_ms(key, self.store, now_ms), before[0] if before else None, self.device)
+            stamp = stamp_for(fields.changed_ms(key, self.store, latest), before[0] if before else None, self.device)
             lines.append({"k": key, "s": stamp.text(), "v": value})
         compared |= {paper_id: {} for paper_id in forgotten}
         return lines, compared
+
+    def _written_ms(self, now_ms: int) -> int:
+        try:
+            return os.stat(self.store.path).st_mtime_ns // 1_000_000
+        except OSError:
+            return now_ms
 
     def _seen_papers(self) -> dict[str, str | None]:
         if self._seen is None:
@@ -180,6 +195,7 @@ class Outgoing:
         if self._cards is not None:
             self._cards |= card_fields
         self._journal_at = self.store.paper_journal.count
+        self._cards_at = self.store.card_journal.count
         self._changes_at_merge = (self.store.writer.changes, self.store.review_changes)
         self._removed_at = len(self.store.reviews_removed())
         self._must_look = False
