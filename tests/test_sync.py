@@ -321,6 +321,7 @@ def test_a_home_copied_to_another_machine_takes_a_device_of_its_own_and_doubles_
     clock.tick()
     copy.store.set_note(PAPER, "written on the desktop")
     monkeypatch.setattr(engine.socket, "gethostname", lambda: "desktop")
+    monkeypatch.setattr(engine, "machine_id", lambda: "another machine id")
     report = copy.sync()
     assert report.warnings == [
         f"this data home was copied from {os.uname().nodename}'s (both were device {a.device}); "
@@ -456,3 +457,14 @@ def test_a_setting_changed_by_a_command_is_stamped_when_the_store_was_written_no
     a.sync()
     for machine in (a, b):
         assert [item.value for item in watch_list(machine.store)] == ["agents"]
+
+
+def test_a_machine_renamed_is_still_the_same_machine(tmp_path, clock, monkeypatch):
+    if engine.machine_id() is None:
+        pytest.skip("no machine id on this system: machines are told apart by host name")
+    (a,) = machines(tmp_path, clock, 1)
+    a.store.set_star(PAPER, True)
+    a.sync()
+    device = a.device
+    monkeypatch.setattr(engine.socket, "gethostname", lambda: "renamed-laptop")
+    assert a.sync().warnings == [] and a.device == device

@@ -17,6 +17,7 @@ The steps, in an order that a kill at any moment cannot turn into a loss:
 
 from __future__ import annotations
 
+import hashlib
 import os
 import socket
 import time
@@ -114,10 +115,27 @@ class SyncReport:
 
 
 def _twin_of(folder: SyncFolder) -> str | None:
-    """The name of another machine that writes under this device id (a copied home), or None."""
+    """The name of another machine that writes under this device id (a copied home), or None.
+    Machines are told apart by their machine id where the system has one (it stays when the
+    machine is renamed), else by their host name."""
     info = folder.device_info()
-    name = info.get("name") if info is not None else None
-    return name if isinstance(name, str) and name != socket.gethostname() else None
+    if info is None:
+        return None
+    name = info.get("name") if isinstance(info.get("name"), str) else "another machine"
+    theirs, ours = info.get("machine"), machine_id()
+    if isinstance(theirs, str) and ours is not None:
+        return name if theirs != ours else None
+    return name if name != socket.gethostname() else None
+
+
+def machine_id() -> str | None:
+    """The system's id of this machine (systemd's, or D-Bus's), hashed: it is not ours to publish."""
+    for path in ("/etc/machine-id", "/var/lib/dbus/machine-id"):
+        with suppress(OSError, UnicodeDecodeError):
+            value = Path(path).read_text(encoding="ascii").strip()
+            if value:
+                return hashlib.blake2b(value.encode(), digest_size=8, person=b"paperdeck").hexdigest()
+    return None
 
 
 def _listed(counts: Counter[str]) -> str:
@@ -439,7 +457,7 @@ class Syncer:
                     folder.publish(stream, self.own_copy(stream))
             # Written only when it would say something new: every write is a change that the
             # other machines' watchers see, and a sync for each would answer it with another.
-            info = {"name": socket.gethostname(), "paperdeck": __version__}
+            info = {"name": socket.gethostname(), "machine": machine_id(), "paperdeck": __version__}
             if folder.device_info() != info:
                 folder.write_device(info)
         except OSError as exc:
