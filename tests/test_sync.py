@@ -468,3 +468,44 @@ def test_a_machine_renamed_is_still_the_same_machine(tmp_path, clock, monkeypatc
     device = a.device
     monkeypatch.setattr(engine.socket, "gethostname", lambda: "renamed-laptop")
     assert a.sync().warnings == [] and a.device == device
+
+
+def test_a_folder_that_cannot_be_written_costs_a_warning_and_the_lines_go_out_later(tmp_path, clock):
+    a, b = machines(tmp_path, clock, 2)
+    a.sync()
+    own = a.folder / SUBFOLDER / a.device
+    shutil.rmtree(own)
+    own.write_text("a sync tool put a file where the folder was")  # writing into it fails, even as root
+    a.store.set_note(PAPER, "waits")
+    report = a.sync()
+    assert len(report.warnings) == 1 and report.warnings[0].startswith(f"{own}: cannot be written")
+    assert "waits in" in report.warnings[0] and report.summary().startswith("kept to send 1 note")
+    own.unlink()
+    assert a.sync().warnings == []
+    copy_between(a, b)
+    b.sync()
+    assert b.store.paper(PAPER).note == "waits"
+
+
+def test_a_machine_back_after_months_loses_where_it_was_overruled_and_keeps_the_rest(tmp_path, clock):
+    a, b, old = machines(tmp_path, clock, 3)
+    for machine in (a, b, old):
+        machine.sync()
+    old.store.set_note(PAPER, "written on the old laptop, then it went in a drawer")
+    old.store.set_tags(OTHER, ["from-the-drawer"])
+    old.note()  # stamped when written, as the reader does; never synced
+    clock.tick(200 * 86_400)
+    a.store.set_note(PAPER, "written since, on the desktop")
+    a.sync()
+    exchange_all([a, b])
+    b.sync()
+    clock.tick(86_400)
+    old.sync()  # out of the drawer
+    for _ in range(2):
+        exchange_all([a, b, old])
+        for machine in (a, b, old):
+            machine.sync()
+    for machine in (a, b, old):
+        assert machine.store.paper(PAPER).note == "written since, on the desktop"
+        assert machine.store.paper(OTHER).tags == ("from-the-drawer",)
+    assert a.state() == b.state() == old.state()
