@@ -22,6 +22,7 @@ from tui.cli import (
     export_commands,
     library_commands,
     review_commands,
+    shell_commands,
     state_commands,
     stats_and_settings,
     sync_commands,
@@ -64,6 +65,7 @@ COMMANDS: dict[str, Callable[[Home, argparse.Namespace], int]] = {
         home, format_name=args.format, starred=args.starred, query_text=args.query, output=args.output
     ),
     "sync": lambda home, args: sync_commands.sync(home, args.folder, status=args.status, as_json=args.json),
+    "completions": lambda _home, args: shell_commands.completions(build_parser(), args.shell),
     "backup": lambda home, args: export_commands.backup(home, args.file, force=args.force),
     "restore": lambda home, args: export_commands.restore(home, args.file, force=args.force),
 }
@@ -246,6 +248,15 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("folder", nargs="?", type=Path, metavar="DIR", help="the folder to sync through, from now on")
     sync.add_argument("--status", action="store_true", help="say where and when this machine syncs, and who else")
     sync.add_argument("--json", action="store_true", help="print what went out and came in as one JSON object")
+
+    completions = commands.add_parser(
+        "completions",
+        help="print the tab-completion script for bash, zsh or fish",
+        description="Print a script that completes paperdeck's commands, options and paths in SHELL. "
+        + "; ".join(f"{shell}: {how}" for shell, how in shell_commands.INSTALL.items())
+        + ".",
+    )
+    completions.add_argument("shell", choices=shell_commands.SHELLS, metavar="SHELL", help="bash, zsh or fish")
 
     fetch = commands.add_parser(
         "fetch",
