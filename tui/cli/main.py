@@ -19,6 +19,7 @@ from tui import __version__
 from tui.cli import (
     add_commands,
     app_commands,
+    doctor_command,
     export_commands,
     library_commands,
     review_commands,
@@ -65,6 +66,7 @@ COMMANDS: dict[str, Callable[[Home, argparse.Namespace], int]] = {
         home, format_name=args.format, starred=args.starred, query_text=args.query, output=args.output
     ),
     "sync": lambda home, args: sync_commands.sync(home, args.folder, status=args.status, as_json=args.json),
+    "doctor": lambda home, _args: doctor_command.doctor(home),
     "completions": lambda _home, args: shell_commands.completions(build_parser(), args.shell),
     "backup": lambda home, args: export_commands.backup(home, args.file, force=args.force),
     "restore": lambda home, args: export_commands.restore(home, args.file, force=args.force),
@@ -249,6 +251,13 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--status", action="store_true", help="say where and when this machine syncs, and who else")
     sync.add_argument("--json", action="store_true", help="print what went out and came in as one JSON object")
 
+    commands.add_parser(
+        "doctor",
+        parents=[common],
+        help="check the data home, store, index, library, clipboard, terminal and sync",
+        description="Look at everything paperdeck depends on and say, one line each, whether it is OK "
+        "or what to do. Nothing is changed. Exit status 1 when something needs fixing.",
+    )
     completions = commands.add_parser(
         "completions",
         help="print the tab-completion script for bash, zsh or fish",
