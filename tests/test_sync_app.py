@@ -193,3 +193,15 @@ async def test_undo_after_another_machine_changed_the_paper_leaves_that_change_a
     finally:
         desktop.close()
         store.close()
+
+
+async def test_a_home_without_sync_gets_nothing_made_for_it(tmp_path: Path):
+    home = Home(tmp_path / "laptop")
+    home.root.mkdir()
+    store = Store.open(home.store)
+    app = PaperdeckApp(LIBRARY, home=home, store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        assert app.syncer is None
+    store.close()
+    assert not (home.root / "sync").exists()

@@ -165,6 +165,11 @@ def sync_home(home: Home) -> Path:
     return home.root / "sync"
 
 
+def chosen_folder(home: Home) -> Path | None:
+    """The sync folder chosen for this home, read without opening the replica (None: no sync)."""
+    return Replica.folder_of(sync_home(home) / "replica.sqlite")
+
+
 def sync_status(home: Home) -> dict[str, Any]:
     """Where this machine syncs, when it last did, what waits to go out, the other machines.
     Reads the replica and the folder only: it can be asked while the reader is open."""

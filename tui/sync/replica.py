@@ -105,8 +105,13 @@ class Replica:
     @property
     def folder(self) -> Path | None:
         """The sync folder this machine chose, kept beside the replica (it survives a new one)."""
+        return self.folder_of(self.path)
+
+    @staticmethod
+    def folder_of(path: Path) -> Path | None:
+        """The folder chosen beside the replica at `path`, without opening it."""
         with suppress(OSError, UnicodeDecodeError):
-            folder = self.path.with_name(FOLDER_FILE).read_text(encoding="utf-8").strip()
+            folder = path.with_name(FOLDER_FILE).read_text(encoding="utf-8").strip()
             return Path(folder) if folder else None
         return None
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from textual import work
 
 from tui.safe_text import visible
-from tui.sync.engine import Incoming, Syncer, SyncProblem, SyncReport
+from tui.sync.engine import Incoming, Syncer, SyncProblem, SyncReport, chosen_folder
 from tui.sync.folder import Mark
 from tui.sync.replica import ReplicaError
 from tui.sync.watching import FolderWatch
@@ -56,8 +56,8 @@ class Syncs:
 
     def start_syncing(self) -> None:
         """Syncs now and from now on, when this home has a sync folder and may write its store."""
-        if self.store.read_only:
-            return
+        if self.store.read_only or chosen_folder(self.home) is None:
+            return  # no sync set up here: nothing is made in the home for it
         try:
             syncer = Syncer(self.home, self.store, self.deck)
         except ReplicaError as exc:
