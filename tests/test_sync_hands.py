@@ -98,5 +98,5 @@ async def test_the_command_line_the_app_and_the_api_end_alike(tmp_path: Path):
     api_store.close()
     assert states[0] == states[1] == states[2]
     assert states[0]["answers"] and states[0]["papers"]
-    record("sync: machines changed by the command line, the app and the API", 3)
+    record("sync: machines changed by command line, app and API", 3)
     record("sync: changes made through those hands", changes)

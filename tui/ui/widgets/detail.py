@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 
+from tui.cite import is_web_url, web_links
 from tui.model import Paper
 from tui.safe_text import visible
 from tui.settings import LANGUAGE_NAMES
@@ -70,7 +72,10 @@ def render_detail(
     like it, each with whether the vault's notes link the two; the keys `!@#$%` go to them.
     """
     text = Text()
-    text.append(visible(paper.title), style="bold")
+    links = web_links(paper)
+    # The title and each web link are OSC 8 hyperlinks (a click opens them, in a terminal that
+    # knows them); only http(s), as `o` allows: a javascript: or file: link stays plain text.
+    text.append(visible(paper.title), style=Style(bold=True, link=links[0]) if links else "bold")
     text.append("\n")
     authors = list(paper.authors)
     if authors:
@@ -137,7 +142,7 @@ def render_detail(
     if paper.links and not brief:
         text.append("Links\n", style="bold underline")
         for link in paper.links:
-            text.append(visible(link), style="underline")
+            text.append(visible(link), style=Style(underline=True, link=link) if is_web_url(link) else "underline")
             text.append("\n")
         text.append("\n")
     if state.note:
