@@ -49,6 +49,17 @@ def choose_folder(home: Home, folder: Path) -> str:
     return device
 
 
+def laptop_and_desktop(tmp_path: Path) -> tuple[Desktop, Store, PaperdeckApp]:
+    """The desktop (synced by the test) and the laptop's app, not yet running, on one folder."""
+    folder = tmp_path / "Sync"
+    folder.mkdir()
+    desktop = Desktop(tmp_path / "desktop", folder)
+    home = Home(tmp_path / "laptop")
+    choose_folder(home, folder)
+    store = Store.open(home.store)
+    return desktop, store, PaperdeckApp(LIBRARY, home=home, store=store)
+
+
 def tree_labels(tree: NavTree) -> list[str]:
     labels, nodes = [], [tree.root]
     while nodes:
@@ -138,13 +149,7 @@ async def test_a_folder_that_went_away_is_said_once_not_at_every_change(tmp_path
 
 
 async def test_a_word_watched_on_the_other_machine_appears_in_the_open_readers_tree(tmp_path: Path):
-    folder = tmp_path / "Sync"
-    folder.mkdir()
-    desktop = Desktop(tmp_path / "desktop", folder)
-    home = Home(tmp_path / "laptop")
-    choose_folder(home, folder)
-    store = Store.open(home.store)
-    app = PaperdeckApp(LIBRARY, home=home, store=store)
+    desktop, store, app = laptop_and_desktop(tmp_path)
     try:
         async with app.run_test(size=(120, 40)):
             assert await until(lambda: app.syncs_done >= 1)
@@ -160,13 +165,7 @@ async def test_a_word_watched_on_the_other_machine_appears_in_the_open_readers_t
 
 
 async def test_undo_after_another_machine_changed_the_paper_leaves_that_change_alone(tmp_path: Path):
-    folder = tmp_path / "Sync"
-    folder.mkdir()
-    desktop = Desktop(tmp_path / "desktop", folder)
-    home = Home(tmp_path / "laptop")
-    choose_folder(home, folder)
-    store = Store.open(home.store)
-    app = PaperdeckApp(LIBRARY, home=home, store=store)
+    desktop, store, app = laptop_and_desktop(tmp_path)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             assert await until(lambda: app.syncs_done >= 1)
