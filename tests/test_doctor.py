@@ -4,6 +4,7 @@ nothing changed by looking."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,7 +16,9 @@ PAPERDECK = Path(sys.executable).with_name("paperdeck")
 
 
 def doctor(home: Path, **env: str) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "PAPERDECK_HOME": str(home), **env}
+    environment = {**os.environ, "PAPERDECK_HOME": str(home), "XDG_CONFIG_HOME": str(home.parent / "xdg"), **env}
+    if "PAPERDECK_CONFIG" not in env:
+        environment.pop("PAPERDECK_CONFIG", None)
     return subprocess.run([PAPERDECK, "doctor"], env=environment, capture_output=True, text=True, timeout=60)
 
 
@@ -101,3 +104,13 @@ def test_a_terminal_too_small_for_the_reader_is_said(tmp_path: Path):
     roomy = Terminal([PAPERDECK, "doctor"], env={**os.environ, "PAPERDECK_HOME": str(tmp_path / "h")})
     assert roomy.wait() == 0
     assert "120×40, 256 colours" in roomy.text()
+
+
+def test_a_config_file_with_a_problem_is_named_with_its_line(tmp_path: Path):
+    config = tmp_path / "config.toml"
+    config.write_text("[settings]\nnew_per_day = -1\n")
+    result = doctor(tmp_path / "home", PAPERDECK_CONFIG=str(config))
+    assert result.returncode == 1
+    assert re.match(
+        rf"FIX  config file +{re.escape(str(config))}:2: new_per_day must be", line_of(result, "config file")
+    )

@@ -9,6 +9,7 @@ range (a hand-edited file, an older version) reads as the default, never as an e
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -91,10 +92,21 @@ class Setting:
         """The value as `paperdeck settings` prints it (`true`, not `True`)."""
         return str(value).lower() if isinstance(value, bool) else str(value)
 
+    @property
+    def fallback(self) -> Any:
+        """What holds until a value is set here: the config file's, else paperdeck's default."""
+        return _CHOSEN_DEFAULTS.get(self.name, self.default)
+
     def read(self, store: SettingsTable) -> Any:
-        """The stored value, or the default when none, or nonsense, is stored."""
-        value = store.setting(self.key, self.default)
-        return value if self.admits(value) else self.default
+        """The stored value, or the fallback when none, or nonsense, is stored."""
+        value = store.setting(self.key, self.fallback)
+        return value if self.admits(value) else self.fallback
+
+    def source(self, store: SettingsTable) -> str:
+        """Where the value `read` gives comes from: "set", "config file" or "default"."""
+        if self.admits(store.setting(self.key, _UNSET)):
+            return "set"
+        return "config file" if self.name in _CHOSEN_DEFAULTS else "default"
 
     def write(self, store: SettingsTable, value: Any) -> None:
         """Keeps `value` (raises StoreReadOnly on a read-only store, ValueError on a bad value)."""
@@ -164,6 +176,18 @@ HIDE_SEEN_BEFORE = Setting(
     "reader",
 )
 THEME = Setting("theme", "theme", str, "paperdeck-dark", "the colour theme (Ctrl+P lists them)", "app")
+
+# The config file's values, by setting name: the defaults this machine's user chose. One owner,
+# this module; `choose_defaults` is called once, as a command or the app starts.
+_CHOSEN_DEFAULTS: dict[str, Any] = {}
+_UNSET = object()
+
+
+def choose_defaults(values: Mapping[str, Any]) -> None:
+    """Makes `values` (checked: each admitted by its setting) the defaults from now on."""
+    _CHOSEN_DEFAULTS.clear()
+    _CHOSEN_DEFAULTS.update(values)
+
 
 SETTINGS: tuple[Setting, ...] = (
     DESIRED_RETENTION,

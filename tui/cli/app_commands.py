@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from tui.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, err, open_library_saying, open_store
@@ -9,7 +10,9 @@ from tui.home import Home
 from tui.runtime import freeze_heap
 
 
-def open_reader(home: Home, paths: list[Path], *, year: int | None, start: str = "reader") -> int:
+def open_reader(
+    home: Home, paths: list[Path], *, year: int | None, start: str = "reader", config_problems: Sequence[str] = ()
+) -> int:
     """Runs the app; `start="review"` goes straight into a review session and leaves after it."""
     missing = [path for path in paths if not path.exists()]
     for path in missing:
@@ -36,6 +39,7 @@ def open_reader(home: Home, paths: list[Path], *, year: int | None, start: str =
             start=start,
             watch=LibraryWatch(opened),
             notices=opened.notices,
+            config_problems=list(config_problems),
         )
         app.run()
     finally:
@@ -48,5 +52,5 @@ def open_reader(home: Home, paths: list[Path], *, year: int | None, start: str =
     return EXIT_OK
 
 
-def review(home: Home, *, year: int | None) -> int:
-    return open_reader(home, [], year=year, start="review")
+def review(home: Home, *, year: int | None, config_problems: Sequence[str] = ()) -> int:
+    return open_reader(home, [], year=year, start="review", config_problems=config_problems)

@@ -1,5 +1,5 @@
-"""`paperdeck doctor`: the data home, the store, the index, the library, the clipboard, the
-terminal and sync, each OK or what to do about it. It only looks: nothing is repaired, moved or
+"""`paperdeck doctor`: the config file, the data home, the store, the index, the library, the
+clipboard, the terminal and sync, each OK or what to do about it. It only looks: nothing is repaired, moved or
 locked, so it can be run beside an open reader and on a home something is wrong with.
 """
 
@@ -15,6 +15,7 @@ from pathlib import Path
 import orjson
 
 from tui.cli.output import EXIT_ERRORS, EXIT_OK, out
+from tui.config import Config
 from tui.home import Home
 from tui.safe_text import visible
 
@@ -31,9 +32,10 @@ class Check:
     detail: str
 
 
-def doctor(home: Home) -> int:
+def doctor(home: Home, config: Config) -> int:
     """Prints every check, one line each; exit 1 when one of them is not OK."""
     checks = [
+        _config(config),
         _data_home(home),
         _store(home),
         _review_log(home),
@@ -49,6 +51,17 @@ def doctor(home: Home) -> int:
     failed = [check for check in checks if not check.ok]
     out("All is well." if not failed else f"{len(failed)} thing(s) to fix: see the lines marked FIX.")
     return EXIT_ERRORS if failed else EXIT_OK
+
+
+def _config(config: Config) -> Check:
+    if config.problems:
+        more = (
+            f" (and {len(config.problems) - 1} more: paperdeck config lists them)" if len(config.problems) > 1 else ""
+        )
+        return Check("config file", False, config.problems[0] + more)
+    if not config.exists:
+        return Check("config file", True, f"{config.path}: none (paperdeck config --init writes a commented one)")
+    return Check("config file", True, f"{config.path}: {len(config.settings)} setting(s) chosen")
 
 
 def _data_home(home: Home) -> Check:

@@ -19,6 +19,7 @@ from tui import __version__
 from tui.cli import (
     add_commands,
     app_commands,
+    config_commands,
     doctor_command,
     export_commands,
     library_commands,
@@ -29,14 +30,18 @@ from tui.cli import (
     sync_commands,
 )
 from tui.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_USAGE
+from tui.config import config_path
+from tui.config import load as load_config
 from tui.home import Home, resolve_home
 from tui.library.opening import LibraryUnavailable
-from tui.settings import SETTINGS
+from tui.settings import SETTINGS, choose_defaults
 from tui.sorting import DATE, SORTS
 
 # Each command, and how it is called with the parsed arguments.
 COMMANDS: dict[str, Callable[[Home, argparse.Namespace], int]] = {
-    "open": lambda home, args: app_commands.open_reader(home, args.paths, year=args.year),
+    "open": lambda home, args: app_commands.open_reader(
+        home, args.paths, year=args.year, config_problems=args.loaded_config.problems
+    ),
     "add": lambda home, args: add_commands.add_or_link(
         home, args.paths, year=args.year, link=args.link, unlink=args.unlink, linked=args.linked
     ),
@@ -55,7 +60,10 @@ COMMANDS: dict[str, Callable[[Home, argparse.Namespace], int]] = {
     "watch": lambda home, args: state_commands.watch(
         home, args.watch_action, getattr(args, "kind", None), getattr(args, "value", []), as_json=args.json
     ),
-    "review": lambda home, args: app_commands.review(home, year=args.year),
+    "review": lambda home, args: app_commands.review(home, year=args.year, config_problems=args.loaded_config.problems),
+    "config": lambda home, args: config_commands.config(
+        home, args.loaded_config, path_only=args.path, init=args.init, force=args.force
+    ),
     "stats": lambda home, args: stats_and_settings.stats(home, as_json=args.json),
     "optimize": lambda home, args: review_commands.optimize(home, reset=args.reset, as_json=args.json),
     "settings": lambda home, args: stats_and_settings.settings(home, args.name, args.value),
@@ -66,7 +74,7 @@ COMMANDS: dict[str, Callable[[Home, argparse.Namespace], int]] = {
         home, format_name=args.format, starred=args.starred, query_text=args.query, output=args.output
     ),
     "sync": lambda home, args: sync_commands.sync(home, args.folder, status=args.status, as_json=args.json),
-    "doctor": lambda home, _args: doctor_command.doctor(home),
+    "doctor": lambda home, args: doctor_command.doctor(home, args.loaded_config),
     "completions": lambda _home, args: shell_commands.completions(build_parser(), args.shell),
     "backup": lambda home, args: export_commands.backup(home, args.file, force=args.force),
     "restore": lambda home, args: export_commands.restore(home, args.file, force=args.force),
@@ -80,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         default=argparse.SUPPRESS,
         help="data home (default: $PAPERDECK_HOME, else the platform's user data folder)",
+    )
+    common.add_argument(
+        "--config",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="config file (default: $PAPERDECK_CONFIG, else config.toml in the platform's user config folder)",
     )
     year = argparse.ArgumentParser(add_help=False)
     year.add_argument(
@@ -96,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"paperdeck {__version__}")
     parser.add_argument("--home", metavar="DIR", help=argparse.SUPPRESS)
+    parser.add_argument("--config", metavar="FILE", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     open_ = commands.add_parser(
@@ -254,10 +269,20 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "doctor",
         parents=[common],
-        help="check the data home, store, index, library, clipboard, terminal and sync",
+        help="check the config file, data home, store, index, library, clipboard, terminal and sync",
         description="Look at everything paperdeck depends on and say, one line each, whether it is OK "
         "or what to do. Nothing is changed. Exit status 1 when something needs fixing.",
     )
+    config = commands.add_parser(
+        "config",
+        parents=[common],
+        help="show the config file's path, its settings, or write a commented one",
+        description="Print every setting as it holds and where it comes from (set in the app or with "
+        "`paperdeck settings`, the config file, or paperdeck's default), and any problem of the config file.",
+    )
+    config.add_argument("--path", action="store_true", help="print only where the config file is")
+    config.add_argument("--init", action="store_true", help="write a commented config file with every setting")
+    config.add_argument("--force", action="store_true", help="with --init: replace an existing file")
     completions = commands.add_parser(
         "completions",
         help="print the tab-completion script for bash, zsh or fish",
@@ -334,10 +359,10 @@ def with_default_command(argv: list[str]) -> list[str]:
         arg = argv[index]
         if arg in ("-h", "--help", "--version") or arg in COMMANDS:
             return argv
-        if arg == "--home":
+        if arg in ("--home", "--config"):
             index += 2
             continue
-        if arg.startswith("--home="):
+        if arg.startswith(("--home=", "--config=")):
             index += 1
             continue
         break
@@ -370,6 +395,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     home = resolve_home(getattr(args, "home", None))
+    config = load_config(config_path(getattr(args, "config", None)))
+    choose_defaults(config.settings)
+    args.loaded_config = config
+    if args.command not in ("open", "review", "config", "doctor", None):
+        for problem in config.problems:  # the reader shows them; `config` lists them itself
+            print(f"paperdeck: {problem}", file=sys.stderr)
     # A bare trailing `--home` takes the `open` put after it as its folder, leaving no command.
     return COMMANDS.get(args.command, COMMANDS["open"])(home, args)
 

@@ -57,6 +57,7 @@ class PaperdeckApp(TunesReview, Syncs, App[None]):
         clock: Callable[[], datetime] = utc_now,
         watch: LibraryWatch | None = None,
         notices: list[str] | None = None,
+        config_problems: list[str] | None = None,
     ) -> None:
         """`start="review"` opens a review session at once and quits when it is left.
 
@@ -68,6 +69,7 @@ class PaperdeckApp(TunesReview, Syncs, App[None]):
         self.library = library
         self.watch = watch
         self._notices = list(notices or ())
+        self._config_problems = list(config_problems or ())
         self.home = home
         self.store = store
         self.deck = Deck(store, ReviewSettings.from_store(store), clock=clock)
@@ -98,6 +100,8 @@ class PaperdeckApp(TunesReview, Syncs, App[None]):
             )
         for notice in self._notices:
             self.notify(visible(notice), title="Library index", severity="warning", markup=False)
+        for problem in self._config_problems:
+            self.notify(visible(problem), title="Config file", severity="warning", timeout=20, markup=False)
         for problem in self._theme_problems:
             self.notify(visible(problem), title="Theme skipped", severity="warning", markup=False)
         for message in self.store.report.messages:
