@@ -311,7 +311,7 @@ class Syncer:
             sent = {line["k"]: Stamp.parse(line["s"]) for line in (*out_fields, *out_taken_back)}
             won, came_answers, taken_from = self._take_in(incoming.lines, report, book, sent)
             replay |= taken_from
-            replay |= fields.apply(self.store, self.deck, won | self._suspension_of_cards_made(won))
+            replay |= fields.apply(self.store, won | self._suspension_of_cards_made(won))
             for paper_id in {fields.paper_of(key) for key in won if key.startswith("p/")}:
                 if paper_id:  # as the store holds it now: the next sync need not compare it again
                     compared[paper_id] = self.store.paper_document(paper_id) or {}

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from tui.review.deck import CardView, Deck
+from tui.review.deck import CardView
 from tui.settings import FSRS_PARAMETERS, SETTINGS
 from tui.state.paper_state import PaperState
 from tui.state.store import Store
@@ -62,7 +62,7 @@ def paper_of(key: str) -> str | None:
     return rest.partition("/")[0] if kind in {"p", "c"} else None
 
 
-def apply(store: Store, deck: Deck, changes: Mapping[str, tuple[Stamp, Any]]) -> set[str]:
+def apply(store: Store, changes: Mapping[str, tuple[Stamp, Any]]) -> set[str]:
     """Puts winning values into the store, in one change per kind; returns the papers whose card
     came or went (their schedule is worked out again from the answers)."""
     papers: dict[str, dict[str, Any]] = {}
@@ -90,7 +90,7 @@ def apply(store: Store, deck: Deck, changes: Mapping[str, tuple[Stamp, Any]]) ->
                 for paper_id, fields in papers.items()
             }
         )
-    return _apply_cards(store, deck, cards)
+    return _apply_cards(store, cards)
 
 
 def _state_with(state: PaperState, fields: Mapping[str, Any], changed_ms: int) -> PaperState:
@@ -129,7 +129,7 @@ def _text_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _apply_cards(store: Store, deck: Deck, cards: Mapping[str, Mapping[str, Any]]) -> set[str]:
+def _apply_cards(store: Store, cards: Mapping[str, Mapping[str, Any]]) -> set[str]:
     rescheduled: set[str] = set()
     for paper_id, fields in cards.items():
         document = store.card_document(paper_id)
